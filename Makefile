@@ -1,0 +1,51 @@
+# Weir's two commands: `make run` (the whole fleet on this machine) and `make test` (the suite).
+# Both work from a fresh clone: they create the virtualenv, install, provision the local Tryton
+# and start RabbitMQ and Redis when they are installed but not running.
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+GOLDEN := var/tryton/golden
+PROVISIONED := $(GOLDEN)/erp.json
+
+.PHONY: run test lint install erp services bench help
+
+help:
+	@echo "make run    start the fleet (Procfile) with the embedded Tryton ERP"
+	@echo "make test   lint, then run the test suite against real RabbitMQ, Redis and Tryton"
+	@echo "make bench  run the benchmarks under bench/ (not part of the suite)"
+
+install: $(INSTALLED)
+
+$(INSTALLED): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) is required (make PYTHON=/path/to/python3.11)" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+erp: $(PROVISIONED)
+
+# Building the golden database takes about 20 s; it is rebuilt only when provisioning changes.
+$(PROVISIONED): $(INSTALLED) $(wildcard erp/tryton/local/*.py)
+	$(BIN)/python -m erp.tryton.local.provision --dir $(GOLDEN)
+
+services:
+	bin/ensure-services
+
+run: install erp services
+	@echo "Weir: post webhooks to http://127.0.0.1:$${PORT:-8000}/webhooks/<channel> (channels in channels.toml)"
+	@echo "Weir: try '$(BIN)/weir send-sample' once the fleet is up"
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port $${PORT:-8000}
+
+test: lint erp services
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+bench: install erp services
+	$(BIN)/python bench/ingest.py

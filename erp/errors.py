@@ -1,0 +1,79 @@
+"""How an ERP call failed, classified once, at the adapter.
+
+Above the adapter nobody catches httpx or JSON-RPC errors: the adapter raises one of these::
+
+    ErpError
+    ├── ErpTransient        worth retrying with backoff
+    │   ├── ErpUnavailable  refused connection, timeout, 5xx, expired credentials
+    │   └── ErpThrottled    the ERP asked us to slow down (429, Retry-After, "database is locked")
+    └── ErpRejected         permanent: the same call will fail the same way
+        └── UnknownSku      the order names SKUs the ERP does not have
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from weir.errors import WeirError
+
+__all__ = [
+    "ErpError",
+    "ErpRejected",
+    "ErpThrottled",
+    "ErpTransient",
+    "ErpUnavailable",
+    "UnknownSku",
+]
+
+#: How much of an ERP answer an error keeps, in characters: enough to read, never a whole page.
+EXCERPT_CHARS = 300
+
+
+class ErpError(WeirError):
+    """An ERP call failed.
+
+    ``status`` is the HTTP status the ERP answered with (``None`` when it never answered) and
+    ``excerpt`` the start of its answer, for the dead-letter reason.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, excerpt: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.excerpt = excerpt[:EXCERPT_CHARS] if excerpt else None
+
+
+class ErpTransient(ErpError):
+    """The call may succeed later: retry it with backoff."""
+
+
+class ErpUnavailable(ErpTransient):
+    """The ERP could not be reached or failed on its side (connection, timeout, 5xx)."""
+
+
+class ErpThrottled(ErpTransient):
+    """The ERP refused the call because of load. ``retry_after`` is in seconds, when it said."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        status: int | None = None,
+        excerpt: str | None = None,
+    ) -> None:
+        super().__init__(message, status=status, excerpt=excerpt)
+        self.retry_after = retry_after
+
+
+class ErpRejected(ErpError):
+    """The ERP refused the content of the call; retrying cannot help."""
+
+    permanent = True
+
+
+class UnknownSku(ErpRejected):
+    """The order names SKUs that the ERP's catalogue does not hold."""
+
+    def __init__(self, skus: Iterable[str]) -> None:
+        self.skus = tuple(sorted(skus))
+        super().__init__(f"unknown SKU {', '.join(self.skus)}")

@@ -1,0 +1,140 @@
+"""Sales in Tryton: find by reference, create, drive through the workflow, read back.
+
+Tryton's sale workflow is draft -> quotation -> confirmed -> processing (-> done). ``confirm``
+queues ``process``, which creates the shipment; a sale that stays ``confirmed`` was not
+processed (an error logged server-side), so :meth:`TrytonSales.drive` processes it explicitly.
+
+On SQLite, two workers driving the same sale at once can both pass the state checks and ship
+it twice (there are no row locks). Weir keeps one consumer per order; when a worker still sees
+another one at work on its sale (a transition already made, a create already done), it backs
+off with :class:`ErpTransient` instead of driving the sale alongside it.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+from erp.adapter import SaleLine, SaleRecord
+from erp.errors import ErpRejected, ErpTransient
+from erp.tryton.client import TrytonClient
+
+__all__ = ["TrytonSales", "to_record"]
+
+logger = logging.getLogger(__name__)
+
+# Dotted names read related records: Tryton answers them under "lines." (with a trailing dot).
+_FIELDS = [
+    "reference",
+    "number",
+    "state",
+    "total_amount",
+    "lines.type",
+    "lines.product.code",
+    "lines.quantity",
+    "lines.unit_price",
+]
+_SETTLED = frozenset({"processing", "done"})
+# The call that moves a sale on from each unsettled state; "cancelled" has none.
+_NEXT = {"draft": "quote", "quotation": "confirm", "confirmed": "process"}
+
+
+def to_record(sale: dict[str, Any]) -> SaleRecord:
+    """A sale as read with :data:`_FIELDS`, as Weir's :class:`SaleRecord`."""
+    return SaleRecord(
+        erp_id=sale["id"],
+        reference=sale["reference"],
+        number=sale["number"] or None,
+        state=sale["state"],
+        total=sale["total_amount"],
+        lines=tuple(_line(line) for line in sale["lines."] if line["type"] == "line"),
+    )
+
+
+def _line(line: dict[str, Any]) -> SaleLine:
+    product = line["product."] or {}
+    # Tryton keeps quantities as floats; str() keeps the digits the channel sent (2.0 -> "2.0").
+    return SaleLine(
+        sku=product.get("code") or "", quantity=Decimal(str(line["quantity"])), unit_price=line["unit_price"]
+    )
+
+
+class TrytonSales:
+    """Sale operations over one client. Sales are plain dicts as Tryton reads them."""
+
+    def __init__(self, client: TrytonClient) -> None:
+        self._client = client
+
+    def find(self, reference: str) -> dict[str, Any] | None:
+        """The sale with this external reference, read with every field a record needs."""
+        rows = self._client.call("model.sale.sale.search_read", [["reference", "=", reference]], 0, 1, None, _FIELDS)
+        return rows[0] if rows else None
+
+    def read(self, sale_id: int) -> dict[str, Any]:
+        """The sale ``sale_id``, read with every field a record needs."""
+        sale: dict[str, Any]
+        (sale,) = self._client.call("model.sale.sale.read", [sale_id], _FIELDS)
+        return sale
+
+    def create(self, values: dict[str, Any]) -> int:
+        """Create one draft sale from ``values`` (Tryton's write syntax); return its id.
+
+        Raises:
+            DuplicateKey: a sale with this reference already exists.
+        """
+        created = self._client.call("model.sale.sale.create", [values])
+        return int(created[0])
+
+    def drive(self, sale: dict[str, Any]) -> dict[str, Any]:
+        """Move the sale on until it is processing (or done); return it as read afterwards.
+
+        Raises:
+            ErpRejected: the sale is cancelled, or Tryton refused a transition (the reason).
+            ErpTransient: another worker is moving the sale on right now, or it stayed
+                confirmed even after an explicit ``process``.
+        """
+        tried: set[str] = set()
+        while sale["state"] not in _SETTLED:
+            method = _NEXT.get(sale["state"])
+            if method is None:
+                raise ErpRejected(f"sale {sale['reference']} is {sale['state']} in the ERP")
+            if method in tried:
+                raise ErpTransient(f"sale {sale['reference']} is still {sale['state']} after {method}")
+            tried.add(method)
+            sale = self._step(sale, method)
+        return sale
+
+    def _step(self, sale: dict[str, Any], method: str) -> dict[str, Any]:
+        if method == "process":
+            logger.warning("Tryton sale %s (%s) stayed confirmed; processing it.", sale["id"], sale["reference"])
+        try:
+            self._client.call(f"model.sale.sale.{method}", [sale["id"]])
+        except ErpRejected:
+            current = self.read(sale["id"])
+            if current["state"] == sale["state"]:
+                raise
+            return self.settled_or_busy(current)
+        if method == "quote":
+            # A quote can only end in quotation: save a read.
+            return {**sale, "state": "quotation"}
+        return self.read(sale["id"])
+
+    def settled_or_busy(self, sale: dict[str, Any]) -> dict[str, Any]:
+        """Return a sale another worker is moving on if it is settled; otherwise back off.
+
+        Driving it alongside that worker could confirm or process it twice (SQLite has no row
+        locks), so the caller retries later instead, when the sale has settled.
+
+        Raises:
+            ErpTransient: the sale is not settled yet.
+        """
+        if sale["state"] in _SETTLED:
+            return sale
+        logger.info(
+            "Tryton sale %s (%s) is %s and another worker is on it; backing off.",
+            sale["id"],
+            sale["reference"],
+            sale["state"],
+        )
+        raise ErpTransient(f"sale {sale['reference']} is being applied by another worker ({sale['state']})")

@@ -1,0 +1,47 @@
+"""The Dramatiq broker every worker (and any synchronous publisher) uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from dramatiq.brokers.rabbitmq import RabbitmqBroker
+from dramatiq.common import xq_name
+from dramatiq.middleware import Middleware
+
+from queues.lanes import Lane
+from queues.topology import DEAD_LETTER_ARGUMENTS, lane_queues, ready_arguments
+
+__all__ = ["LaneBroker", "build_broker"]
+
+
+class LaneBroker(RabbitmqBroker):
+    """A RabbitMQ broker that declares the lanes exactly as :mod:`queues.topology` states them.
+
+    Dramatiq gives dead-letter queues a 7-day message TTL, after which dead letters vanish
+    without anyone having looked at them; Weir keeps them until someone acts on them.
+    """
+
+    def _build_queue_arguments(self, queue_name: str) -> dict[str, Any]:
+        return ready_arguments(queue_name)
+
+    def _declare_xq_queue(self, queue_name: str) -> Any:
+        return self.channel.queue_declare(queue=xq_name(queue_name), durable=True, arguments=DEAD_LETTER_ARGUMENTS)
+
+
+def build_broker(
+    url: str,
+    namespace: str,
+    *,
+    middleware: Iterable[Middleware],
+    lanes: Iterable[Lane] = tuple(Lane),
+) -> LaneBroker:
+    """A broker with publisher confirms on, the given middleware only, and ``lanes`` declared.
+
+    Publisher confirms make every enqueue (retries and deferrals included) return only once
+    RabbitMQ holds the message, so the message being processed can be acked safely after it.
+    """
+    broker = LaneBroker(url=url, confirm_delivery=True, middleware=list(middleware))
+    for lane in lanes:
+        broker.declare_queue(lane_queues(namespace, lane).ready)
+    return broker

@@ -1,0 +1,42 @@
+"""The RabbitMQ queues behind each lane, declared identically by every process.
+
+A lane ``critical`` in namespace ``weir`` is three durable queues, named the way Dramatiq names
+them: ``weir.critical`` (ready), ``weir.critical.DQ`` (delayed: retries and deferrals wait here)
+and ``weir.critical.XQ`` (dead letters). Queue arguments cannot change once a queue exists, so
+this module is the one place that states them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dramatiq.common import dq_name, xq_name
+
+from queues.lanes import Lane
+
+__all__ = ["DEAD_LETTER_ARGUMENTS", "LaneQueues", "lane_queues", "ready_arguments"]
+
+#: Dead letters carry no TTL and no length limit: they stay until someone replays or purges them.
+DEAD_LETTER_ARGUMENTS: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class LaneQueues:
+    """The three queue names of one lane."""
+
+    lane: Lane
+    ready: str
+    delayed: str
+    dead: str
+
+
+def lane_queues(namespace: str, lane: Lane) -> LaneQueues:
+    """The queues of ``lane`` in ``namespace`` (``weir`` unless tests isolate themselves)."""
+    ready = f"{namespace}.{lane.value}"
+    return LaneQueues(lane=lane, ready=ready, delayed=dq_name(ready), dead=xq_name(ready))
+
+
+def ready_arguments(ready: str) -> dict[str, Any]:
+    """Arguments of a lane's ready and delayed queues: rejected messages go to its dead letters."""
+    return {"x-dead-letter-exchange": "", "x-dead-letter-routing-key": xq_name(ready)}

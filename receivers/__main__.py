@@ -1,0 +1,7 @@
+"""``python -m receivers``: run the webhook receiver."""
+
+import sys
+
+from receivers.server import main
+
+sys.exit(main())

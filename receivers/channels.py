@@ -1,0 +1,140 @@
+"""Channels: the named sales channels that may post webhooks, read from a TOML file.
+
+::
+
+    demo = true                       # a file of demo secrets; refused in production
+
+    [channels.shop-us]
+    provider = "shopify"              # or "standard" (Standard Webhooks)
+    secrets = ["..."]                 # several for rotation; or secrets_env = "SHOP_US_SECRETS"
+    lanes = { "inventory.updated" = "standard" }   # optional per-topic lane overrides
+
+``secrets_env`` names an environment variable holding comma-separated secrets.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+
+from queues.lanes import Lane
+from queues.routing import LaneRouter
+from receivers.providers import Provider, ShopifyProvider, StandardWebhooksProvider
+from weir.errors import ConfigError
+from weir.settings import reject_demo_secret
+
+__all__ = ["Channel", "load_channels"]
+
+_NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A configured channel: its provider, its secrets and the HMAC keys they stand for, its routing."""
+
+    name: str
+    provider: Provider
+    secrets: tuple[str, ...] = field(repr=False)
+    keys: tuple[bytes, ...] = field(repr=False)
+    router: LaneRouter
+
+
+class _ChannelTable(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    provider: Literal["shopify", "standard"]
+    secrets: list[SecretStr] = Field(default_factory=list)
+    secrets_env: str | None = None
+    lanes: dict[str, Lane] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_source_of_secrets(self) -> _ChannelTable:
+        if bool(self.secrets) == bool(self.secrets_env):
+            raise ValueError("give either secrets or secrets_env")
+        return self
+
+
+class _ChannelsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    demo: bool = False
+    channels: dict[str, _ChannelTable]
+
+    @model_validator(mode="after")
+    def _names_fit_urls(self) -> _ChannelsFile:
+        for name in self.channels:
+            if not re.fullmatch(_NAME_PATTERN, name):
+                raise ValueError(f"channel name {name!r} must match {_NAME_PATTERN}")
+        return self
+
+
+def load_channels(
+    path: Path,
+    *,
+    environ: Mapping[str, str],
+    tolerance_seconds: int,
+    production: bool,
+) -> dict[str, Channel]:
+    """Read the channels file at ``path`` into channels by name.
+
+    Raises:
+        ConfigError: naming WEIR_CHANNELS_FILE and the channel, when the file is missing or
+            invalid, a secret is malformed or missing, or demo secrets are used in production.
+    """
+    parsed = _read(path)
+    if production and parsed.demo:
+        raise ConfigError(f"WEIR_CHANNELS_FILE: {path} holds demo secrets (demo = true); not in production")
+    providers: dict[str, Provider] = {
+        "shopify": ShopifyProvider(),
+        "standard": StandardWebhooksProvider(tolerance_seconds),
+    }
+    return {
+        name: _build(name, table, providers[table.provider], environ, production)
+        for name, table in parsed.channels.items()
+    }
+
+
+def _read(path: Path) -> _ChannelsFile:
+    try:
+        return _ChannelsFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise ConfigError(f"WEIR_CHANNELS_FILE: cannot read {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"WEIR_CHANNELS_FILE: {path} is not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        raise ConfigError(f"WEIR_CHANNELS_FILE: {path} is invalid:\n{exc}") from None
+
+
+def _build(
+    name: str,
+    table: _ChannelTable,
+    provider: Provider,
+    environ: Mapping[str, str],
+    production: bool,
+) -> Channel:
+    secrets = _secrets(name, table, environ)
+    try:
+        keys = tuple(provider.signing_key(secret) for secret in secrets)
+    except ValueError as exc:
+        raise ConfigError(f"WEIR_CHANNELS_FILE: channel {name} has a malformed secret: {exc}") from None
+    if production:
+        for secret, key in zip(secrets, keys, strict=True):
+            reject_demo_secret(f"WEIR_CHANNELS_FILE: channel {name}", secret)
+            reject_demo_secret(f"WEIR_CHANNELS_FILE: channel {name}", key.decode("latin-1"))
+    return Channel(name=name, provider=provider, secrets=tuple(secrets), keys=keys, router=LaneRouter(table.lanes))
+
+
+def _secrets(name: str, table: _ChannelTable, environ: Mapping[str, str]) -> list[str]:
+    if table.secrets:
+        return [secret.get_secret_value() for secret in table.secrets]
+    variable = table.secrets_env or ""
+    secrets = [part.strip() for part in environ.get(variable, "").split(",") if part.strip()]
+    if not secrets:
+        raise ConfigError(f"WEIR_CHANNELS_FILE: channel {name} reads its secrets from {variable}, which is empty")
+    return secrets

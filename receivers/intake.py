@@ -1,0 +1,153 @@
+"""Intake: from a raw webhook request to a confirmed message in its lane, or a clear refusal.
+
+The order of the steps is the contract: nothing is claimed before the signature holds, nothing
+is marked seen before RabbitMQ confirmed the message, and a failed publish releases its claim.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from events.envelope import EventEnvelope
+from events.topics import entity_type
+from queues.errors import PublishFailed
+from queues.lanes import Lane
+from queues.message import encode_event
+from queues.publisher import ConfirmedPublisher
+from queues.topology import LaneQueues
+from receivers.channels import Channel
+from receivers.dedupe import DeliveryLedger
+from receivers.errors import DeliveryInFlight, ServiceUnavailable, UnknownChannel
+from receivers.providers import Delivery
+
+__all__ = ["Intake", "Receipt"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What the provider is told: its event was ``accepted`` now, or was a ``duplicate`` of one
+    accepted earlier as ``event_id``. ``lane`` is ``None`` for duplicates."""
+
+    status: Literal["accepted", "duplicate"]
+    event_id: str
+    lane: Lane | None
+
+
+class Intake:
+    """Verifies, deduplicates, classifies and enqueues webhooks for a set of channels.
+
+    ``clock`` returns the current Unix time in seconds (tests move it to check timestamps).
+    """
+
+    def __init__(
+        self,
+        channels: Mapping[str, Channel],
+        lanes: Mapping[Lane, LaneQueues],
+        ledger: DeliveryLedger,
+        publisher: ConfirmedPublisher,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._channels = channels
+        self._lanes = lanes
+        self._ledger = ledger
+        self._publisher = publisher
+        self._clock = clock
+
+    async def receive(
+        self,
+        channel_name: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        correlation_id: str | None = None,
+    ) -> Receipt:
+        """Take one webhook delivery.
+
+        Raises:
+            ReceiverError: the request is refused; its ``status`` is the answer to give.
+        """
+        channel = self._channel(channel_name)
+        now = self._clock()
+        channel.provider.verify(headers, body, channel.keys, now)
+        received_at = datetime.fromtimestamp(now, UTC)
+        delivery = channel.provider.parse(headers, body, received_at)
+        event_id = uuid.uuid4().hex
+        claim = await self._ledger.claim(channel.name, delivery.delivery_id, event_id)
+        if claim.state == "seen":
+            logger.info(
+                "Delivery %s on %s is a duplicate of event %s.", delivery.delivery_id, channel.name, claim.event_id
+            )
+            return Receipt("duplicate", claim.event_id, None)
+        if claim.state == "pending":
+            raise DeliveryInFlight(f"delivery {delivery.delivery_id} is being enqueued by another request")
+        envelope = self._envelope(
+            channel, delivery, body=body, event_id=event_id, received_at=received_at, correlation_id=correlation_id
+        )
+        await self._publish(envelope, delivery)
+        await self._confirm(channel.name, delivery.delivery_id, event_id)
+        return Receipt("accepted", event_id, Lane(envelope.lane))
+
+    def _channel(self, name: str) -> Channel:
+        channel = self._channels.get(name)
+        if channel is None:
+            raise UnknownChannel(f"no channel named {name!r} is configured")
+        return channel
+
+    @staticmethod
+    def _envelope(
+        channel: Channel,
+        delivery: Delivery,
+        *,
+        body: bytes,
+        event_id: str,
+        received_at: datetime,
+        correlation_id: str | None,
+    ) -> EventEnvelope:
+        return EventEnvelope(
+            event_id=event_id,
+            delivery_id=delivery.delivery_id,
+            channel=channel.name,
+            provider=channel.provider.name,
+            topic=delivery.topic,
+            source_topic=delivery.source_topic,
+            entity_type=entity_type(delivery.topic),
+            entity_id=delivery.entity_id,
+            occurred_at=delivery.occurred_at,
+            received_at=received_at,
+            correlation_id=correlation_id or event_id,
+            lane=channel.router.lane_for(delivery.topic).value,
+            # parse() already proved the body is UTF-8 JSON.
+            payload=body.decode("utf-8"),
+        )
+
+    async def _publish(self, envelope: EventEnvelope, delivery: Delivery) -> None:
+        queue = self._lanes[Lane(envelope.lane)].ready
+        try:
+            await self._publisher.publish(queue, encode_event(envelope, queue), message_id=envelope.event_id)
+        except PublishFailed as exc:
+            logger.warning("Event %s on %s was not confirmed by RabbitMQ: %s", envelope.event_id, envelope.channel, exc)
+            await self._release(envelope.channel, delivery.delivery_id, envelope.event_id)
+            raise ServiceUnavailable("the event could not be enqueued; retry later") from exc
+        logger.debug("Event %s on %s enqueued in %s.", envelope.event_id, envelope.channel, queue)
+
+    async def _release(self, channel: str, delivery_id: str, event_id: str) -> None:
+        try:
+            await self._ledger.release(channel, delivery_id, event_id)
+        except ServiceUnavailable:
+            logger.warning("Claim on delivery %s of %s left to expire: Redis did not answer.", delivery_id, channel)
+
+    async def _confirm(self, channel: str, delivery_id: str, event_id: str) -> None:
+        try:
+            await self._ledger.confirm(channel, delivery_id, event_id)
+        except ServiceUnavailable:
+            # The event is in RabbitMQ: answering 503 would make the provider send it again.
+            # Its claim expires instead, and a later duplicate is absorbed by the ERP's idempotency.
+            logger.warning("Event %s on %s enqueued but not marked seen: Redis did not answer.", event_id, channel)

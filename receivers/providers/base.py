@@ -1,0 +1,122 @@
+"""What every provider implements, and the request-reading helpers they share.
+
+Header mappings are case-insensitive (Starlette's ``Headers``); providers look names up in
+lower case.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+
+import orjson
+
+from receivers.errors import BadSignature, MalformedRequest
+
+__all__ = ["MAX_ID_CHARS", "Delivery", "Provider", "parse_json_object", "require_header", "require_id"]
+
+#: Longest delivery or entity id accepted, in characters; longer ones are malformed requests.
+MAX_ID_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What a verified request says about the event it carries.
+
+    ``topic`` is canonical (``order.created``); ``source_topic`` is the provider's own name.
+    """
+
+    delivery_id: str
+    source_topic: str
+    topic: str
+    entity_id: str
+    occurred_at: datetime
+
+
+class Provider(Protocol):
+    """One webhook provider's signing scheme and delivery format."""
+
+    name: ClassVar[str]
+
+    def signing_key(self, secret: str) -> bytes:
+        """The HMAC key a configured secret stands for.
+
+        Raises:
+            ValueError: the secret is not in the provider's format.
+        """
+        ...
+
+    def verify(self, headers: Mapping[str, str], body: bytes, keys: Sequence[bytes], now: float) -> None:
+        """Check the request's signature over the exact ``body`` bytes against every key.
+
+        ``now`` is the current Unix time in seconds, for providers that sign a timestamp.
+
+        Raises:
+            BadSignature: the signature is missing or matches no key.
+            StaleTimestamp: the signed timestamp is too far from ``now``.
+            MalformedRequest: a header the signature depends on is missing or malformed.
+        """
+        ...
+
+    def parse(self, headers: Mapping[str, str], body: bytes, received_at: datetime) -> Delivery:
+        """Read the delivery id, topic, entity and time from a verified request.
+
+        Raises:
+            MalformedRequest: a required header is missing or the body is not a JSON object.
+        """
+        ...
+
+
+def require_header(headers: Mapping[str, str], name: str, *, signature: bool = False) -> str:
+    """The value of header ``name``.
+
+    Raises:
+        BadSignature: when ``signature`` and the header is missing or empty.
+        MalformedRequest: when not ``signature`` and the header is missing or empty.
+    """
+    value = headers.get(name, "").strip()
+    if value:
+        return value
+    if signature:
+        raise BadSignature(f"missing signature header {name}")
+    raise MalformedRequest(f"missing required header {name}")
+
+
+def require_id(value: object, what: str) -> str:
+    """An id from a header or payload as text, exactly as sent (integers keep every digit).
+
+    Raises:
+        MalformedRequest: the id is missing, empty, not a string or integer, or too long.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise MalformedRequest(f"{what} is missing or not a string or integer")
+    text = str(value)
+    if not text or len(text) > MAX_ID_CHARS:
+        raise MalformedRequest(f"{what} must be 1 to {MAX_ID_CHARS} characters")
+    return text
+
+
+def parse_json_object(body: bytes) -> dict[str, Any]:
+    """The body parsed as a JSON object; integers stay exact, whatever their size.
+
+    Raises:
+        MalformedRequest: the body is not UTF-8 JSON, or not an object.
+    """
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        data = _parse_slowly(body)
+    if not isinstance(data, dict):
+        raise MalformedRequest("the body must be a JSON object")
+    return data
+
+
+def _parse_slowly(body: bytes) -> Any:
+    # orjson refuses integers beyond 64 bits, which JSON allows; the standard library does not.
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise MalformedRequest(f"the body is not valid JSON: {exc}") from None

@@ -1,0 +1,72 @@
+"""The receiver process: ``python -m receivers`` serves webhooks with uvicorn."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import uvicorn
+from starlette.applications import Starlette
+
+from queues.settings import BrokerSettings
+from receivers.app import ReceiverConfig, create_app
+from receivers.channels import load_channels
+from receivers.settings import ReceiverSettings
+from weir.errors import ConfigError
+from weir.logs import configure_logging
+from weir.reporting import init_reporting
+from weir.settings import RedisSettings, ServiceSettings, load
+
+__all__ = ["app_from_environment", "build_config", "main"]
+
+
+def build_config() -> ReceiverConfig:
+    """Read every setting the receiver needs from the environment.
+
+    Raises:
+        ConfigError: naming the first bad setting.
+    """
+    service = load(ServiceSettings)
+    receiver = load(ReceiverSettings)
+    channels = load_channels(
+        receiver.channels_file,
+        environ=os.environ,
+        tolerance_seconds=receiver.timestamp_tolerance_seconds,
+        production=service.production,
+    )
+    return ReceiverConfig(
+        service=service,
+        receiver=receiver,
+        broker=load(BrokerSettings),
+        redis=load(RedisSettings),
+        channels=channels,
+    )
+
+
+def app_from_environment() -> Starlette:
+    """The uvicorn factory: each server process builds its own application and connections."""
+    config = build_config()
+    configure_logging(config.service.log_level)
+    init_reporting(config.service)
+    return create_app(config)
+
+
+def main() -> int:
+    """Check the settings, then serve until stopped. Returns the process exit status."""
+    try:
+        config = build_config()
+    except ConfigError as exc:
+        print(f"weir receiver: {exc}", file=sys.stderr)
+        return 2
+    settings = config.receiver
+    print(f"weir receiver: post webhooks to http://{settings.host}:{settings.port}/webhooks/<channel>", flush=True)
+    uvicorn.run(
+        "receivers.server:app_from_environment",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.web_processes,
+        access_log=False,
+        log_config=None,
+    )
+    return 0

@@ -1,0 +1,94 @@
+"""The fleet as ``make run`` starts it: ``python -m receivers`` and ``python -m workers <lane>``
+as real processes, on the real RabbitMQ, Redis and Tryton, isolated in the test's namespace."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from erp.settings import ErpSettings
+from tests.support.net import eventually, free_port
+from tests.support.servers import ServiceProcess
+
+
+@dataclass
+class Fleet:
+    """Starts and stops Weir's processes with one environment."""
+
+    env: dict[str, str]
+    logs: Path
+    processes: list[ServiceProcess] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.env['PORT']}"
+
+    def receiver(self) -> ServiceProcess:
+        process = self._start(["-m", "receivers"], "receiver")
+        eventually(self._ready, timeout=30, interval=0.2, what="the receiver to be ready")
+        return process
+
+    def worker(self, lane: str = "critical", **env: str) -> ServiceProcess:
+        return self._start(["-m", "workers", lane, "--threads", "2"], f"worker-{lane}", env)
+
+    def post(self, channel: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
+        return httpx.post(f"{self.url}/webhooks/{channel}", content=body, headers=headers, timeout=10)
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.stop()
+
+    def output(self) -> str:
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text(errors='replace')}" for path in sorted(self.logs.glob("*.log"))
+        )
+
+    def _start(self, args: list[str], name: str, extra: dict[str, str] | None = None) -> ServiceProcess:
+        log = self.logs / f"{name}-{len(self.processes)}.log"
+        process = ServiceProcess(args, {**self.env, **(extra or {})}, log).start()
+        self.processes.append(process)
+        return process
+
+    def _ready(self) -> bool:
+        try:
+            return httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+
+def fleet_env(namespace: str, erp: ErpSettings) -> dict[str, str]:
+    return {
+        "WEIR_NAMESPACE": namespace,
+        "PORT": str(free_port()),
+        "WEIR_ERP_URL": str(erp.url),
+        "WEIR_ERP_DATABASE": erp.database,
+        "WEIR_ERP_USER": erp.user,
+        "WEIR_ERP_PASSWORD": erp.password.get_secret_value(),
+        "WEIR_ENTITY_LEASE_SECONDS": "2",
+        "WEIR_LOG_LEVEL": "INFO",
+    }
+
+
+@pytest.fixture
+def fleet(namespace: str, tryton: ErpSettings, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Fleet]:
+    fleet = Fleet(env=fleet_env(namespace, tryton), logs=tmp_path)
+    yield fleet
+    fleet.stop()
+    report = request.node.stash.get(_FAILED, False)
+    if report:
+        print(fleet.output())
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    report = yield
+    if getattr(report, "failed", False):
+        item.stash[_FAILED] = True
+    return report

@@ -1,0 +1,34 @@
+"""The README documents every setting a process reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import AliasChoices
+from pydantic_settings import BaseSettings
+
+from erp.settings import ErpSettings
+from queues.settings import BrokerSettings
+from receivers.settings import ReceiverSettings
+from weir.settings import RedisSettings, ServiceSettings
+from workers.settings import WorkerSettings
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+
+
+def variables(settings_class: type[BaseSettings]) -> list[str]:
+    prefix = settings_class.model_config.get("env_prefix", "")
+    names = []
+    for field, info in settings_class.model_fields.items():
+        alias = info.validation_alias
+        names.append(alias.choices[0] if isinstance(alias, AliasChoices) else f"{prefix}{field}".upper())
+    return [str(name) for name in names]
+
+
+@pytest.mark.parametrize(
+    "settings_class", [ServiceSettings, RedisSettings, BrokerSettings, ReceiverSettings, WorkerSettings, ErpSettings]
+)
+def test_every_setting_is_in_the_readme_table(settings_class: type[BaseSettings]) -> None:
+    missing = [name for name in variables(settings_class) if f"| `{name}`" not in README]
+    assert missing == []

@@ -1,0 +1,98 @@
+"""Process-wide settings: the deployment environment, error reporting and logging.
+
+Every concern has its own settings class next to the code it configures (``BrokerSettings`` in
+:mod:`queues.settings`, ``ErpSettings`` in :mod:`erp.settings`, ...). Entry points build them
+once, through :func:`load`, and pass them down; nothing reads the environment at import.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypeVar
+
+from pydantic import AliasChoices, Field, RedisDsn, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from weir.errors import ConfigError
+
+__all__ = ["DEMO_MARKER", "RedisSettings", "ServiceSettings", "load", "reject_demo_secret"]
+
+#: Every demo secret shipped in this repository contains this marker, so production can refuse it.
+DEMO_MARKER = "weir-demo"
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+class ServiceSettings(BaseSettings):
+    """``WEIR_ENVIRONMENT``: ``production`` refuses the demo secrets this repository ships.
+
+    ``WEIR_NAMESPACE``: prefixes every queue name and Redis key, so several Weirs (or test runs)
+    can share one RabbitMQ and one Redis.
+
+    ``WEIR_SENTRY_DSN``: where errors are reported; unset means no reporting.
+    ``WEIR_LOG_LEVEL``: the root log level.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="WEIR_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    namespace: str = Field(default="weir", pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    sentry_dsn: SecretStr | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+
+class RedisSettings(BaseSettings):
+    """``WEIR_REDIS_URL``: the Redis that holds dedupe marks, locks, budgets and dead-letter reasons.
+
+    ``WEIR_REDIS_TIMEOUT_SECONDS`` bounds each Redis command, connection included.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="WEIR_REDIS_", extra="ignore")
+
+    url: RedisDsn = RedisDsn("redis://127.0.0.1:6379/0")
+    timeout_seconds: float = Field(default=2.0, gt=0)
+
+
+def load(settings_class: type[S], **overrides: Any) -> S:
+    """Build a settings class from the environment, naming the variable of any bad setting.
+
+    Raises:
+        ConfigError: with one line per invalid variable, e.g. ``WEIR_BROKER_URL: ...``.
+    """
+    try:
+        return settings_class(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_describe(settings_class, exc)) from None
+
+
+def reject_demo_secret(variable: str, value: str) -> None:
+    """Refuse a secret that this repository ships as a demo value.
+
+    Raises:
+        ConfigError: naming ``variable``.
+    """
+    if DEMO_MARKER in value:
+        raise ConfigError(f"{variable}: the demo secret is not allowed when WEIR_ENVIRONMENT=production")
+
+
+def _describe(settings_class: type[BaseSettings], exc: ValidationError) -> str:
+    prefix = settings_class.model_config.get("env_prefix", "")
+    lines = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        variable = _variable_name(settings_class, field, prefix)
+        lines.append(f"{variable}: {error['msg']} (got {error.get('input')!r})")
+    return "invalid settings:\n  " + "\n  ".join(lines)
+
+
+def _variable_name(settings_class: type[BaseSettings], field: str, prefix: str) -> str:
+    info = settings_class.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, AliasChoices):
+        alias = alias.choices[0]
+    if isinstance(alias, str):
+        return alias.upper()
+    return f"{prefix}{field}".upper()

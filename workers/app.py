@@ -1,0 +1,112 @@
+"""The workers' composition root: settings, error reporting, the broker, its middleware, the ERP
+adapter and the actor, put together once per process. Nothing imports this module.
+
+``dramatiq workers.app:setup`` (what ``python -m workers <lane>`` runs) calls :func:`setup`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import dramatiq
+from dramatiq.broker import MessageProxy
+from dramatiq.middleware import TimeLimit
+from sentry_sdk.integrations.dramatiq import DramatiqIntegration
+
+from erp.adapter import ErpAdapter
+from erp.factory import build_erp
+from erp.settings import ErpSettings
+from queues.broker import LaneBroker, build_broker
+from queues.dead_letters import DeadLetterStore
+from queues.lanes import Lane
+from queues.message import envelope_of
+from queues.settings import BrokerSettings
+from queues.topology import lane_queues
+from tasks.actors import declare_event_actor
+from throttling import KeyedLock
+from weir.logs import configure_logging
+from weir.reporting import init_reporting
+from weir.settings import RedisSettings, ServiceSettings, load, reject_demo_secret
+from weir.stores import sync_redis
+from workers.middleware.entity_locks import EntityLocks
+from workers.middleware.retry_policy import RetryPolicy
+from workers.settings import WorkerSettings
+
+__all__ = ["WorkerConfig", "build", "load_config", "setup"]
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """Everything a worker process needs, read once from the environment."""
+
+    service: ServiceSettings
+    worker: WorkerSettings
+    broker: BrokerSettings
+    redis: RedisSettings
+    erp: ErpSettings
+
+
+def load_config() -> WorkerConfig:
+    """Read the worker's settings.
+
+    Raises:
+        ConfigError: naming the bad setting (demo secrets count as bad in production).
+    """
+    config = WorkerConfig(
+        service=load(ServiceSettings),
+        worker=load(WorkerSettings),
+        broker=load(BrokerSettings),
+        redis=load(RedisSettings),
+        erp=load(ErpSettings),
+    )
+    if config.service.production:
+        reject_demo_secret("WEIR_ERP_PASSWORD", config.erp.password.get_secret_value())
+    return config
+
+
+def build(config: WorkerConfig, *, erp: ErpAdapter | None = None, lanes: Iterable[Lane] = tuple(Lane)) -> LaneBroker:
+    """A broker with Weir's middleware and the ``apply_event`` actor, applying events to ``erp``
+    (by default the adapter ``config.erp`` names). It does not consume until a Worker runs it."""
+    namespace = config.service.namespace
+    client = sync_redis(config.redis)
+    lease_ms = int(config.worker.entity_lease_seconds * 1000)
+    middleware = [
+        TimeLimit(),
+        EntityLocks(KeyedLock(client, prefix=f"{namespace}:lock:entity:", lease_ms=lease_ms), _entity_key),
+        RetryPolicy(DeadLetterStore(client, prefix=f"{namespace}:dead:"), describe=_facts),
+    ]
+    broker = build_broker(str(config.broker.url), namespace, middleware=middleware, lanes=lanes)
+    critical = lane_queues(namespace, Lane.CRITICAL).ready
+    declare_event_actor(broker, erp or build_erp(config.erp), queue_name=critical)
+    return broker
+
+
+def setup() -> None:
+    """Dramatiq's entry point: build this process's broker and make it the global one."""
+    config = load_config()
+    configure_logging(config.service.log_level)
+    init_reporting(config.service, [DramatiqIntegration()])
+    dramatiq.set_broker(build(config))
+
+
+def _entity_key(message: MessageProxy) -> str | None:
+    try:
+        return envelope_of(message).entity_key
+    except (ValueError, IndexError, TypeError):
+        return None
+
+
+def _facts(message: MessageProxy) -> Mapping[str, str | None]:
+    try:
+        event = envelope_of(message)
+    except (ValueError, IndexError, TypeError):
+        return {}
+    return {
+        "lane": event.lane,
+        "channel": event.channel,
+        "topic": event.topic,
+        "entity_id": event.entity_id,
+        "event_id": event.event_id,
+        "correlation_id": event.correlation_id,
+    }

@@ -1,0 +1,109 @@
+"""One event per entity at a time, across the fleet.
+
+Two events for one order (a redelivery, the same order under two delivery ids) must not drive
+the ERP's workflow at once: Tryton on SQLite confirmed one sale twice when raced. The lock is
+taken before the actor runs and given back after, whatever the outcome. While the actor runs, a
+background thread renews the lease every third of it, so a short lease (a worker killed with
+SIGKILL keeps its entities locked only that long) never cuts a slow ERP call short.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from dramatiq import Broker, Middleware, Worker
+from dramatiq.broker import MessageProxy
+
+from throttling import GateUnavailable, KeyedLock
+from workers.errors import EntityBusy, GateClosed
+
+__all__ = ["EntityLocks"]
+
+logger = logging.getLogger(__name__)
+
+#: How long a message whose entity is busy waits before it tries again, in milliseconds.
+BUSY_DELAY_MS = 1_000
+
+#: How long a message waits when Redis cannot tell whether the entity is busy, in milliseconds.
+UNKNOWN_DELAY_MS = 5_000
+
+
+class EntityLocks(Middleware):
+    """Holds ``lock`` on the message's entity key while the actor runs.
+
+    ``key_of`` names the entity a message is about, or ``None`` for messages about none (they
+    run unlocked). A busy entity, or a Redis that cannot say, defers the message.
+    """
+
+    def __init__(self, lock: KeyedLock, key_of: Callable[[MessageProxy], str | None]) -> None:
+        self._lock = lock
+        self._key_of = key_of
+        self._held: dict[str, tuple[str, str]] = {}
+        self._guard = threading.Lock()
+        self._stopping = threading.Event()
+        self._renewer: threading.Thread | None = None
+
+    def after_worker_boot(self, broker: Broker, worker: Worker) -> None:
+        self._stopping.clear()
+        self._renewer = threading.Thread(target=self._renew_until_stopped, name="weir-lock-renewer", daemon=True)
+        self._renewer.start()
+
+    def before_worker_shutdown(self, broker: Broker, worker: Worker) -> None:
+        self._stopping.set()
+        if self._renewer is not None:
+            self._renewer.join(timeout=5)
+
+    def before_process_message(self, broker: Broker, message: MessageProxy) -> None:
+        key = self._key_of(message)
+        if key is None:
+            return
+        try:
+            token = self._lock.acquire(key)
+        except GateUnavailable as exc:
+            raise GateClosed(f"cannot tell whether {key} is busy: {exc}", delay_ms=UNKNOWN_DELAY_MS) from exc
+        if token is None:
+            raise EntityBusy(f"{key} is being applied by another worker", delay_ms=BUSY_DELAY_MS)
+        with self._guard:
+            self._held[message.message_id] = (key, token)
+
+    def after_process_message(
+        self, broker: Broker, message: MessageProxy, *, result: Any = None, exception: BaseException | None = None
+    ) -> None:
+        self._release(message)
+
+    def after_skip_message(self, broker: Broker, message: MessageProxy) -> None:
+        self._release(message)
+
+    def _renew_until_stopped(self) -> None:
+        interval_seconds = self._lock.lease_ms / 3 / 1000
+        while not self._stopping.wait(interval_seconds):
+            with self._guard:
+                held = list(self._held.values())
+            for key, token in held:
+                self._renew(key, token)
+
+    def _renew(self, key: str, token: str) -> None:
+        try:
+            renewed = self._lock.extend(key, token)
+        except GateUnavailable as exc:
+            logger.warning("Could not renew the lock on %s: %s", key, exc)
+            return
+        with self._guard:
+            still_held = (key, token) in self._held.values()
+        if not renewed and still_held:
+            logger.warning("The lock on %s was lost while its event was being applied.", key)
+
+    def _release(self, message: MessageProxy) -> None:
+        with self._guard:
+            held = self._held.pop(message.message_id, None)
+        if held is None:
+            return
+        key, token = held
+        try:
+            if not self._lock.release(key, token):
+                logger.warning("The lock on %s had expired before message %s released it.", key, message.message_id)
+        except GateUnavailable:
+            logger.warning("The lock on %s was left to expire: Redis did not answer.", key)

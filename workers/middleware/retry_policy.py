@@ -1,0 +1,184 @@
+"""What happens to a message whose actor raised: wait, retry, or dead-letter with its reason.
+
+This replaces Dramatiq's ``Retries`` middleware, which counts every exception (throttling
+included) against one budget and dead-letters without saying why:
+
+* a **deferral** (``exc.deferral``: a busy entity, a closed gate) goes back to the lane's delay
+  queue and spends no retry;
+* a **permanent** error (``exc.permanent``: unknown SKU, invalid payload) is dead-lettered at
+  once, its reason kept in the :class:`~queues.dead_letters.DeadLetterStore`;
+* anything else is a **real failure**: retried with jittered exponential backoff, and
+  dead-lettered as *exhausted* after the actor's ``max_failures``.
+
+The delayed copy is confirmed by RabbitMQ before the original is acked, and a reason is kept
+before its message is rejected into the XQ; if the reason cannot be kept (Redis down) the
+message waits and tries again instead of dying without one.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from dramatiq import Broker, Middleware
+from dramatiq.broker import MessageProxy
+from dramatiq.common import compute_backoff
+
+from queues.dead_letters import DeadLetterReason, DeadLetterStore, FailureRecord, ReasonStoreUnavailable
+
+__all__ = ["RetryPolicy"]
+
+logger = logging.getLogger(__name__)
+
+#: Failures remembered per message for its dead-letter reason (the newest ones).
+HISTORY_LENGTH = 5
+
+#: How much of an error's text a failure record keeps, in characters.
+ERROR_CHARS = 300
+
+_STATE = "weir"
+
+
+class RetryPolicy(Middleware):
+    """Retries, deferrals and dead letters for every actor on the broker.
+
+    ``describe`` returns what a reason should say about a message (lane, channel, topic,
+    entity_id, event_id, correlation_id; missing keys are ``None``). Delays are milliseconds.
+    """
+
+    def __init__(
+        self,
+        reasons: DeadLetterStore,
+        *,
+        describe: Callable[[MessageProxy], Mapping[str, str | None]],
+        deferral_delay_ms: int = 1_000,
+        reason_retry_delay_ms: int = 5_000,
+    ) -> None:
+        self._reasons = reasons
+        self._describe = describe
+        self._deferral_delay_ms = deferral_delay_ms
+        self._reason_retry_delay_ms = reason_retry_delay_ms
+
+    @property
+    def actor_options(self) -> set[str]:
+        # "throws" lists the exceptions an actor expects (Dramatiq then logs them without a
+        # traceback, and Sentry ignores them); this policy decides their fate either way.
+        return {"max_failures", "min_backoff_ms", "max_backoff_ms", "throws"}
+
+    def after_process_message(
+        self, broker: Broker, message: MessageProxy, *, result: Any = None, exception: BaseException | None = None
+    ) -> None:
+        if exception is None:
+            return
+        try:
+            self._decide(broker, message, exception)
+        except Exception:
+            # Dramatiq would swallow this and ack the message: reject it instead, so RabbitMQ
+            # keeps it in the dead letters even though its reason could not be kept.
+            logger.exception("Could not retry or dead-letter message %s; rejecting it.", message.message_id)
+            message.fail()
+
+    def _decide(self, broker: Broker, message: MessageProxy, exception: BaseException) -> None:
+        if getattr(exception, "deferral", False):
+            self._defer(broker, message, exception)
+        elif getattr(exception, "permanent", False):
+            self._count(message, exception)
+            self._dead_letter(broker, message, exception, "permanent")
+        else:
+            self._retry(broker, message, exception)
+
+    def _defer(self, broker: Broker, message: MessageProxy, exception: BaseException) -> None:
+        delay = getattr(exception, "delay_ms", None) or self._deferral_delay_ms
+        state = message.options.setdefault(_STATE, {})
+        state["deferrals"] = state.get("deferrals", 0) + 1
+        logger.info("Message %s deferred for %d ms: %s", message.message_id, delay, exception)
+        broker.enqueue(message.copy(), delay=delay)
+
+    def _retry(self, broker: Broker, message: MessageProxy, exception: BaseException) -> None:
+        failures = self._count(message, exception)
+        options = self._actor_options(broker, message)
+        if failures > options["max_failures"]:
+            self._dead_letter(broker, message, exception, "exhausted")
+            return
+        _, delay = compute_backoff(failures, factor=options["min_backoff_ms"], max_backoff=options["max_backoff_ms"])
+        logger.warning(
+            "Message %s failed (%d of %d): %s; retrying in %d ms.",
+            message.message_id,
+            failures,
+            options["max_failures"],
+            _describe_error(exception),
+            delay,
+        )
+        try:
+            broker.enqueue(message.copy(), delay=delay)
+        except Exception as exc:
+            self._dead_letter(broker, message, exc, "unschedulable")
+
+    def _dead_letter(self, broker: Broker, message: MessageProxy, exception: BaseException, why: str) -> None:
+        reason = self._reason(message, exception, why)
+        try:
+            self._reasons.record(reason)
+        except ReasonStoreUnavailable as exc:
+            logger.warning("Message %s waits: its dead-letter reason cannot be kept (%s).", message.message_id, exc)
+            broker.enqueue(message.copy(), delay=self._reason_retry_delay_ms)
+            return
+        logger.error(
+            "Message %s dead-lettered (%s) after %d attempt(s): %s",
+            message.message_id,
+            why,
+            reason.attempts,
+            _describe_error(exception),
+        )
+        message.fail()
+
+    def _count(self, message: MessageProxy, exception: BaseException) -> int:
+        state = message.options.setdefault(_STATE, {})
+        now = _now_ms()
+        state["failures"] = state.get("failures", 0) + 1
+        state.setdefault("first_failure_at", now)
+        history = state.setdefault("history", [])
+        history.append({"at": now, "error": _describe_error(exception)})
+        del history[:-HISTORY_LENGTH]
+        return int(state["failures"])
+
+    def _actor_options(self, broker: Broker, message: MessageProxy) -> dict[str, int]:
+        actor = broker.get_actor(message.actor_name)
+        return {name: int(actor.options[name]) for name in ("max_failures", "min_backoff_ms", "max_backoff_ms")}
+
+    def _reason(self, message: MessageProxy, exception: BaseException, why: str) -> DeadLetterReason:
+        state = message.options.get(_STATE, {})
+        history = tuple(FailureRecord(**record) for record in state.get("history", ()))
+        now = datetime.now(UTC)
+        return DeadLetterReason(
+            message_id=message.message_id,
+            queue=message.queue_name,
+            error_class=type(exception).__name__,
+            error_message=str(exception)[:ERROR_CHARS],
+            classification=why,
+            erp_status=getattr(exception, "status", None),
+            erp_excerpt=getattr(exception, "excerpt", None),
+            attempts=max(int(state.get("failures", 0)), 1),
+            history=history,
+            first_failure_at=_moment(state.get("first_failure_at")) or now,
+            last_failure_at=_moment(history[-1].at if history else None) or now,
+            dead_lettered_at=now,
+            **{key: self._describe(message).get(key) for key in _FACTS},
+        )
+
+
+_FACTS = ("lane", "channel", "topic", "entity_id", "event_id", "correlation_id")
+
+
+def _describe_error(exception: BaseException) -> str:
+    return f"{type(exception).__name__}: {exception}"[:ERROR_CHARS]
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _moment(ms: int | None) -> datetime | None:
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)
