@@ -6,6 +6,8 @@ decodes them, so this module is the contract between the two sides.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import orjson
@@ -20,11 +22,13 @@ __all__ = ["EVENT_ACTOR", "encode_event", "envelope_of", "event_message"]
 EVENT_ACTOR = "apply_event"
 
 
-def _fields(envelope: EventEnvelope, queue_name: str) -> dict[str, Any]:
+def _fields(
+    envelope: EventEnvelope, queue_name: str, *, dump: Callable[[], dict[str, Any]] | None = None
+) -> dict[str, Any]:
     return {
         "queue_name": queue_name,
         "actor_name": EVENT_ACTOR,
-        "args": (envelope.model_dump(mode="json"),),
+        "args": ((dump or partial(envelope.model_dump, mode="json"))(),),
         "kwargs": {},
         "options": {},
         "message_id": envelope.event_id,
@@ -38,8 +42,13 @@ def event_message(envelope: EventEnvelope, queue_name: str) -> Message[None]:
 
 
 def encode_event(envelope: EventEnvelope, queue_name: str) -> bytes:
-    """The wire form of :func:`event_message`, as Dramatiq's JSON encoder would write it."""
-    return orjson.dumps(_fields(envelope, queue_name))
+    """The wire form of :func:`event_message`, as Dramatiq's JSON encoder would write it.
+
+    orjson writes the envelope's datetimes in ISO 8601 itself, which is faster than pydantic's
+    JSON mode and reads back to the same values.
+    """
+    fields = _fields(envelope, queue_name, dump=envelope.model_dump)
+    return orjson.dumps(fields)
 
 
 def envelope_of(message: Message[Any] | MessageProxy) -> EventEnvelope:

@@ -28,10 +28,12 @@ class ConfirmedPublisher:
 
     One connection and one confirm-mode channel serve every request of the process; confirms are
     pipelined, so concurrent publishes do not wait on each other. A lost connection is re-opened
-    by the next publish, which declares the lanes' queues again. While RabbitMQ stays unreachable,
-    publishes fail at once for ``retry_interval`` seconds instead of each waiting on a connect.
+    by the next publish, which declares the lanes' queues again (within ``connect_timeout``
+    seconds). While RabbitMQ stays unreachable, publishes fail at once for ``retry_interval``
+    seconds instead of each waiting on a connect. A publish itself has no deadline of its own:
+    callers bound it (RabbitMQ can hold confirms back for as long as a resource alarm lasts).
 
-    >>> publisher = ConfirmedPublisher(url, lanes, timeout=3.0)
+    >>> publisher = ConfirmedPublisher(url, lanes, connect_timeout=3.0)
     >>> await publisher.publish("weir.critical", body, message_id="...")
     """
 
@@ -40,14 +42,14 @@ class ConfirmedPublisher:
         url: str,
         lanes: Sequence[LaneQueues],
         *,
-        timeout: float,
+        connect_timeout: float,
         retry_interval: float = 1.0,
     ) -> None:
-        if timeout <= 0 or retry_interval < 0:
-            raise ValueError("timeout must be positive and retry_interval not negative")
+        if connect_timeout <= 0 or retry_interval < 0:
+            raise ValueError("connect_timeout must be positive and retry_interval not negative")
         self._url = url
         self._lanes = tuple(lanes)
-        self._timeout = timeout
+        self._connect_timeout = connect_timeout
         self._retry_interval = retry_interval
         self._connection: aiormq.abc.AbstractConnection | None = None
         self._channel: aiormq.abc.AbstractChannel | None = None
@@ -59,17 +61,16 @@ class ConfirmedPublisher:
 
         Raises:
             PublishFailed: RabbitMQ is unreachable, refused the message, could not route it, or
-                did not confirm within ``timeout`` seconds. The message may still have arrived.
+                lost the connection before confirming. The message may still have arrived.
         """
         channel = await self._open_channel()
         properties = spec.Basic.Properties(
             delivery_mode=_PERSISTENT, message_id=message_id, content_type="application/json"
         )
         try:
-            async with asyncio.timeout(self._timeout):
-                confirmation = await channel.basic_publish(
-                    body, routing_key=routing_key, properties=properties, mandatory=True
-                )
+            confirmation = await channel.basic_publish(
+                body, routing_key=routing_key, properties=properties, mandatory=True
+            )
         except _FAILURES as exc:
             raise PublishFailed(f"RabbitMQ did not confirm the message: {exc!r}") from exc
         if not isinstance(confirmation, spec.Basic.Ack):
@@ -104,7 +105,7 @@ class ConfirmedPublisher:
         await self.close()
         connection: aiormq.abc.AbstractConnection | None = None
         try:
-            async with asyncio.timeout(self._timeout):
+            async with asyncio.timeout(self._connect_timeout):
                 connection = await aiormq.connect(self._url)
                 channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
                 await self._declare(channel)

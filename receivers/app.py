@@ -7,7 +7,6 @@ their :class:`~receivers.errors.ReceiverError`; nothing here ever redirects.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from queues.lanes import Lane
 from queues.publisher import ConfirmedPublisher
@@ -26,17 +26,15 @@ from queues.settings import BrokerSettings
 from queues.topology import lane_queues
 from receivers.channels import Channel
 from receivers.dedupe import DeliveryLedger
-from receivers.errors import PayloadTooLarge, ReceiverError
 from receivers.intake import Intake
+from receivers.pipelined_redis import PipelinedRedis
 from receivers.settings import ReceiverSettings
+from receivers.webhook import PREFIX, WebhookEndpoint
 from weir.settings import RedisSettings, ServiceSettings
-from weir.stores import async_redis
 
 __all__ = ["ReceiverConfig", "create_app"]
 
 logger = logging.getLogger(__name__)
-
-_CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 @dataclass(frozen=True)
@@ -50,22 +48,43 @@ class ReceiverConfig:
     channels: Mapping[str, Channel]
 
 
-def create_app(config: ReceiverConfig, *, clock: Callable[[], float] | None = None) -> Starlette:
+def create_app(config: ReceiverConfig, *, clock: Callable[[], float] | None = None) -> ASGIApp:
     """The receiver application. Connections open at start-up and close at shutdown.
 
     ``clock`` (Unix seconds) replaces the wall clock for signed-timestamp checks, in tests.
     """
     state = _Runtime(config, clock)
+    webhook = WebhookEndpoint(state.intake, max_body_bytes=config.receiver.max_body_bytes)
     routes = [
-        Route("/webhooks/{channel}", state.webhook, methods=["POST"]),
+        # Webhooks never reach this route (see _FastPath); it answers 405 to other methods.
+        Route(PREFIX + "{channel}", webhook, methods=["POST"]),
         Route("/healthz", _healthz, methods=["GET"]),
         Route("/readyz", state.readyz, methods=["GET"]),
     ]
-    return Starlette(
+    framework = Starlette(
         routes=routes,
         lifespan=state.lifespan,
         exception_handlers={HTTPException: _http_error, Exception: _internal_error},
     )
+    return _FastPath(webhook, framework)
+
+
+class _FastPath:
+    """Sends webhook deliveries straight to their endpoint and everything else to Starlette."""
+
+    def __init__(self, webhook: WebhookEndpoint, framework: ASGIApp) -> None:
+        self._webhook = webhook
+        self._framework = framework
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and _is_webhook(scope["path"]):
+            await self._webhook(scope, receive, send)
+        else:
+            await self._framework(scope, receive, send)
+
+
+def _is_webhook(path: str) -> bool:
+    return path.startswith(PREFIX) and len(path) > len(PREFIX) and "/" not in path[len(PREFIX) :]
 
 
 class _Runtime:
@@ -77,19 +96,16 @@ class _Runtime:
     def __init__(self, config: ReceiverConfig, clock: Callable[[], float] | None) -> None:
         namespace = config.service.namespace
         lanes = {lane: lane_queues(namespace, lane) for lane in Lane}
-        self._max_body = config.receiver.max_body_bytes
-        self._redis = async_redis(config.redis)
+        deadline = config.receiver.enqueue_timeout_seconds
         self._ledger = DeliveryLedger(
-            self._redis,
+            PipelinedRedis(str(config.redis.url), timeout=config.redis.timeout_seconds),
             prefix=f"{namespace}:delivery:",
             seen_ttl_ms=config.receiver.dedupe_ttl_seconds * 1000,
             claim_ttl_ms=config.receiver.claim_ttl_seconds * 1000,
         )
-        self._publisher = ConfirmedPublisher(
-            str(config.broker.url), tuple(lanes.values()), timeout=config.broker.confirm_timeout_seconds
-        )
+        self._publisher = ConfirmedPublisher(str(config.broker.url), tuple(lanes.values()), connect_timeout=deadline)
         kwargs: dict[str, Any] = {} if clock is None else {"clock": clock}
-        self._intake = Intake(config.channels, lanes, self._ledger, self._publisher, **kwargs)
+        self.intake = Intake(config.channels, lanes, self._ledger, self._publisher, deadline_seconds=deadline, **kwargs)
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
@@ -98,20 +114,8 @@ class _Runtime:
         try:
             yield
         finally:
+            await self._ledger.close()
             await self._publisher.close()
-            await self._redis.aclose()
-
-    async def webhook(self, request: Request) -> Response:
-        try:
-            body = await _read_body(request, self._max_body)
-            receipt = await self._intake.receive(
-                request.path_params["channel"], request.headers, body, _correlation_id(request)
-            )
-        except ReceiverError as exc:
-            return _json({"error": exc.code, "message": str(exc)}, exc.status)
-        if receipt.status == "duplicate":
-            return _json({"status": "duplicate", "event_id": receipt.event_id}, 200)
-        return _json({"status": "accepted", "event_id": receipt.event_id, "lane": receipt.lane}, 202)
 
     async def readyz(self, request: Request) -> Response:
         checks = {"broker": await self._publisher.check(), "redis": await self._ledger.check()}
@@ -121,25 +125,6 @@ class _Runtime:
 
 async def _healthz(request: Request) -> Response:
     return _json({"status": "ok"}, 200)
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"the body is over {limit} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"the body is over {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _correlation_id(request: Request) -> str | None:
-    value = request.headers.get("x-correlation-id") or request.headers.get("x-request-id")
-    return value if value and _CORRELATION_ID.match(value) else None
 
 
 def _json(content: Any, status: int) -> Response:

@@ -3,20 +3,26 @@
 A delivery is *claimed* (marked pending, briefly) before it is published and *confirmed*
 (marked seen, for the dedupe window) only once RabbitMQ confirmed it. A failed publish releases
 the claim, so the provider's retry goes through; a receiver that dies mid-publish leaves a claim
-that expires after ``claim_ttl_ms``.
+that expires after ``claim_ttl_ms``. The provider's answer does not wait for the confirming
+write: the event is already safe in RabbitMQ, and a redelivery racing that write is told to
+come back later (409), never taken for new.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from receivers.errors import ServiceUnavailable
+from receivers.pipelined_redis import PipelinedRedis
 
 __all__ = ["Claim", "DeliveryLedger"]
+
+logger = logging.getLogger(__name__)
 
 # KEYS[1] the delivery's ledger key
 # ARGV[1] the pending mark to set, "pending:<event id>"
@@ -64,15 +70,14 @@ class DeliveryLedger:
     that died holding it; both in milliseconds.
     """
 
-    def __init__(self, client: aioredis.Redis, *, prefix: str, seen_ttl_ms: int, claim_ttl_ms: int) -> None:
+    def __init__(self, client: PipelinedRedis, *, prefix: str, seen_ttl_ms: int, claim_ttl_ms: int) -> None:
         if seen_ttl_ms <= 0 or claim_ttl_ms <= 0:
             raise ValueError("ledger TTLs must be positive")
         self._client = client
+        self._writing: set[asyncio.Task[Any]] = set()
         self._prefix = prefix
         self._seen_ttl_ms = seen_ttl_ms
         self._claim_ttl_ms = claim_ttl_ms
-        self._claim = client.register_script(_CLAIM)
-        self._release = client.register_script(_RELEASE)
 
     async def claim(self, channel: str, delivery_id: str, event_id: str) -> Claim:
         """Claim a delivery for ``event_id`` unless it is already seen or pending.
@@ -80,10 +85,9 @@ class DeliveryLedger:
         Raises:
             ServiceUnavailable: Redis did not answer.
         """
+        key = self._key(channel, delivery_id)
         try:
-            current = await self._claim(
-                keys=[self._key(channel, delivery_id)], args=[_PENDING + event_id, self._claim_ttl_ms]
-            )
+            current = await self._client.execute("EVAL", _CLAIM, 1, key, _PENDING + event_id, self._claim_ttl_ms)
         except RedisError as exc:
             raise ServiceUnavailable(f"the dedupe store did not answer: {exc}") from exc
         if current is None:
@@ -92,34 +96,44 @@ class DeliveryLedger:
         state, _, original = mark.partition(":")
         return Claim("seen" if state == "seen" else "pending", original)
 
-    async def confirm(self, channel: str, delivery_id: str, event_id: str) -> None:
-        """Mark a claimed delivery as enqueued, for the dedupe window.
+    def confirm(self, channel: str, delivery_id: str, event_id: str) -> None:
+        """Mark a claimed delivery as enqueued, for the dedupe window, without waiting.
 
-        Raises:
-            ServiceUnavailable: Redis did not answer.
+        If Redis fails, the claim expires instead and a later redelivery is enqueued again: a
+        duplicate the ERP's idempotency absorbs, never a loss.
         """
-        try:
-            await self._client.set(self._key(channel, delivery_id), _SEEN + event_id, px=self._seen_ttl_ms)
-        except RedisError as exc:
-            raise ServiceUnavailable(f"the dedupe store did not answer: {exc}") from exc
+        key = self._key(channel, delivery_id)
+        self._write_soon(("SET", key, _SEEN + event_id, "PX", self._seen_ttl_ms), f"mark {key} seen")
 
-    async def release(self, channel: str, delivery_id: str, event_id: str) -> None:
-        """Drop a claim whose publish failed, so the provider's retry is not taken for a duplicate.
-
-        Raises:
-            ServiceUnavailable: Redis did not answer (the claim then expires on its own).
-        """
-        try:
-            await self._release(keys=[self._key(channel, delivery_id)], args=[_PENDING + event_id])
-        except RedisError as exc:
-            raise ServiceUnavailable(f"the dedupe store did not answer: {exc}") from exc
+    def release(self, channel: str, delivery_id: str, event_id: str) -> None:
+        """Drop a claim whose publish failed, without waiting, so the provider's retry is not
+        taken for a duplicate. If Redis fails, the claim expires on its own."""
+        key = self._key(channel, delivery_id)
+        self._write_soon(("EVAL", _RELEASE, 1, key, _PENDING + event_id), f"release {key}")
 
     async def check(self) -> bool:
         """Whether Redis answers now."""
         try:
-            return bool(await self._client.ping())
+            return bool(await self._client.execute("PING") == b"PONG")
         except RedisError:
             return False
 
+    async def close(self) -> None:
+        """Wait for the writes already sent, then close the connection."""
+        if self._writing:
+            await asyncio.gather(*self._writing, return_exceptions=True)
+        await self._client.close()
+
     def _key(self, channel: str, delivery_id: str) -> str:
         return f"{self._prefix}{channel}:{delivery_id}"
+
+    def _write_soon(self, command: tuple[Any, ...], what: str) -> None:
+        task = asyncio.get_running_loop().create_task(self._client.execute(*command))
+        self._writing.add(task)
+        task.add_done_callback(self._writing.discard)
+        task.add_done_callback(lambda done: _log_failure(done, what))
+
+
+def _log_failure(done: asyncio.Task[Any], what: str) -> None:
+    if not done.cancelled() and done.exception() is not None:
+        logger.warning("Could not %s in Redis: %s", what, done.exception())

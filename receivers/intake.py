@@ -6,9 +6,10 @@ is marked seen before RabbitMQ confirmed the message, and a failed publish relea
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,7 +45,9 @@ class Receipt:
 class Intake:
     """Verifies, deduplicates, classifies and enqueues webhooks for a set of channels.
 
-    ``clock`` returns the current Unix time in seconds (tests move it to check timestamps).
+    ``deadline_seconds`` bounds the wait for Redis and RabbitMQ, per webhook; past it the
+    answer is 503 and the claim is released. ``clock`` returns the current Unix time in seconds
+    (tests move it to check timestamps).
     """
 
     def __init__(
@@ -54,8 +57,12 @@ class Intake:
         ledger: DeliveryLedger,
         publisher: ConfirmedPublisher,
         *,
+        deadline_seconds: float,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        if deadline_seconds <= 0:
+            raise ValueError("deadline_seconds must be positive")
+        self._deadline = deadline_seconds
         self._channels = channels
         self._lanes = lanes
         self._ledger = ledger
@@ -79,21 +86,33 @@ class Intake:
         channel.provider.verify(headers, body, channel.keys, now)
         received_at = datetime.fromtimestamp(now, UTC)
         delivery = channel.provider.parse(headers, body, received_at)
-        event_id = uuid.uuid4().hex
-        claim = await self._ledger.claim(channel.name, delivery.delivery_id, event_id)
+        envelope = self._envelope(channel, delivery, body, received_at, correlation_id)
+        try:
+            async with asyncio.timeout(self._deadline):
+                return await self._enqueue(envelope)
+        except TimeoutError:
+            logger.warning("Event %s on %s not enqueued within %s s.", envelope.event_id, channel.name, self._deadline)
+            self._ledger.release(channel.name, delivery.delivery_id, envelope.event_id)
+            raise ServiceUnavailable(f"the event could not be enqueued within {self._deadline} s") from None
+
+    async def _enqueue(self, envelope: EventEnvelope) -> Receipt:
+        claim = await self._ledger.claim(envelope.channel, envelope.delivery_id, envelope.event_id)
         if claim.state == "seen":
             logger.info(
-                "Delivery %s on %s is a duplicate of event %s.", delivery.delivery_id, channel.name, claim.event_id
+                "Delivery %s on %s is a duplicate of event %s.", envelope.delivery_id, envelope.channel, claim.event_id
             )
             return Receipt("duplicate", claim.event_id, None)
         if claim.state == "pending":
-            raise DeliveryInFlight(f"delivery {delivery.delivery_id} is being enqueued by another request")
-        envelope = self._envelope(
-            channel, delivery, body=body, event_id=event_id, received_at=received_at, correlation_id=correlation_id
-        )
-        await self._publish(envelope, delivery)
-        await self._confirm(channel.name, delivery.delivery_id, event_id)
-        return Receipt("accepted", event_id, Lane(envelope.lane))
+            raise DeliveryInFlight(f"delivery {envelope.delivery_id} is being enqueued by another request")
+        queue = self._lanes[Lane(envelope.lane)].ready
+        try:
+            await self._publisher.publish(queue, encode_event(envelope, queue), message_id=envelope.event_id)
+        except PublishFailed as exc:
+            logger.warning("Event %s on %s was not confirmed by RabbitMQ: %s", envelope.event_id, envelope.channel, exc)
+            self._ledger.release(envelope.channel, envelope.delivery_id, envelope.event_id)
+            raise ServiceUnavailable("the event could not be enqueued; retry later") from exc
+        self._ledger.confirm(envelope.channel, envelope.delivery_id, envelope.event_id)
+        return Receipt("accepted", envelope.event_id, Lane(envelope.lane))
 
     def _channel(self, name: str) -> Channel:
         channel = self._channels.get(name)
@@ -103,14 +122,9 @@ class Intake:
 
     @staticmethod
     def _envelope(
-        channel: Channel,
-        delivery: Delivery,
-        *,
-        body: bytes,
-        event_id: str,
-        received_at: datetime,
-        correlation_id: str | None,
+        channel: Channel, delivery: Delivery, body: bytes, received_at: datetime, correlation_id: str | None
     ) -> EventEnvelope:
+        event_id = secrets.token_hex(16)
         return EventEnvelope(
             event_id=event_id,
             delivery_id=delivery.delivery_id,
@@ -127,27 +141,3 @@ class Intake:
             # parse() already proved the body is UTF-8 JSON.
             payload=body.decode("utf-8"),
         )
-
-    async def _publish(self, envelope: EventEnvelope, delivery: Delivery) -> None:
-        queue = self._lanes[Lane(envelope.lane)].ready
-        try:
-            await self._publisher.publish(queue, encode_event(envelope, queue), message_id=envelope.event_id)
-        except PublishFailed as exc:
-            logger.warning("Event %s on %s was not confirmed by RabbitMQ: %s", envelope.event_id, envelope.channel, exc)
-            await self._release(envelope.channel, delivery.delivery_id, envelope.event_id)
-            raise ServiceUnavailable("the event could not be enqueued; retry later") from exc
-        logger.debug("Event %s on %s enqueued in %s.", envelope.event_id, envelope.channel, queue)
-
-    async def _release(self, channel: str, delivery_id: str, event_id: str) -> None:
-        try:
-            await self._ledger.release(channel, delivery_id, event_id)
-        except ServiceUnavailable:
-            logger.warning("Claim on delivery %s of %s left to expire: Redis did not answer.", delivery_id, channel)
-
-    async def _confirm(self, channel: str, delivery_id: str, event_id: str) -> None:
-        try:
-            await self._ledger.confirm(channel, delivery_id, event_id)
-        except ServiceUnavailable:
-            # The event is in RabbitMQ: answering 503 would make the provider send it again.
-            # Its claim expires instead, and a later duplicate is absorbed by the ERP's idempotency.
-            logger.warning("Event %s on %s enqueued but not marked seen: Redis did not answer.", event_id, channel)

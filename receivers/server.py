@@ -6,7 +6,7 @@ import os
 import sys
 
 import uvicorn
-from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from queues.settings import BrokerSettings
 from receivers.app import ReceiverConfig, create_app
@@ -43,7 +43,7 @@ def build_config() -> ReceiverConfig:
     )
 
 
-def app_from_environment() -> Starlette:
+def app_from_environment() -> ASGIApp:
     """The uvicorn factory: each server process builds its own application and connections."""
     config = build_config()
     configure_logging(config.service.log_level)
@@ -68,5 +68,8 @@ def main() -> int:
         workers=settings.web_processes,
         access_log=False,
         log_config=None,
+        # Providers post directly; nothing here reads client addresses from proxy headers.
+        proxy_headers=False,
+        server_header=False,
     )
     return 0

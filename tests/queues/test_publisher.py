@@ -16,7 +16,7 @@ from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
 
 def test_a_confirmed_publish_is_in_the_queue_when_it_returns(namespace: str, rabbit: RabbitProbe) -> None:
     lanes = [lane_queues(namespace, lane) for lane in Lane]
-    publisher = ConfirmedPublisher(RABBITMQ_URL, lanes, timeout=5)
+    publisher = ConfirmedPublisher(RABBITMQ_URL, lanes, connect_timeout=5)
 
     async def run() -> None:
         await asyncio.gather(*(publisher.publish(lanes[0].ready, b"{}", message_id=f"m{n}") for n in range(50)))
@@ -27,7 +27,7 @@ def test_a_confirmed_publish_is_in_the_queue_when_it_returns(namespace: str, rab
 
 
 def test_a_publish_to_a_queue_that_does_not_exist_fails(namespace: str) -> None:
-    publisher = ConfirmedPublisher(RABBITMQ_URL, [lane_queues(namespace, Lane.CRITICAL)], timeout=5)
+    publisher = ConfirmedPublisher(RABBITMQ_URL, [lane_queues(namespace, Lane.CRITICAL)], connect_timeout=5)
 
     async def run() -> None:
         try:
@@ -41,7 +41,7 @@ def test_a_publish_to_a_queue_that_does_not_exist_fails(namespace: str) -> None:
 
 def test_an_unreachable_rabbitmq_fails_fast_and_is_retried_later(namespace: str) -> None:
     url = f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F"
-    publisher = ConfirmedPublisher(url, [lane_queues(namespace, Lane.CRITICAL)], timeout=5, retry_interval=60)
+    publisher = ConfirmedPublisher(url, [lane_queues(namespace, Lane.CRITICAL)], connect_timeout=5, retry_interval=60)
 
     async def run() -> None:
         with pytest.raises(PublishFailed, match="unreachable"):

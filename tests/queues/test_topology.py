@@ -17,7 +17,7 @@ from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
 
 
 def declare_with_the_publisher(namespace: str) -> None:
-    publisher = ConfirmedPublisher(RABBITMQ_URL, [lane_queues(namespace, lane) for lane in Lane], timeout=5)
+    publisher = ConfirmedPublisher(RABBITMQ_URL, [lane_queues(namespace, lane) for lane in Lane], connect_timeout=5)
 
     async def run() -> None:
         assert await publisher.check()

@@ -234,3 +234,23 @@ def test_the_body_limit_is_a_setting(start_receiver: Callable[..., object], rece
         response = post_order(client, body=b'{"id": 1, "x": "' + b"y" * 3000 + b'"}')
 
     assert response.status_code == 413
+
+
+def test_when_rabbitmq_holds_its_confirm_the_answer_is_503_within_the_deadline_and_the_claim_is_released(
+    start_receiver: Callable[..., object], receiver_config: ReceiverConfig, redis_client: redis.Redis, namespace: str
+) -> None:
+    proxy = TcpProxy("127.0.0.1", 5672)
+    port = proxy.start()
+    broker = receiver_config.broker.model_copy(update={"url": f"amqp://guest:guest@127.0.0.1:{port}/%2F"})
+    receiver = ReceiverSettings(enqueue_timeout_seconds=0.5)
+    config = dataclasses.replace(receiver_config, broker=broker, receiver=receiver)
+    try:
+        with start_receiver(config) as client:  # type: ignore[attr-defined]
+            # Given RabbitMQ takes the message but its confirm never comes back
+            proxy.hold_after(str(ORDER_ID).encode())
+            response = post_order(client, webhook_id="held")
+    finally:
+        proxy.stop()
+
+    assert (response.status_code, response.json()["error"]) == (503, "unavailable")
+    eventually(lambda: redis_client.get(f"{namespace}:delivery:shop-us:held") is None, what="the claim to go")

@@ -1,0 +1,167 @@
+"""How fast the receiver turns signed webhooks into confirmed messages, against the broker's own limit.
+
+Runs the real receiver (``python -m receivers``) on the real RabbitMQ and Redis, drives it with
+signed ~1 KB Shopify order webhooks from a load generator on the same box, then measures raw
+persistent publishes of the same size with publisher confirms and a fixed number in flight.
+
+    .venv/bin/python bench/ingest.py [--seconds 20] [--connections 64] [--web-processes 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import httpx
+import pika
+import redis
+import uvloop
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.broker_limit import confirmed_publish_rate  # noqa: E402
+from bench.cpu import CpuMeter, pids_named  # noqa: E402
+from bench.loadgen import LoadResult, ShopifyRequests, run_load  # noqa: E402
+from queues.lanes import Lane  # noqa: E402
+from queues.topology import lane_queues  # noqa: E402
+from weir.samples import encode, shopify_order  # noqa: E402
+
+BROKER_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+SECRET = "weir-demo-shopify-secret-shop-us"
+BODY_BYTES = 1024
+
+
+def order_template() -> bytes:
+    """A Shopify order of exactly ``BODY_BYTES`` once its id is filled in (18 digits)."""
+    order = shopify_order(123456789012345678, lines=[("SKU-0001", 2, "11.00"), ("SKU-0002", 1, "12.00")])
+    order["note"] = ""
+    body = encode(order)
+    order["note"] = "x" * (BODY_BYTES - len(body))
+    return encode(order).replace(b"123456789012345678", b"ORDER_ID")
+
+
+def start_receiver(namespace: str, port: int, processes: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "WEIR_NAMESPACE": namespace,
+        "PORT": str(port),
+        "WEIR_WEB_PROCESSES": str(processes),
+        "WEIR_LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen([sys.executable, "-m", "receivers"], cwd=REPO, env=env, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise SystemExit("the receiver did not become ready within 30 s")
+
+
+def clean_up(namespace: str) -> None:
+    connection = pika.BlockingConnection(pika.URLParameters(BROKER_URL))
+    channel = connection.channel()
+    for lane in Lane:
+        queues = lane_queues(namespace, lane)
+        for name in (queues.ready, queues.delayed, queues.dead):
+            channel.queue_delete(name)
+    connection.close()
+    client = redis.Redis.from_url(REDIS_URL)
+    for batch in _batches(client.scan_iter(match=f"{namespace}:*", count=5000)):
+        client.delete(*batch)
+    client.close()
+
+
+def _batches(keys: Iterable[bytes], size: int = 5000) -> Iterator[list[bytes]]:
+    batch: list[bytes] = []
+    for key in keys:
+        batch.append(key)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def report(load: LoadResult, broker_rate: float, args: argparse.Namespace) -> None:
+    accepted = load.statuses[202] / load.seconds
+    print(
+        f"receiver: {args.web_processes} process(es); load: {args.connections} keep-alive connections, "
+        f"{BODY_BYTES}-byte signed Shopify orders, {args.seconds:.0f} s measured after {args.warmup:.0f} s warm-up"
+    )
+    print(f"  answers:              {dict(sorted(load.statuses.items()))}")
+    print(f"  accepted events/s:    {accepted:,.0f}")
+    print(
+        f"  latency p50 / p99:    {statistics.median(load.latencies_ms):.1f} ms / "
+        f"{percentile(load.latencies_ms, 0.99):.1f} ms (max {max(load.latencies_ms):.1f} ms)"
+    )
+    print(f"broker limit: persistent {BODY_BYTES}-byte publishes with confirms, {args.in_flight} in flight")
+    print(f"  confirmed publishes/s: {broker_rate:,.0f}")
+    print(f"ratio accepted / broker limit: {accepted / broker_rate:.2f}")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--web-processes", type=int, default=1)
+    parser.add_argument("--in-flight", type=int, default=64)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+
+    namespace = f"bench-{uuid.uuid4().hex[:8]}"
+    template = order_template()
+    receiver = start_receiver(namespace, args.port, args.web_processes)
+    try:
+        requests = ShopifyRequests(template, SECRET, "shop-us", f"127.0.0.1:{args.port}")
+        meter = CpuMeter(
+            {
+                "receiver": pids_named("-m\0receivers") + pids_named("multiprocessing"),
+                "rabbitmq": pids_named("beam.smp"),
+                "redis": pids_named("redis-server"),
+                "load generator": [os.getpid()],
+            }
+        )
+        meter.start()
+        load = uvloop.run(
+            run_load(
+                "127.0.0.1", args.port, requests, connections=args.connections, warmup=args.warmup, seconds=args.seconds
+            )
+        )
+        meter.stop()
+    finally:
+        receiver.terminate()
+        receiver.wait(30)
+        clean_up(namespace)
+    body = template.replace(b"ORDER_ID", b"123456789012345678")
+    broker_rate = uvloop.run(
+        confirmed_publish_rate(BROKER_URL, f"{namespace}.raw", body, in_flight=args.in_flight, seconds=args.seconds)
+    )
+    report(load, broker_rate, args)
+    total = args.warmup + args.seconds
+    print(
+        "CPU cores used during the load: "
+        + ", ".join(f"{name} {used / total:.2f}" for name, used in meter.used.items())
+    )
+
+
+if __name__ == "__main__":
+    main()
