@@ -48,4 +48,4 @@ lint: install
 	$(BIN)/mypy .
 
 bench: install erp services
-	$(BIN)/python bench/ingest.py
+	$(BIN)/python -m bench.ingest

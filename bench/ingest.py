@@ -4,7 +4,7 @@ Runs the real receiver (``python -m receivers``) on the real RabbitMQ and Redis,
 signed ~1 KB Shopify order webhooks from a load generator on the same box, then measures raw
 persistent publishes of the same size with publisher confirms and a fixed number in flight.
 
-    .venv/bin/python bench/ingest.py [--seconds 20] [--connections 64] [--web-processes 1]
+    .venv/bin/python -m bench.ingest [--seconds 20] [--connections 64] [--web-processes 1]
 """
 
 from __future__ import annotations
@@ -24,15 +24,14 @@ import pika
 import redis
 import uvloop
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from bench.broker_limit import confirmed_publish_rate, weir_publish_rate
+from bench.cpu import CpuMeter, pids_named
+from bench.loadgen import LoadResult, ShopifyRequests, run_load
+from queues.lanes import Lane
+from queues.topology import lane_queues
+from weir.samples import encode, shopify_order
 
-from bench.broker_limit import confirmed_publish_rate  # noqa: E402
-from bench.cpu import CpuMeter, pids_named  # noqa: E402
-from bench.loadgen import LoadResult, ShopifyRequests, run_load  # noqa: E402
-from queues.lanes import Lane  # noqa: E402
-from queues.topology import lane_queues  # noqa: E402
-from weir.samples import encode, shopify_order  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 BROKER_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -100,21 +99,25 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def report(load: LoadResult, broker_rate: float, args: argparse.Namespace) -> None:
+def report(load: LoadResult, rates: dict[str, float], cpu: dict[str, float], args: argparse.Namespace) -> None:
     accepted = load.statuses[202] / load.seconds
+    broker = rates["aiormq"]
     print(
         f"receiver: {args.web_processes} process(es); load: {args.connections} keep-alive connections, "
         f"{BODY_BYTES}-byte signed Shopify orders, {args.seconds:.0f} s measured after {args.warmup:.0f} s warm-up"
     )
-    print(f"  answers:              {dict(sorted(load.statuses.items()))}")
-    print(f"  accepted events/s:    {accepted:,.0f}")
+    print(f"  answers:                {dict(sorted(load.statuses.items()))}")
+    print(f"  accepted events/s:      {accepted:,.0f}")
     print(
-        f"  latency p50 / p99:    {statistics.median(load.latencies_ms):.1f} ms / "
+        f"  latency p50 / p99:      {statistics.median(load.latencies_ms):.1f} ms / "
         f"{percentile(load.latencies_ms, 0.99):.1f} ms (max {max(load.latencies_ms):.1f} ms)"
     )
+    print("  CPU cores used:         " + ", ".join(f"{name} {used:.2f}" for name, used in cpu.items()))
     print(f"broker limit: persistent {BODY_BYTES}-byte publishes with confirms, {args.in_flight} in flight")
-    print(f"  confirmed publishes/s: {broker_rate:,.0f}")
-    print(f"ratio accepted / broker limit: {accepted / broker_rate:.2f}")  # fmt: skip
+    print(f"  with aiormq (aio-pika): {broker:,.0f}/s")
+    print(f"  with Weir's publisher:  {rates['weir']:,.0f}/s")
+    print(f"ratio accepted / broker limit (aiormq): {accepted / broker:.2f}")
+    print(f"ratio accepted / broker limit (Weir's publisher): {accepted / rates['weir']:.2f}")
 
 
 def main() -> None:
@@ -155,12 +158,12 @@ def main() -> None:
     broker_rate = uvloop.run(
         confirmed_publish_rate(BROKER_URL, f"{namespace}.raw", body, in_flight=args.in_flight, seconds=args.seconds)
     )
-    report(load, broker_rate, args)
-    total = args.warmup + args.seconds
-    print(
-        "CPU cores used during the load: "
-        + ", ".join(f"{name} {used / total:.2f}" for name, used in meter.used.items())
+    weir_rate = uvloop.run(
+        weir_publish_rate(BROKER_URL, f"{namespace}.lean", body, in_flight=args.in_flight, seconds=args.seconds)
     )
+    total = args.warmup + args.seconds
+    cpu = {name: used / total for name, used in meter.used.items()}
+    report(load, {"aiormq": broker_rate, "weir": weir_rate}, cpu, args)
 
 
 if __name__ == "__main__":

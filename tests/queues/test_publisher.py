@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
+import pika
 import pytest
 
 from queues.errors import PublishFailed
@@ -11,37 +13,89 @@ from queues.lanes import Lane
 from queues.publisher import ConfirmedPublisher
 from queues.topology import lane_queues
 from tests.support.net import free_port
+from tests.support.proxy import TcpProxy
 from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
 
 
+def publisher_for(namespace: str, url: str = RABBITMQ_URL, **options: float) -> ConfirmedPublisher:
+    return ConfirmedPublisher(url, [lane_queues(namespace, lane) for lane in Lane], connect_timeout=5, **options)
+
+
 def test_a_confirmed_publish_is_in_the_queue_when_it_returns(namespace: str, rabbit: RabbitProbe) -> None:
-    lanes = [lane_queues(namespace, lane) for lane in Lane]
-    publisher = ConfirmedPublisher(RABBITMQ_URL, lanes, connect_timeout=5)
+    publisher = publisher_for(namespace)
+    queue = lane_queues(namespace, Lane.CRITICAL).ready
 
     async def run() -> None:
-        await asyncio.gather(*(publisher.publish(lanes[0].ready, b"{}", message_id=f"m{n}") for n in range(50)))
+        await asyncio.gather(*(publisher.publish(queue, b"{}", message_id=f"m{n}") for n in range(500)))
         await publisher.close()
 
     asyncio.run(run())
-    assert rabbit.count(lanes[0].ready) == 50
+    assert rabbit.count(queue) == 500
+
+
+def test_the_message_is_persistent_json_with_its_id_and_exact_body(namespace: str) -> None:
+    publisher = publisher_for(namespace)
+    queue = lane_queues(namespace, Lane.BULK).ready
+    # Larger than one frame: the body travels split and arrives whole.
+    body = json.dumps({"id": 820982911946154508, "padding": "é" * 200_000}).encode()
+
+    async def run() -> None:
+        await publisher.publish(queue, body, message_id="event-1")
+        await publisher.close()
+
+    asyncio.run(run())
+    connection = pika.BlockingConnection(pika.URLParameters(RABBITMQ_URL))
+    try:
+        method, properties, received = connection.channel().basic_get(queue, auto_ack=True)
+    finally:
+        connection.close()
+    assert method is not None
+    assert (properties.delivery_mode, properties.message_id, properties.content_type) == (
+        2,
+        "event-1",
+        "application/json",
+    )
+    assert received == body
 
 
 def test_a_publish_to_a_queue_that_does_not_exist_fails(namespace: str) -> None:
-    publisher = ConfirmedPublisher(RABBITMQ_URL, [lane_queues(namespace, Lane.CRITICAL)], connect_timeout=5)
+    publisher = publisher_for(namespace)
 
     async def run() -> None:
         try:
-            with pytest.raises(PublishFailed, match="did not confirm"):
+            with pytest.raises(PublishFailed, match="could not route"):
                 await publisher.publish(f"{namespace}.nowhere", b"{}", message_id="m1")
+            # The connection stays usable for routable messages.
+            await publisher.publish(lane_queues(namespace, Lane.CRITICAL).ready, b"{}", message_id="m2")
         finally:
             await publisher.close()
 
     asyncio.run(run())
 
 
+def test_a_message_rabbitmq_refuses_fails_with_the_nack(namespace: str, rabbit: RabbitProbe) -> None:
+    full = f"{namespace}.full"
+    channel = pika.BlockingConnection(pika.URLParameters(RABBITMQ_URL)).channel()
+    channel.queue_declare(full, arguments={"x-max-length": 1, "x-overflow": "reject-publish"})
+    publisher = publisher_for(namespace)
+
+    async def run() -> None:
+        try:
+            await publisher.publish(full, b"{}", message_id="first")
+            with pytest.raises(PublishFailed, match="refused"):
+                await publisher.publish(full, b"{}", message_id="second")
+        finally:
+            await publisher.close()
+
+    try:
+        asyncio.run(run())
+    finally:
+        channel.queue_delete(full)
+        channel.connection.close()
+
+
 def test_an_unreachable_rabbitmq_fails_fast_and_is_retried_later(namespace: str) -> None:
-    url = f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F"
-    publisher = ConfirmedPublisher(url, [lane_queues(namespace, Lane.CRITICAL)], connect_timeout=5, retry_interval=60)
+    publisher = publisher_for(namespace, f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F", retry_interval=60)
 
     async def run() -> None:
         with pytest.raises(PublishFailed, match="unreachable"):
@@ -52,3 +106,40 @@ def test_an_unreachable_rabbitmq_fails_fast_and_is_retried_later(namespace: str)
         assert not await publisher.check()
 
     asyncio.run(run())
+
+
+def test_wrong_credentials_fail_the_publish(namespace: str) -> None:
+    publisher = publisher_for(namespace, "amqp://guest:wrong@127.0.0.1:5672/%2F")
+
+    async def run() -> None:
+        with pytest.raises(PublishFailed):
+            await publisher.publish("q", b"{}", message_id="m1")
+
+    asyncio.run(run())
+
+
+def test_a_lost_connection_fails_what_is_in_flight_and_the_next_publish_reconnects(
+    namespace: str, rabbit: RabbitProbe
+) -> None:
+    proxy = TcpProxy("127.0.0.1", 5672)
+    port = proxy.start()
+    publisher = publisher_for(namespace, f"amqp://guest:guest@127.0.0.1:{port}/%2F", retry_interval=0)
+    queue = lane_queues(namespace, Lane.CRITICAL).ready
+
+    async def run() -> None:
+        await publisher.publish(queue, b"{}", message_id="before")
+        proxy.hold_after(b"held")
+        held = asyncio.ensure_future(publisher.publish(queue, b'"held"', message_id="held"))
+        await asyncio.to_thread(proxy.held.wait, 10)
+        await asyncio.to_thread(proxy.cut)
+        with pytest.raises(PublishFailed, match="lost"):
+            await held
+        await asyncio.to_thread(proxy.restore)
+        await publisher.publish(queue, b"{}", message_id="after")
+        await publisher.close()
+
+    try:
+        asyncio.run(run())
+    finally:
+        proxy.stop()
+    assert rabbit.count(queue) >= 2

@@ -12,7 +12,7 @@ from dramatiq.middleware import Middleware
 from queues.broker import build_broker
 from queues.lanes import Lane
 from queues.publisher import ConfirmedPublisher
-from queues.topology import lane_queues
+from queues.topology import DEAD_LETTER_ARGUMENTS, lane_queues
 from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
 
 
@@ -45,8 +45,9 @@ def test_dead_letters_carry_no_ttl(namespace: str) -> None:
     connection = pika.BlockingConnection(pika.URLParameters(RABBITMQ_URL))
     try:
         channel = connection.channel()
-        channel.queue_declare(dead, durable=True, arguments={})
+        channel.queue_declare(dead, durable=True, arguments=DEAD_LETTER_ARGUMENTS)
         with pytest.raises(pika.exceptions.ChannelClosedByBroker, match="PRECONDITION_FAILED"):
-            channel.queue_declare(dead, durable=True, arguments={"x-message-ttl": 7 * 86_400_000})
+            ttl = {**DEAD_LETTER_ARGUMENTS, "x-message-ttl": 7 * 86_400_000}
+            channel.queue_declare(dead, durable=True, arguments=ttl)
     finally:
         connection.close()
