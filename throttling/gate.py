@@ -1,0 +1,148 @@
+"""A gate in front of a shared downstream, enforced for the whole fleet through Redis.
+
+Every call asks :meth:`FleetGate.admit` first and reports with :meth:`FleetGate.settle` after,
+so the fleet together never exceeds the :class:`~throttling.policy.GatePolicy`, however many
+processes and hosts share the gate. Both run one Lua script each (``admit.lua``, ``settle.lua``),
+so a decision is one round trip and atomic. Time is Redis's clock unless a test supplies one.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import redis
+from redis.commands.core import Script
+
+from throttling.errors import GateUnavailable
+from throttling.policy import GatePolicy
+from throttling.scripts import lua
+
+__all__ = ["Admission", "FleetGate", "GateState", "Outcome"]
+
+Outcome = Literal["ok", "failure", "throttled"]
+Cause = Literal["ok", "breaker_open", "probing", "paused", "concurrency", "rate"]
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """The gate's answer: ``granted`` with a ``ticket`` to settle, or a ``wait_ms`` and its ``cause``."""
+
+    granted: bool
+    wait_ms: int
+    cause: Cause
+    ticket: str = ""
+    probe: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class GateState:
+    """What the gate holds now: the breaker, and until when (Unix ms) it is open or paused."""
+
+    breaker: Literal["closed", "open", "half"]
+    open_until_ms: int
+    paused_until_ms: int
+    now_ms: int
+
+    @property
+    def blocked_for_ms(self) -> int:
+        """How long no call will be admitted, at least (0 if calls may go now)."""
+        blocked = self.paused_until_ms
+        if self.breaker == "open":
+            blocked = max(blocked, self.open_until_ms)
+        return max(0, blocked - self.now_ms)
+
+
+class FleetGate:
+    """Rate, concurrency, tier shares and a circuit breaker, shared through one Redis.
+
+    ``clock`` returns the time in Unix ms to use instead of Redis's (tests move it by hand).
+
+    >>> gate = FleetGate(client, prefix="weir:erp:", policy=GatePolicy(rate_per_second=100, concurrency=8))
+    >>> admission = gate.admit(tier=1)
+    >>> if admission.granted:
+    ...     gate.settle(admission, "ok")
+    """
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        prefix: str,
+        policy: GatePolicy,
+        clock: Callable[[], int] | None = None,
+    ) -> None:
+        self._client = client
+        self._policy = policy
+        self._clock = clock
+        self._keys = [f"{prefix}state", f"{prefix}inflight", f"{prefix}window"]
+        self._admit: Script = client.register_script(lua("admit"))
+        self._settle: Script = client.register_script(lua("settle"))
+
+    @property
+    def policy(self) -> GatePolicy:
+        return self._policy
+
+    def admit(self, tier: int) -> Admission:
+        """Ask to make one call now as ``tier`` (1 = highest priority).
+
+        Raises:
+            GateUnavailable: Redis did not answer.
+        """
+        if not 1 <= tier <= self._policy.tiers:
+            raise ValueError(f"tier must be within 1..{self._policy.tiers}")
+        policy = self._policy
+        ticket = secrets.token_hex(8)
+        args: list[str | int | float] = [
+            self._now(), tier, ticket, policy.rate_per_second, policy.burst, policy.concurrency,
+            policy.lease_ms, ",".join(str(share) for share in policy.tier_shares) or "0",
+            policy.breaker_probes, policy.ramp_per_ms, policy.probe_wait_ms,
+        ]  # fmt: skip
+        granted, wait, cause, probe = self._run(self._admit, args, self._keys[:2])
+        return Admission(bool(granted), int(wait), _text(cause), ticket if granted else "", bool(probe))  # type: ignore[arg-type]
+
+    def settle(self, admission: Admission, outcome: Outcome, *, pause_ms: int = 0) -> str:
+        """Report how a granted call went; ``pause_ms`` is the downstream's Retry-After, if any.
+
+        Returns the breaker's state after it. Raises :class:`GateUnavailable` (the call's slot
+        is then freed when its lease ends).
+        """
+        policy = self._policy
+        args: list[str | int | float] = [
+            self._now(), admission.ticket, outcome, pause_ms, int(admission.probe),
+            policy.breaker_window_seconds, policy.breaker_min_calls, policy.breaker_failure_rate,
+            policy.breaker_cooldown_ms, policy.min_factor, policy.default_pause_ms, policy.ramp_per_ms,
+        ]  # fmt: skip
+        return _text(self._run(self._settle, args, self._keys))
+
+    def state(self) -> GateState:
+        """The breaker and pause as they stand (one round trip, no script)."""
+        pipeline = self._client.pipeline(transaction=False)
+        pipeline.hmget(self._keys[0], ["breaker", "open_until", "paused_until"])
+        pipeline.time()
+        try:
+            (breaker, open_until, paused_until), (seconds, micros) = pipeline.execute()
+        except redis.RedisError as exc:
+            raise GateUnavailable(f"cannot read the gate: {exc}") from exc
+        now = self._clock() if self._clock else int(seconds) * 1000 + int(micros) // 1000
+        return GateState(
+            breaker=_text(breaker or b"closed"),  # type: ignore[arg-type]
+            open_until_ms=int(float(open_until or 0)),
+            paused_until_ms=int(float(paused_until or 0)),
+            now_ms=now,
+        )
+
+    def _now(self) -> int | str:
+        return self._clock() if self._clock else ""
+
+    def _run(self, script: Script, args: Sequence[str | int | float], keys: list[str]) -> Any:
+        try:
+            return script(keys=keys, args=args)
+        except redis.RedisError as exc:
+            raise GateUnavailable(f"the gate did not answer: {exc}") from exc
+
+
+def _text(value: object) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
