@@ -3,9 +3,11 @@
 Above the adapter nobody catches httpx or JSON-RPC errors: the adapter raises one of these::
 
     ErpError
-    ├── ErpTransient        worth retrying with backoff
-    │   ├── ErpUnavailable  refused connection, timeout, 5xx, expired credentials
-    │   └── ErpThrottled    the ERP asked us to slow down (429, Retry-After, "database is locked")
+    ├── ErpTransient        a real failure, worth retrying with backoff
+    │   └── ErpUnavailable  refused connection, timeout, 5xx, expired credentials
+    ├── ErpDeferred         not a failure: the call must wait, and waiting spends no retry
+    │   ├── ErpThrottled    the ERP asked us to slow down (429, Retry-After, "database is locked")
+    │   └── ErpGateClosed   the fleet's own gate holds calls back (breaker open, budget paused)
     └── ErpRejected         permanent: the same call will fail the same way
         └── UnknownSku      the order names SKUs the ERP does not have
 """
@@ -17,7 +19,9 @@ from collections.abc import Iterable
 from weir.errors import WeirError
 
 __all__ = [
+    "ErpDeferred",
     "ErpError",
+    "ErpGateClosed",
     "ErpRejected",
     "ErpThrottled",
     "ErpTransient",
@@ -50,7 +54,25 @@ class ErpUnavailable(ErpTransient):
     """The ERP could not be reached or failed on its side (connection, timeout, 5xx)."""
 
 
-class ErpThrottled(ErpTransient):
+class ErpDeferred(ErpError):
+    """The call must wait ``delay_ms`` milliseconds (or a default the retry policy picks when
+    ``None``); the message is parked without spending a retry."""
+
+    deferral = True
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        delay_ms: int | None = None,
+        status: int | None = None,
+        excerpt: str | None = None,
+    ) -> None:
+        super().__init__(message, status=status, excerpt=excerpt)
+        self.delay_ms = delay_ms
+
+
+class ErpThrottled(ErpDeferred):
     """The ERP refused the call because of load. ``retry_after`` is in seconds, when it said."""
 
     def __init__(
@@ -61,8 +83,13 @@ class ErpThrottled(ErpTransient):
         status: int | None = None,
         excerpt: str | None = None,
     ) -> None:
-        super().__init__(message, status=status, excerpt=excerpt)
+        delay_ms = None if retry_after is None else int(retry_after * 1000)
+        super().__init__(message, delay_ms=delay_ms, status=status, excerpt=excerpt)
         self.retry_after = retry_after
+
+
+class ErpGateClosed(ErpDeferred):
+    """The fleet's gate in front of the ERP holds calls back for now (breaker open, paused)."""
 
 
 class ErpRejected(ErpError):

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import httpx
+
 from erp.adapter import ErpAdapter
 from erp.settings import ErpSettings
 
 __all__ = ["build_erp"]
 
 
-def build_erp(settings: ErpSettings) -> ErpAdapter:
-    """The adapter for ``settings.kind``; it connects lazily, on its first call."""
-    from erp.tryton.adapter import TrytonErp
+def build_erp(settings: ErpSettings, *, transport: httpx.BaseTransport | None = None) -> ErpAdapter:
+    """The adapter for ``settings.kind``; it connects lazily, on its first call.
 
-    return TrytonErp.from_settings(settings)
+    ``transport`` carries every HTTP call the adapter makes (a :class:`~erp.gated.GatedTransport`
+    puts the fleet's budget in front of the ERP).
+    """
+    from erp.tryton.adapter import TrytonErp
+    from erp.tryton.client import TrytonClient
+
+    return TrytonErp(TrytonClient.from_settings(settings, transport=transport))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AnyHttpUrl, Field, SecretStr
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from erp.health import ThrottleSignature
 
 __all__ = ["ErpSettings"]
 
@@ -14,6 +16,8 @@ class ErpSettings(BaseSettings):
     """``WEIR_ERP_*``: which ERP, where, and as whom.
 
     ``timeout_seconds`` bounds one HTTP call to the ERP, connection included.
+    ``throttle_signatures`` are the answers (``<status>:<text in the body>``) by which this ERP
+    says it is overloaded, besides 429: they pause the fleet instead of counting as failures.
     """
 
     model_config = SettingsConfigDict(env_prefix="WEIR_ERP_", extra="ignore")
@@ -24,3 +28,17 @@ class ErpSettings(BaseSettings):
     user: str = "weir"
     password: SecretStr = SecretStr("weir-demo-erp-password")
     timeout_seconds: float = Field(default=30.0, gt=0)
+    throttle_signatures: list[str] = Field(
+        default_factory=lambda: ["400:SSS_REQUEST_LIMIT_EXCEEDED", "503:database is locked"]
+    )
+
+    @field_validator("throttle_signatures")
+    @classmethod
+    def _readable(cls, value: list[str]) -> list[str]:
+        for text in value:
+            ThrottleSignature.parse(text)
+        return value
+
+    def signatures(self) -> tuple[ThrottleSignature, ...]:
+        """The throttle signatures, parsed."""
+        return tuple(ThrottleSignature.parse(text) for text in self.throttle_signatures)

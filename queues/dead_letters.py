@@ -15,7 +15,9 @@ from pydantic import BaseModel, ConfigDict
 
 from queues.errors import QueueError
 
-__all__ = ["DeadLetterReason", "DeadLetterStore", "FailureRecord", "ReasonStoreUnavailable"]
+__all__ = ["Classification", "DeadLetterReason", "DeadLetterStore", "FailureRecord", "ReasonStoreUnavailable"]
+
+Classification = Literal["permanent", "exhausted", "expired", "unschedulable"]
 
 #: Reasons kept before the oldest are dropped: about 1 KB each, so 100 MB of Redis at most.
 DEFAULT_MAX_ENTRIES = 100_000
@@ -40,7 +42,8 @@ class DeadLetterReason(BaseModel):
     """Everything on-call needs to understand one dead letter without opening the message.
 
     ``classification``: ``permanent`` (retrying cannot help), ``exhausted`` (real failures ran out
-    of retries) or ``unschedulable`` (a retry could not be enqueued). Times are aware datetimes.
+    of retries), ``expired`` (older than its lane's maximum age) or ``unschedulable`` (a retry
+    could not be enqueued). Times are aware datetimes.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -55,7 +58,7 @@ class DeadLetterReason(BaseModel):
     correlation_id: str | None
     error_class: str
     error_message: str
-    classification: Literal["permanent", "exhausted", "unschedulable"]
+    classification: Classification
     erp_status: int | None = None
     erp_excerpt: str | None = None
     attempts: int

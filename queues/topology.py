@@ -15,7 +15,7 @@ from dramatiq.common import dq_name, xq_name
 
 from queues.lanes import Lane
 
-__all__ = ["DEAD_LETTER_ARGUMENTS", "LaneQueues", "lane_queues", "ready_arguments"]
+__all__ = ["DEAD_LETTER_ARGUMENTS", "LaneQueues", "lane_of", "lane_queues", "ready_arguments"]
 
 #: Lanes are lazy: RabbitMQ writes their messages straight to disk and keeps few in memory, as
 #: lanes must hold backlogs of hundreds of thousands of events while the ERP is slow or down.
@@ -41,6 +41,15 @@ def lane_queues(namespace: str, lane: Lane) -> LaneQueues:
     """The queues of ``lane`` in ``namespace`` (``weir`` unless tests isolate themselves)."""
     ready = f"{namespace}.{lane.value}"
     return LaneQueues(lane=lane, ready=ready, delayed=dq_name(ready), dead=xq_name(ready))
+
+
+def lane_of(queue_name: str) -> Lane | None:
+    """The lane a queue belongs to (``weir.bulk.DQ`` -> bulk), or ``None`` for other queues."""
+    name = queue_name.removesuffix(".DQ").removesuffix(".XQ")
+    try:
+        return Lane(name.rpartition(".")[2])
+    except ValueError:
+        return None
 
 
 def ready_arguments(ready: str) -> dict[str, Any]:

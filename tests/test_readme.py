@@ -12,7 +12,7 @@ from erp.settings import ErpSettings
 from queues.settings import BrokerSettings
 from receivers.settings import ReceiverSettings
 from weir.settings import RedisSettings, ServiceSettings
-from workers.settings import WorkerSettings
+from workers.settings import BreakerSettings, BudgetSettings, WorkerSettings
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 
@@ -27,7 +27,17 @@ def variables(settings_class: type[BaseSettings]) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "settings_class", [ServiceSettings, RedisSettings, BrokerSettings, ReceiverSettings, WorkerSettings, ErpSettings]
+    "settings_class",
+    [
+        ServiceSettings,
+        RedisSettings,
+        BrokerSettings,
+        ReceiverSettings,
+        WorkerSettings,
+        BudgetSettings,
+        BreakerSettings,
+        ErpSettings,
+    ],
 )
 def test_every_setting_is_in_the_readme_table(settings_class: type[BaseSettings]) -> None:
     missing = [name for name in variables(settings_class) if f"| `{name}`" not in README]

@@ -10,12 +10,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import dramatiq
+import httpx
+import redis
 from dramatiq.broker import MessageProxy
 from dramatiq.middleware import TimeLimit
 from sentry_sdk.integrations.dramatiq import DramatiqIntegration
 
 from erp.adapter import ErpAdapter
 from erp.factory import build_erp
+from erp.gated import GatedTransport
 from erp.settings import ErpSettings
 from queues.broker import LaneBroker, build_broker
 from queues.dead_letters import DeadLetterStore
@@ -24,14 +27,15 @@ from queues.message import envelope_of
 from queues.settings import BrokerSettings
 from queues.topology import lane_queues
 from tasks.actors import declare_event_actor
-from throttling import KeyedLock
+from throttling import FleetGate, KeyedLock
+from throttling.local_gate import LocalGate
 from weir.logs import configure_logging
 from weir.reporting import init_reporting
 from weir.settings import RedisSettings, ServiceSettings, load, reject_demo_secret
 from weir.stores import sync_redis
-from workers.middleware.entity_locks import EntityLocks
-from workers.middleware.retry_policy import RetryPolicy
-from workers.settings import WorkerSettings
+from workers.erp_gate import BudgetGate
+from workers.middleware import EntityLocks, GateHold, LaneContext, RetryPolicy
+from workers.settings import BreakerSettings, BudgetSettings, WorkerSettings, gate_policy
 
 __all__ = ["WorkerConfig", "build", "load_config", "setup"]
 
@@ -42,6 +46,8 @@ class WorkerConfig:
 
     service: ServiceSettings
     worker: WorkerSettings
+    budget: BudgetSettings
+    breaker: BreakerSettings
     broker: BrokerSettings
     redis: RedisSettings
     erp: ErpSettings
@@ -56,6 +62,8 @@ def load_config() -> WorkerConfig:
     config = WorkerConfig(
         service=load(ServiceSettings),
         worker=load(WorkerSettings),
+        budget=load(BudgetSettings),
+        breaker=load(BreakerSettings),
         broker=load(BrokerSettings),
         redis=load(RedisSettings),
         erp=load(ErpSettings),
@@ -67,19 +75,45 @@ def load_config() -> WorkerConfig:
 
 def build(config: WorkerConfig, *, erp: ErpAdapter | None = None, lanes: Iterable[Lane] = tuple(Lane)) -> LaneBroker:
     """A broker with Weir's middleware and the ``apply_event`` actor, applying events to ``erp``
-    (by default the adapter ``config.erp`` names). It does not consume until a Worker runs it."""
+    (by default the adapter ``config.erp`` names, behind the fleet's ERP gate). It does not
+    consume until a Worker runs it."""
     namespace = config.service.namespace
     client = sync_redis(config.redis)
-    lease_ms = int(config.worker.entity_lease_seconds * 1000)
+    gate = erp_gate(config, client)
     middleware = [
+        LaneContext(),
+        GateHold(gate.state, max_hold_ms=int(config.worker.max_hold_seconds * 1000)),
+        EntityLocks(_entity_lock(config, client), _entity_key),
         TimeLimit(),
-        EntityLocks(KeyedLock(client, prefix=f"{namespace}:lock:entity:", lease_ms=lease_ms), _entity_key),
-        RetryPolicy(DeadLetterStore(client, prefix=f"{namespace}:dead:"), describe=_facts),
+        RetryPolicy(
+            DeadLetterStore(client, prefix=f"{namespace}:dead:"),
+            describe=_facts,
+            max_age_ms=lambda message: config.worker.max_age_seconds * 1000,
+        ),
     ]
     broker = build_broker(str(config.broker.url), namespace, middleware=middleware, lanes=lanes)
     critical = lane_queues(namespace, Lane.CRITICAL).ready
-    declare_event_actor(broker, erp or build_erp(config.erp), queue_name=critical)
+    declare_event_actor(broker, erp or _gated_erp(config, gate), queue_name=critical)
     return broker
+
+
+def erp_gate(config: WorkerConfig, client: redis.Redis) -> FleetGate:
+    """The fleet-wide gate in front of the ERP. A call's slot outlives the ERP's timeout."""
+    lease_ms = int(config.erp.timeout_seconds * 1000) + 5_000
+    policy = gate_policy(config.budget, config.breaker, lease_ms=lease_ms)
+    return FleetGate(client, prefix=f"{config.service.namespace}:erp:", policy=policy)
+
+
+def _gated_erp(config: WorkerConfig, gate: FleetGate) -> ErpAdapter:
+    fallback = LocalGate(gate.policy, share=1 / config.budget.fallback_processes)
+    budget = BudgetGate(gate, fallback, max_wait_ms=config.budget.max_wait_ms)
+    transport = GatedTransport(httpx.HTTPTransport(), budget, config.erp.signatures())
+    return build_erp(config.erp, transport=transport)
+
+
+def _entity_lock(config: WorkerConfig, client: redis.Redis) -> KeyedLock:
+    lease_ms = int(config.worker.entity_lease_seconds * 1000)
+    return KeyedLock(client, prefix=f"{config.service.namespace}:lock:entity:", lease_ms=lease_ms)
 
 
 def setup() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 import redis
 from dramatiq import Worker
 
-from erp.errors import ErpUnavailable, UnknownSku
+from erp.errors import ErpThrottled, ErpUnavailable, UnknownSku
 from queues.broker import LaneBroker, build_broker
 from queues.dead_letters import DeadLetterStore
 from queues.lanes import Lane
@@ -228,4 +229,41 @@ def test_a_slow_event_keeps_its_entity_locked_beyond_one_lease(
     # Then the second never runs while the first still holds the entity
     assert finished.acquire(timeout=20) and finished.acquire(timeout=20)
     assert overlaps == [False, False]
+    broker.close()
+
+
+def test_a_message_throttled_a_hundred_times_is_not_dead_lettered_and_spends_no_retry(
+    build_policy_broker: Callable[..., LaneBroker],
+    run_worker: Callable[..., Worker],
+    namespace: str,
+    rabbit: RabbitProbe,
+) -> None:
+    broker = build_policy_broker()
+    script = Script(*(ErpThrottled("429 from the ERP", retry_after=0.001) for _ in range(100)))
+    declare(broker, namespace, script).send("order-7")
+
+    run_worker(broker)
+
+    assert script.done.wait(60)
+    assert script.calls["order-7"] == 101
+    assert rabbit.count(lane_queues(namespace, Lane.CRITICAL).dead) == 0
+
+
+def test_a_message_older_than_its_lanes_maximum_age_is_dead_lettered_as_expired(
+    namespace: str, redis_client: redis.Redis, run_worker: Callable[..., Worker], rabbit: RabbitProbe
+) -> None:
+    reasons = DeadLetterStore(redis_client, prefix=f"{namespace}:dead:")
+    policy = RetryPolicy(reasons, describe=lambda m: {}, max_age_ms=lambda m: 60_000, deferral_delay_ms=10)
+    broker = build_broker(RABBITMQ_URL, namespace, middleware=[policy], lanes=[Lane.CRITICAL])
+    script = Script(*(ErpThrottled("busy", retry_after=0.001) for _ in range(10)))
+    actor = declare(broker, namespace, script)
+    # Given an event received two minutes ago
+    message = actor.message_with_options(args=("order-8",)).copy(message_timestamp=int(time.time() * 1000) - 120_000)
+    broker.enqueue(message)
+
+    run_worker(broker)
+
+    reason = eventually(lambda: reasons.get(message.message_id), timeout=10, what="the reason")
+    assert (reason.classification, reason.error_class) == ("expired", "ErpThrottled")
+    assert script.calls["order-8"] == 1
     broker.close()

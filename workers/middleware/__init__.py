@@ -1,6 +1,8 @@
 """Weir's Dramatiq middleware: cross-cutting policy around every actor."""
 
 from workers.middleware.entity_locks import EntityLocks
+from workers.middleware.gate_hold import GateHold
+from workers.middleware.lane_context import LaneContext
 from workers.middleware.retry_policy import RetryPolicy
 
-__all__ = ["EntityLocks", "RetryPolicy"]
+__all__ = ["EntityLocks", "GateHold", "LaneContext", "RetryPolicy"]

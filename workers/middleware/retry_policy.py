@@ -10,6 +10,9 @@ included) against one budget and dead-letters without saying why:
 * anything else is a **real failure**: retried with jittered exponential backoff, and
   dead-lettered as *exhausted* after the actor's ``max_failures``.
 
+Whatever the cause, a message older than its lane's maximum age is dead-lettered as *expired*
+instead of waiting again: deferrals are free, but not endless.
+
 The delayed copy is confirmed by RabbitMQ before the original is acked, and a reason is kept
 before its message is rejected into the XQ; if the reason cannot be kept (Redis down) the
 message waits and tries again instead of dying without one.
@@ -27,7 +30,13 @@ from dramatiq import Broker, Middleware
 from dramatiq.broker import MessageProxy
 from dramatiq.common import compute_backoff
 
-from queues.dead_letters import DeadLetterReason, DeadLetterStore, FailureRecord, ReasonStoreUnavailable
+from queues.dead_letters import (
+    Classification,
+    DeadLetterReason,
+    DeadLetterStore,
+    FailureRecord,
+    ReasonStoreUnavailable,
+)
 
 __all__ = ["RetryPolicy"]
 
@@ -46,7 +55,8 @@ class RetryPolicy(Middleware):
     """Retries, deferrals and dead letters for every actor on the broker.
 
     ``describe`` returns what a reason should say about a message (lane, channel, topic,
-    entity_id, event_id, correlation_id; missing keys are ``None``). Delays are milliseconds.
+    entity_id, event_id, correlation_id; missing keys are ``None``); ``max_age_ms`` the age past
+    which a message stops waiting (``None``: no limit). Delays and ages are milliseconds.
     """
 
     def __init__(
@@ -54,11 +64,13 @@ class RetryPolicy(Middleware):
         reasons: DeadLetterStore,
         *,
         describe: Callable[[MessageProxy], Mapping[str, str | None]],
+        max_age_ms: Callable[[MessageProxy], int | None] = lambda message: None,
         deferral_delay_ms: int = 1_000,
         reason_retry_delay_ms: int = 5_000,
     ) -> None:
         self._reasons = reasons
         self._describe = describe
+        self._max_age_ms = max_age_ms
         self._deferral_delay_ms = deferral_delay_ms
         self._reason_retry_delay_ms = reason_retry_delay_ms
 
@@ -82,13 +94,19 @@ class RetryPolicy(Middleware):
             message.fail()
 
     def _decide(self, broker: Broker, message: MessageProxy, exception: BaseException) -> None:
-        if getattr(exception, "deferral", False):
-            self._defer(broker, message, exception)
-        elif getattr(exception, "permanent", False):
+        if getattr(exception, "permanent", False):
             self._count(message, exception)
             self._dead_letter(broker, message, exception, "permanent")
+        elif self._expired(message):
+            self._dead_letter(broker, message, exception, "expired")
+        elif getattr(exception, "deferral", False):
+            self._defer(broker, message, exception)
         else:
             self._retry(broker, message, exception)
+
+    def _expired(self, message: MessageProxy) -> bool:
+        max_age = self._max_age_ms(message)
+        return max_age is not None and _now_ms() - int(message.message_timestamp) > max_age
 
     def _defer(self, broker: Broker, message: MessageProxy, exception: BaseException) -> None:
         delay = getattr(exception, "delay_ms", None) or self._deferral_delay_ms
@@ -117,7 +135,9 @@ class RetryPolicy(Middleware):
         except Exception as exc:
             self._dead_letter(broker, message, exc, "unschedulable")
 
-    def _dead_letter(self, broker: Broker, message: MessageProxy, exception: BaseException, why: str) -> None:
+    def _dead_letter(
+        self, broker: Broker, message: MessageProxy, exception: BaseException, why: Classification
+    ) -> None:
         reason = self._reason(message, exception, why)
         try:
             self._reasons.record(reason)
@@ -148,7 +168,7 @@ class RetryPolicy(Middleware):
         actor = broker.get_actor(message.actor_name)
         return {name: int(actor.options[name]) for name in ("max_failures", "min_backoff_ms", "max_backoff_ms")}
 
-    def _reason(self, message: MessageProxy, exception: BaseException, why: str) -> DeadLetterReason:
+    def _reason(self, message: MessageProxy, exception: BaseException, why: Classification) -> DeadLetterReason:
         state = message.options.get(_STATE, {})
         history = tuple(FailureRecord(**record) for record in state.get("history", ()))
         now = datetime.now(UTC)

@@ -1,0 +1,93 @@
+"""The ERP's gate in a worker: the fleet-wide budget and breaker, per lane, with a local fallback.
+
+Each HTTP call to the ERP asks the fleet's :class:`~throttling.FleetGate` for a slot in the
+tier of the lane being processed (critical 1, standard 2, bulk 3). Short waits are slept in the
+worker thread, which keeps the ERP at its budget without churning messages; a wait longer than
+``max_wait_ms`` (an open breaker, a long Retry-After) defers the message instead, spending no
+retry. When Redis cannot be reached the process falls back to its conservative local share.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Literal, cast
+
+from erp.errors import ErpGateClosed
+from erp.health import Health
+from queues.lanes import Lane
+from throttling import Admission, FleetGate, GateUnavailable
+from throttling.local_gate import LocalGate
+
+__all__ = ["TIERS", "BudgetGate", "current_lane"]
+
+logger = logging.getLogger(__name__)
+
+#: The gate's tiers, by lane: critical is served first.
+TIERS = {Lane.CRITICAL: 1, Lane.STANDARD: 2, Lane.BULK: 3}
+
+#: The lane of the message this thread is processing (set by the LaneContext middleware).
+current_lane: ContextVar[Lane] = ContextVar("current_lane", default=Lane.CRITICAL)
+
+_Ticket = tuple[Literal["fleet", "local"], Admission]
+
+
+class BudgetGate:
+    """:class:`erp.gated.CallGate` over the fleet's gate, falling back to ``fallback``."""
+
+    def __init__(
+        self,
+        fleet: FleetGate,
+        fallback: LocalGate,
+        *,
+        max_wait_ms: int = 2_000,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._fleet = fleet
+        self._fallback = fallback
+        self._max_wait_ms = max_wait_ms
+        self._sleep = sleep
+        self._degraded = False
+
+    def enter(self) -> _Ticket:
+        tier = TIERS[current_lane.get()]
+        waited = 0
+        while True:
+            where, admission = self._admit(tier)
+            if admission.granted:
+                return where, admission
+            if waited + admission.wait_ms > self._max_wait_ms:
+                raise ErpGateClosed(
+                    f"the ERP's gate holds calls back for {admission.wait_ms} ms ({admission.cause})",
+                    delay_ms=admission.wait_ms,
+                )
+            self._sleep(admission.wait_ms / 1000)
+            waited += admission.wait_ms
+
+    def exit(self, ticket: object, health: Health, pause_ms: int) -> None:
+        where, admission = cast(_Ticket, ticket)
+        if where == "local":
+            self._fallback.settle()
+            return
+        try:
+            breaker = self._fleet.settle(admission, health, pause_ms=pause_ms)
+        except GateUnavailable as exc:
+            logger.warning("Could not report an ERP call to the fleet's gate (its lease will end): %s", exc)
+            return
+        if breaker != "closed" or health != "ok":
+            logger.info("ERP call ended %s; the fleet's breaker is %s.", health, breaker)
+
+    def _admit(self, tier: int) -> _Ticket:
+        try:
+            admission = self._fleet.admit(tier)
+        except GateUnavailable as exc:
+            if not self._degraded:
+                logger.warning("Redis is unreachable; this process keeps to its local share of the ERP budget: %s", exc)
+                self._degraded = True
+            return "local", self._fallback.admit()
+        if self._degraded:
+            logger.info("Redis is back; this process uses the fleet's ERP budget again.")
+            self._degraded = False
+        return "fleet", admission
