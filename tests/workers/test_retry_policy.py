@@ -18,7 +18,7 @@ from queues.broker import LaneBroker, build_broker
 from queues.dead_letters import DeadLetterStore
 from queues.lanes import Lane
 from queues.topology import lane_queues
-from tests.support.net import eventually
+from tests.support.net import eventually, free_port
 from tests.support.proxy import TcpProxy
 from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
 from throttling import KeyedLock
@@ -267,3 +267,37 @@ def test_a_message_older_than_its_lanes_maximum_age_is_dead_lettered_as_expired(
     assert (reason.classification, reason.error_class) == ("expired", "ErpThrottled")
     assert script.calls["order-8"] == 1
     broker.close()
+
+
+def test_without_redis_entities_are_locked_in_the_process_and_work_goes_on(
+    namespace: str, run_worker: Callable[..., Worker], redis_client: redis.Redis
+) -> None:
+    unreachable = sync_redis(RedisSettings(url=f"redis://127.0.0.1:{free_port()}/0", timeout_seconds=0.2))
+    locks = EntityLocks(KeyedLock(unreachable, prefix="x:", lease_ms=1_000), lambda m: str(m.args[0]))
+    policy = RetryPolicy(
+        DeadLetterStore(redis_client, prefix=f"{namespace}:dead:"), describe=lambda m: {}, deferral_delay_ms=10
+    )
+    broker = build_broker(RABBITMQ_URL, namespace, middleware=[locks, policy], lanes=[Lane.CRITICAL])
+    running: Counter[str] = Counter()
+    overlaps: list[bool] = []
+    finished = threading.Semaphore(0)
+    guard = threading.Lock()
+
+    def body(entity: str) -> None:
+        with guard:
+            running[entity] += 1
+            overlaps.append(running[entity] > 1)
+        threading.Event().wait(0.05)
+        with guard:
+            running[entity] -= 1
+        finished.release()
+
+    actor = declare(broker, namespace, body)
+    for entity in ["a", "a", "b", "a"]:
+        actor.send(entity)
+    run_worker(broker, threads=3)
+
+    assert all(finished.acquire(timeout=20) for _ in range(4))
+    assert not any(overlaps)
+    broker.close()
+    unreachable.close()

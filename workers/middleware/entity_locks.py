@@ -5,6 +5,10 @@ the ERP's workflow at once: Tryton on SQLite confirmed one sale twice when raced
 taken before the actor runs and given back after, whatever the outcome. While the actor runs, a
 background thread renews the lease every third of it, so a short lease (a worker killed with
 SIGKILL keeps its entities locked only that long) never cuts a slow ERP call short.
+
+Without Redis, the lock falls back to this process alone: the fleet keeps making progress (at
+the ERP gate's fallback share), and a race between processes on one order remains possible
+only while Redis is away; the ERP adapters' own idempotency covers it.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from dramatiq import Broker, Middleware, Worker
 from dramatiq.broker import MessageProxy
 
 from throttling import GateUnavailable, KeyedLock
-from workers.errors import EntityBusy, GateClosed
+from workers.errors import EntityBusy
 
 __all__ = ["EntityLocks"]
 
@@ -27,22 +31,23 @@ logger = logging.getLogger(__name__)
 #: How long a message whose entity is busy waits before it tries again, in milliseconds.
 BUSY_DELAY_MS = 1_000
 
-#: How long a message waits when Redis cannot tell whether the entity is busy, in milliseconds.
-UNKNOWN_DELAY_MS = 5_000
+_LOCAL = "local"
 
 
 class EntityLocks(Middleware):
     """Holds ``lock`` on the message's entity key while the actor runs.
 
     ``key_of`` names the entity a message is about, or ``None`` for messages about none (they
-    run unlocked). A busy entity, or a Redis that cannot say, defers the message.
+    run unlocked). A busy entity defers the message.
     """
 
     def __init__(self, lock: KeyedLock, key_of: Callable[[MessageProxy], str | None]) -> None:
         self._lock = lock
         self._key_of = key_of
         self._held: dict[str, tuple[str, str]] = {}
+        self._held_keys: set[str] = set()
         self._guard = threading.Lock()
+        self._degraded = False
         self._stopping = threading.Event()
         self._renewer: threading.Thread | None = None
 
@@ -60,14 +65,34 @@ class EntityLocks(Middleware):
         key = self._key_of(message)
         if key is None:
             return
+        with self._guard:
+            if key in self._held_keys:
+                raise EntityBusy(f"{key} is being applied by another thread", delay_ms=BUSY_DELAY_MS)
+            self._held_keys.add(key)
+        try:
+            token = self._fleet_lock(key)
+        except BaseException:
+            self._forget(key)
+            raise
+        with self._guard:
+            self._held[message.message_id] = (key, token)
+
+    def _fleet_lock(self, key: str) -> str:
         try:
             token = self._lock.acquire(key)
         except GateUnavailable as exc:
-            raise GateClosed(f"cannot tell whether {key} is busy: {exc}", delay_ms=UNKNOWN_DELAY_MS) from exc
+            if not self._degraded:
+                logger.warning("Redis is unreachable; entities are locked in this process only: %s", exc)
+                self._degraded = True
+            return _LOCAL
+        self._degraded = False
         if token is None:
             raise EntityBusy(f"{key} is being applied by another worker", delay_ms=BUSY_DELAY_MS)
+        return token
+
+    def _forget(self, key: str) -> None:
         with self._guard:
-            self._held[message.message_id] = (key, token)
+            self._held_keys.discard(key)
 
     def after_process_message(
         self, broker: Broker, message: MessageProxy, *, result: Any = None, exception: BaseException | None = None
@@ -83,7 +108,8 @@ class EntityLocks(Middleware):
             with self._guard:
                 held = list(self._held.values())
             for key, token in held:
-                self._renew(key, token)
+                if token != _LOCAL:
+                    self._renew(key, token)
 
     def _renew(self, key: str, token: str) -> None:
         try:
@@ -102,6 +128,9 @@ class EntityLocks(Middleware):
         if held is None:
             return
         key, token = held
+        self._forget(key)
+        if token == _LOCAL:
+            return
         try:
             if not self._lock.release(key, token):
                 logger.warning("The lock on %s had expired before message %s released it.", key, message.message_id)
