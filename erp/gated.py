@@ -35,17 +35,34 @@ class CallGate(Protocol):
 class GatedTransport(httpx.BaseTransport):
     """Wraps a transport so each request is admitted by ``gate`` and judged for it after.
 
-    The answer's body is read here (ERP answers are small) to spot throttle signatures.
+    The answer's body is read here (ERP answers are small) to spot throttle signatures. A
+    throttled request was not processed by the ERP, so it is sent again, through the gate (which
+    waits out the pause the ERP asked for, or defers the message when the pause is long), up to
+    ``throttle_resends`` times; after that the throttled answer goes back to the adapter.
     """
 
     def __init__(
-        self, inner: httpx.BaseTransport, gate: CallGate, signatures: Sequence[ThrottleSignature] = ()
+        self,
+        inner: httpx.BaseTransport,
+        gate: CallGate,
+        signatures: Sequence[ThrottleSignature] = (),
+        *,
+        throttle_resends: int = 10,
     ) -> None:
         self._inner = inner
         self._gate = gate
         self._signatures = tuple(signatures)
+        self._resends = throttle_resends
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        for _ in range(self._resends):
+            response, health = self._send(request)
+            if health != "throttled":
+                return response
+            response.close()
+        return self._send(request)[0]
+
+    def _send(self, request: httpx.Request) -> tuple[httpx.Response, Health]:
         ticket = self._gate.enter()
         try:
             response = self._inner.handle_request(request)
@@ -63,7 +80,7 @@ class GatedTransport(httpx.BaseTransport):
             self._signatures,
         )
         self._gate.exit(ticket, health, pause_ms)
-        return response
+        return response, health
 
     def close(self) -> None:
         self._inner.close()

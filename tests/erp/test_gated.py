@@ -26,9 +26,10 @@ class RecordingGate:
         self.exits.append((health, pause_ms))
 
 
-def client(gate: RecordingGate, handler: httpx.MockTransport) -> httpx.Client:
+def client(gate: RecordingGate, handler: httpx.MockTransport, resends: int = 10) -> httpx.Client:
     signatures = [ThrottleSignature.parse("400:SSS_REQUEST_LIMIT_EXCEEDED")]
-    return httpx.Client(transport=GatedTransport(handler, gate, signatures), base_url="http://erp")
+    transport = GatedTransport(handler, gate, signatures, throttle_resends=resends)
+    return httpx.Client(transport=transport, base_url="http://erp")
 
 
 def test_each_request_enters_and_exits_the_gate_with_its_health() -> None:
@@ -41,7 +42,7 @@ def test_each_request_enters_and_exits_the_gate_with_its_health() -> None:
         ]
     )
     gate = RecordingGate()
-    with client(gate, httpx.MockTransport(lambda request: next(answers))) as http:
+    with client(gate, httpx.MockTransport(lambda request: next(answers)), resends=0) as http:
         statuses = [http.get("/x").status_code for _ in range(4)]
 
     assert statuses == [200, 429, 400, 502]
@@ -71,3 +72,22 @@ def test_a_closed_gate_sends_nothing() -> None:
         http.get("/x")
 
     assert sent == []
+
+
+def test_a_throttled_request_is_sent_again_through_the_gate() -> None:
+    answers = iter([httpx.Response(429, headers={"Retry-After": "1"}), httpx.Response(200, json={"ok": True})])
+    gate = RecordingGate()
+    with client(gate, httpx.MockTransport(lambda request: next(answers))) as http:
+        response = http.put("/orders/1", json={"id": 1})
+
+    assert response.json() == {"ok": True}
+    assert gate.exits == [("throttled", 1000), ("ok", 0)]
+
+
+def test_a_request_throttled_every_time_comes_back_throttled_after_a_bounded_number_of_tries() -> None:
+    gate = RecordingGate()
+    with client(gate, httpx.MockTransport(lambda request: httpx.Response(429))) as http:
+        response = http.get("/x")
+
+    assert response.status_code == 429
+    assert len(gate.exits) == 11
