@@ -101,6 +101,6 @@ class ErpRejected(ErpError):
 class UnknownSku(ErpRejected):
     """The order names SKUs that the ERP's catalogue does not hold."""
 
-    def __init__(self, skus: Iterable[str]) -> None:
+    def __init__(self, skus: Iterable[str], *, status: int | None = None, excerpt: str | None = None) -> None:
         self.skus = tuple(sorted(skus))
-        super().__init__(f"unknown SKU {', '.join(self.skus)}")
+        super().__init__(f"unknown SKU {', '.join(self.skus)}", status=status, excerpt=excerpt)

@@ -16,6 +16,10 @@ def build_erp(settings: ErpSettings, *, transport: httpx.BaseTransport | None = 
     ``transport`` carries every HTTP call the adapter makes (a :class:`~erp.gated.GatedTransport`
     puts the fleet's budget in front of the ERP).
     """
+    if settings.kind == "simulator":
+        from erp.simulator.adapter import SimulatorErp
+
+        return SimulatorErp.from_settings(settings, transport=transport)
     from erp.tryton.adapter import TrytonErp
     from erp.tryton.client import TrytonClient
 

@@ -15,6 +15,9 @@ __all__ = ["ErpSettings"]
 class ErpSettings(BaseSettings):
     """``WEIR_ERP_*``: which ERP, where, and as whom.
 
+    ``kind`` is ``tryton`` (the embedded ERP) or ``simulator`` (``python -m simulator``, for load
+    tests and benchmarks; it ignores ``database``, ``user`` and ``password``).
+
     ``timeout_seconds`` bounds one HTTP call to the ERP, connection included.
     ``throttle_signatures`` are the answers (``<status>:<text in the body>``) by which this ERP
     says it is overloaded, besides 429: they pause the fleet instead of counting as failures.
@@ -22,7 +25,7 @@ class ErpSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="WEIR_ERP_", extra="ignore")
 
-    kind: Literal["tryton"] = "tryton"
+    kind: Literal["tryton", "simulator"] = "tryton"
     url: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:8100/")
     database: str = "erp"
     user: str = "weir"

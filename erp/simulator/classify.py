@@ -1,0 +1,79 @@
+"""How a simulator answer maps onto :mod:`erp.errors`: the one place that reads its failures.
+
+==============================================  =============================================
+no answer (refused connection, timeout, reset)  :class:`~erp.errors.ErpUnavailable`
+429                                             :class:`~erp.errors.ErpThrottled`, with
+                                                ``retry_after`` from ``Retry-After``
+400 naming ``SSS_REQUEST_LIMIT_EXCEEDED``       :class:`~erp.errors.ErpThrottled` (NetSuite's
+                                                concurrency limit; no ``Retry-After``)
+422 ``unknown_sku``                             :class:`~erp.errors.UnknownSku`
+5xx, 408, 423, 425                              :class:`~erp.errors.ErpUnavailable`
+any other 4xx                                   :class:`~erp.errors.ErpRejected`
+==============================================  =============================================
+"""
+
+from __future__ import annotations
+
+import time
+from email.utils import parsedate_to_datetime
+
+import httpx
+import orjson
+
+from erp.errors import ErpError, ErpRejected, ErpThrottled, ErpUnavailable, UnknownSku
+
+__all__ = ["LIMIT_CODE", "http_error", "transport_error"]
+
+#: The code in the body of NetSuite's (and the simulator's) "too many concurrent requests" 400.
+LIMIT_CODE = "SSS_REQUEST_LIMIT_EXCEEDED"
+# Statuses that say "not now" rather than "never": request timeout, locked, too early.
+_TRANSIENT_4XX = frozenset({408, 423, 425})
+
+
+def transport_error(exc: httpx.HTTPError, *, call: str, timeout_seconds: float) -> ErpError:
+    """The ERP never answered ``call`` (``"PUT /orders/..."``): refused, timed out, cut off."""
+    if isinstance(exc, httpx.TimeoutException):
+        return ErpUnavailable(f"ERP call {call} timed out after {timeout_seconds:g} s")
+    return ErpUnavailable(f"ERP call {call} failed before an answer: {exc!r}")
+
+
+def http_error(response: httpx.Response, *, call: str) -> ErpError:
+    """Classify an answer that is not 2xx (nor the 404 of a lookup)."""
+    status, text = response.status_code, response.text
+    what = f"ERP answered HTTP {status} to {call}: {text[:200]}"
+    if status == 429 or (status == 400 and LIMIT_CODE in text):
+        retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
+        return ErpThrottled(what, retry_after=retry_after, status=status, excerpt=text)
+    if status == 422:
+        skus = _unknown_skus(response.content)
+        if skus is not None:
+            return UnknownSku(skus, status=status, excerpt=text)
+    if status >= 500 or status in _TRANSIENT_4XX:
+        return ErpUnavailable(what, status=status, excerpt=text)
+    return ErpRejected(what, status=status, excerpt=text)
+
+
+def _unknown_skus(body: bytes) -> list[str] | None:
+    """The SKUs of an ``unknown_sku`` answer; None if it is another 422."""
+    try:
+        answer = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(answer, dict) or answer.get("error") != "unknown_sku":
+        return None
+    skus = answer.get("skus")
+    return [str(sku) for sku in skus] if isinstance(skus, list) else []
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """``Retry-After`` in seconds: delta-seconds or an HTTP date. None if absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
