@@ -1,3 +1,3 @@
 """Fixtures shared by the whole suite, loaded as plugins."""
 
-pytest_plugins = ["tests.fixtures.services", "tests.fixtures.tryton"]
+pytest_plugins = ["tests.fixtures.services", "tests.fixtures.simulator", "tests.fixtures.tryton"]

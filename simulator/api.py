@@ -1,0 +1,89 @@
+"""The simulated ERP's own API: sales, customers, stock and refunds, in JSON.
+
+============================================  ===============================================
+``PUT /orders/{reference}``                   body: a canonical order. Creates the confirmed sale
+                                              once: 201 when created, 200 when it existed (the
+                                              body is then ignored). Every such PUT counts as a
+                                              write of ``reference``. 422 ``unknown_sku`` (with
+                                              ``skus``) stores nothing.
+``GET /orders/{reference}``                   the sale, or 404.
+``PUT /customers/{code}``                     body: a canonical customer. Upsert; 200 ``{"id"}``.
+``PUT /stock/{sku}``                          body ``{"quantity": "<decimal>"}``; 200, or 422.
+``POST /refunds/{reference}/{refund_id}``     any JSON object; 201 once, then 200 with the same
+                                              refund; 404 if the sale does not exist.
+============================================  ===============================================
+
+A sale is ``{"id", "reference", "number", "state": "confirmed", "total", "lines": [{"sku",
+"quantity", "unit_price"}]}``; ids are strings of digits, amounts decimal strings. A body that
+is not valid gets 422 ``invalid_body``.
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from simulator.answers import json_response
+from simulator.bodies import CustomerBody, InvalidBody, OrderBody, RefundBody, StockBody, invalid_body, read_body
+from simulator.state import ErpState, NoSuchSale, UnknownSkus
+from simulator.stats import Stats
+
+__all__ = ["ErpApi"]
+
+
+class ErpApi:
+    """The ERP routes over ``state``; order writes are counted in ``stats``."""
+
+    def __init__(self, state: ErpState, stats: Stats) -> None:
+        self._state = state
+        self._stats = stats
+
+    def app(self) -> Starlette:
+        # ``:path`` keeps references that hold an (escaped) slash in one parameter.
+        routes = [
+            Route("/orders/{reference:path}", self.put_order, methods=["PUT"]),
+            Route("/orders/{reference:path}", self.get_order, methods=["GET"]),
+            Route("/customers/{code:path}", self.put_customer, methods=["PUT"]),
+            Route("/stock/{sku:path}", self.put_stock, methods=["PUT"]),
+            Route("/refunds/{reference:path}/{refund_id}", self.post_refund, methods=["POST"]),
+        ]
+        handlers = {InvalidBody: invalid_body, UnknownSkus: _unknown_skus, NoSuchSale: _no_such_sale}
+        return Starlette(routes=routes, exception_handlers=handlers)  # type: ignore[arg-type]
+
+    async def put_order(self, request: Request) -> Response:
+        reference = request.path_params["reference"]
+        order = await read_body(request, OrderBody)
+        self._stats.wrote(reference)
+        sale, created = self._state.ensure_sale(reference, order)
+        return json_response(sale, 201 if created else 200)
+
+    async def get_order(self, request: Request) -> Response:
+        sale = self._state.sales.get(request.path_params["reference"])
+        if sale is None:
+            raise NoSuchSale(request.path_params["reference"])
+        return json_response(sale)
+
+    async def put_customer(self, request: Request) -> Response:
+        customer = await read_body(request, CustomerBody)
+        return json_response({"id": self._state.upsert_customer(request.path_params["code"], customer)})
+
+    async def put_stock(self, request: Request) -> Response:
+        sku = request.path_params["sku"]
+        self._state.set_stock(sku, (await read_body(request, StockBody)).quantity)
+        return json_response({"sku": sku, "quantity": self._state.stock[sku]})
+
+    async def post_refund(self, request: Request) -> Response:
+        fields = (await read_body(request, RefundBody)).fields()
+        params = request.path_params
+        refund, created = self._state.ensure_refund(params["reference"], params["refund_id"], fields)
+        return json_response(refund, 201 if created else 200)
+
+
+async def _unknown_skus(request: Request, exc: UnknownSkus) -> Response:
+    return json_response({"error": "unknown_sku", "message": str(exc), "skus": exc.skus}, 422)
+
+
+async def _no_such_sale(request: Request, exc: NoSuchSale) -> Response:
+    return json_response({"error": "not_found", "message": "no sale has this reference"}, 404)

@@ -1,0 +1,86 @@
+"""The JSON bodies the simulated ERP accepts. Only what it uses is read; the rest is ignored.
+
+``PUT /orders/{reference}`` takes Weir's canonical order (``events.order.Order`` as JSON), of
+which the simulator reads the lines. Amounts and quantities are decimal strings (numbers pass).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+
+from simulator.answers import json_response
+
+__all__ = [
+    "CustomerBody",
+    "InvalidBody",
+    "LineBody",
+    "OrderBody",
+    "RefundBody",
+    "StockBody",
+    "invalid_body",
+    "read_body",
+]
+
+B = TypeVar("B", bound=BaseModel)
+
+
+class InvalidBody(Exception):
+    """The body is not JSON, or not what the route takes; ``errors`` says why (pydantic's list)."""
+
+    def __init__(self, error: ValidationError) -> None:
+        super().__init__(str(error))
+        self.errors = error.errors(include_url=False, include_context=False, include_input=False)
+
+
+async def read_body(request: Request, model: type[B]) -> B:
+    """The request's JSON body as ``model``. Raises :class:`InvalidBody`."""
+    try:
+        return model.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise InvalidBody(exc) from exc
+
+
+async def invalid_body(request: Request, exc: InvalidBody) -> Response:
+    """The answer to :class:`InvalidBody`: 422 ``invalid_body``, pydantic's errors as ``detail``."""
+    return json_response({"error": "invalid_body", "message": "the body is not valid", "detail": exc.errors}, 422)
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class LineBody(_Body):
+    sku: str = Field(min_length=1)
+    quantity: Decimal = Field(gt=0)
+    unit_price: Decimal = Field(ge=0)
+
+
+class OrderBody(_Body):
+    lines: tuple[LineBody, ...] = Field(min_length=1)
+
+
+class CustomerBody(_Body):
+    """A customer; every field sent is kept as sent."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+
+
+class StockBody(_Body):
+    quantity: Decimal
+
+
+class RefundBody(_Body):
+    """A refund; kept as sent."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    def fields(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
