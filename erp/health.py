@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Literal
 
-__all__ = ["Health", "ThrottleSignature", "assess", "retry_after_ms"]
+__all__ = ["Health", "ThrottleSignature", "assess", "retry_after_ms", "retry_after_seconds"]
 
 Health = Literal["ok", "failure", "throttled"]
 
@@ -53,15 +53,22 @@ def assess(
     return "ok", 0
 
 
-def retry_after_ms(value: str | None) -> int:
-    """A ``Retry-After`` header (seconds or an HTTP date) in ms; 0 when absent or unreadable."""
+def retry_after_seconds(value: str | None) -> float | None:
+    """A ``Retry-After`` header (delta-seconds or an HTTP date) in seconds; ``None`` if absent or
+    unreadable."""
     if not value:
-        return 0
-    value = value.strip()
-    if value.replace(".", "", 1).isdigit():
-        return math.ceil(float(value) * 1000)
+        return None
     try:
-        moment = parsedate_to_datetime(value)
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
     except (TypeError, ValueError):
-        return 0
-    return max(0, math.ceil((moment - datetime.now(UTC)).total_seconds() * 1000))
+        return None
+
+
+def retry_after_ms(value: str | None) -> int:
+    """A ``Retry-After`` header in ms; 0 when absent or unreadable."""
+    seconds = retry_after_seconds(value)
+    return 0 if seconds is None else math.ceil(seconds * 1000)

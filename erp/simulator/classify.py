@@ -14,13 +14,11 @@ any other 4xx                                   :class:`~erp.errors.ErpRejected`
 
 from __future__ import annotations
 
-import time
-from email.utils import parsedate_to_datetime
-
 import httpx
 import orjson
 
 from erp.errors import ErpError, ErpRejected, ErpThrottled, ErpUnavailable, UnknownSku
+from erp.health import retry_after_seconds
 
 __all__ = ["LIMIT_CODE", "http_error", "transport_error"]
 
@@ -42,7 +40,7 @@ def http_error(response: httpx.Response, *, call: str) -> ErpError:
     status, text = response.status_code, response.text
     what = f"ERP answered HTTP {status} to {call}: {text[:200]}"
     if status == 429 or (status == 400 and LIMIT_CODE in text):
-        retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
+        retry_after = retry_after_seconds(response.headers.get("Retry-After"))
         return ErpThrottled(what, retry_after=retry_after, status=status, excerpt=text)
     if status == 422:
         skus = _unknown_skus(response.content)
@@ -63,17 +61,3 @@ def _unknown_skus(body: bytes) -> list[str] | None:
         return None
     skus = answer.get("skus")
     return [str(sku) for sku in skus] if isinstance(skus, list) else []
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    """``Retry-After`` in seconds: delta-seconds or an HTTP date. None if absent or unreadable."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None

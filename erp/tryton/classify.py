@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import html
 import re
-import time
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
 from erp.errors import ErpError, ErpRejected, ErpThrottled, ErpUnavailable
+from erp.health import retry_after_seconds
 from erp.tryton.errors import DuplicateKey
 
 __all__ = ["http_error", "rpc_error", "transport_error"]
@@ -43,7 +42,7 @@ def http_error(response: httpx.Response, *, method: str) -> ErpError:
     text = _plain(excerpt)
     what = f"ERP answered HTTP {status} to {method}: {text}".rstrip(": ")
     if status == 429 or (status == 503 and _LOCKED_TEXT in text):
-        retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
+        retry_after = retry_after_seconds(response.headers.get("Retry-After"))
         return ErpThrottled(what, retry_after=retry_after, status=status, excerpt=excerpt)
     if status == 401:
         # Not the order's fault: retry (and alert) rather than dead-letter every order.
@@ -105,17 +104,3 @@ def _warning_text(detail: Any) -> str:
 def _plain(body: str) -> str:
     """The text of an HTML error page, whitespace collapsed, first 200 characters."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())[:200]
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    """``Retry-After`` in seconds: either delta-seconds or an HTTP date. ``None`` if absent/bad."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
