@@ -3,13 +3,17 @@
 Above the adapter nobody catches httpx or JSON-RPC errors: the adapter raises one of these::
 
     ErpError
-    ├── ErpTransient        a real failure, worth retrying with backoff
-    │   └── ErpUnavailable  refused connection, timeout, 5xx, expired credentials
-    ├── ErpDeferred         not a failure: the call must wait, and waiting spends no retry
+    ├── ErpTransient        a real failure of this call, retried with backoff a bounded number of times
+    │   └── ErpServerError  the ERP failed on this request (500 and kin, a conflict)
+    ├── ErpDeferred         the ERP, not the message, is the problem: wait, spending no retry
+    │   ├── ErpUnavailable  no answer (refused, timed out), 502/503/504, refused credentials
     │   ├── ErpThrottled    the ERP asked us to slow down (429, Retry-After, "database is locked")
     │   └── ErpGateClosed   the fleet's own gate holds calls back (breaker open, budget paused)
     └── ErpRejected         permanent: the same call will fail the same way
         └── UnknownSku      the order names SKUs the ERP does not have
+
+An ERP that is down defers its messages rather than burning their retries (with growing waits,
+and only until the lane's maximum age): the retry budget is kept for failures of the message.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ __all__ = [
     "ErpError",
     "ErpGateClosed",
     "ErpRejected",
+    "ErpServerError",
     "ErpThrottled",
     "ErpTransient",
     "ErpUnavailable",
@@ -50,8 +55,8 @@ class ErpTransient(ErpError):
     """The call may succeed later: retry it with backoff."""
 
 
-class ErpUnavailable(ErpTransient):
-    """The ERP could not be reached or failed on its side (connection, timeout, 5xx)."""
+class ErpServerError(ErpTransient):
+    """The ERP answered this request with a failure of its own (500 and kin, a write conflict)."""
 
 
 class ErpDeferred(ErpError):
@@ -86,6 +91,10 @@ class ErpThrottled(ErpDeferred):
         delay_ms = None if retry_after is None else int(retry_after * 1000)
         super().__init__(message, delay_ms=delay_ms, status=status, excerpt=excerpt)
         self.retry_after = retry_after
+
+
+class ErpUnavailable(ErpDeferred):
+    """The ERP could not be reached or is down (refused, timed out, 502/503/504)."""
 
 
 class ErpGateClosed(ErpDeferred):

@@ -15,7 +15,11 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Literal
 
-__all__ = ["Health", "ThrottleSignature", "assess", "retry_after_ms", "retry_after_seconds"]
+__all__ = ["UNAVAILABLE", "Health", "ThrottleSignature", "assess", "retry_after_ms", "retry_after_seconds"]
+
+#: Statuses that say the ERP is not there right now, rather than that it failed this request:
+#: gateway errors, "unavailable", and "not now" (request timeout, locked, too early).
+UNAVAILABLE = frozenset({502, 503, 504, 408, 423, 425})
 
 Health = Literal["ok", "failure", "throttled"]
 

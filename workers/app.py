@@ -25,6 +25,7 @@ from queues.dead_letters import DeadLetterStore
 from queues.lanes import Lane
 from queues.message import envelope_of
 from queues.settings import BrokerSettings
+from queues.tally import OutcomeTally
 from queues.topology import lane_queues
 from tasks.actors import declare_event_actor
 from throttling import FleetGate, KeyedLock
@@ -89,6 +90,7 @@ def build(config: WorkerConfig, *, erp: ErpAdapter | None = None, lanes: Iterabl
             DeadLetterStore(client, prefix=f"{namespace}:dead:"),
             describe=_facts,
             max_age_ms=lambda message: config.worker.max_age_seconds * 1000,
+            tally=OutcomeTally(client, f"{namespace}:tally"),
         ),
     ]
     broker = build_broker(str(config.broker.url), namespace, middleware=middleware, lanes=lanes)

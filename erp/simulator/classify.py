@@ -17,15 +17,13 @@ from __future__ import annotations
 import httpx
 import orjson
 
-from erp.errors import ErpError, ErpRejected, ErpThrottled, ErpUnavailable, UnknownSku
-from erp.health import retry_after_seconds
+from erp.errors import ErpError, ErpRejected, ErpServerError, ErpThrottled, ErpUnavailable, UnknownSku
+from erp.health import UNAVAILABLE, retry_after_seconds
 
 __all__ = ["LIMIT_CODE", "http_error", "transport_error"]
 
 #: The code in the body of NetSuite's (and the simulator's) "too many concurrent requests" 400.
 LIMIT_CODE = "SSS_REQUEST_LIMIT_EXCEEDED"
-# Statuses that say "not now" rather than "never": request timeout, locked, too early.
-_TRANSIENT_4XX = frozenset({408, 423, 425})
 
 
 def transport_error(exc: httpx.HTTPError, *, call: str, timeout_seconds: float) -> ErpError:
@@ -46,8 +44,10 @@ def http_error(response: httpx.Response, *, call: str) -> ErpError:
         skus = _unknown_skus(response.content)
         if skus is not None:
             return UnknownSku(skus, status=status, excerpt=text)
-    if status >= 500 or status in _TRANSIENT_4XX:
+    if status in UNAVAILABLE:
         return ErpUnavailable(what, status=status, excerpt=text)
+    if status >= 500:
+        return ErpServerError(what, status=status, excerpt=text)
     return ErpRejected(what, status=status, excerpt=text)
 
 

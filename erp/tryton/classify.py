@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
-from erp.errors import ErpError, ErpRejected, ErpThrottled, ErpUnavailable
-from erp.health import retry_after_seconds
+from erp.errors import ErpError, ErpRejected, ErpServerError, ErpThrottled, ErpUnavailable
+from erp.health import UNAVAILABLE, retry_after_seconds
 from erp.tryton.errors import DuplicateKey
 
 __all__ = ["http_error", "rpc_error", "transport_error"]
@@ -25,8 +25,6 @@ _UNIQUE_TEXTS = ("UNIQUE constraint failed", "duplicate key value violates uniqu
 _LOCKED_TEXT = "database is locked"
 # Tryton's messages for its own unique constraints all end so ("The code on party must be unique.").
 _UNIQUE_USER_ERROR = re.compile(r"must be unique\.?$")
-# Statuses that say "not now" rather than "never": request timeout, locked, too early.
-_TRANSIENT_4XX = frozenset({408, 423, 425})
 
 
 def transport_error(exc: httpx.HTTPError, *, method: str, timeout_seconds: float) -> ErpError:
@@ -47,8 +45,10 @@ def http_error(response: httpx.Response, *, method: str) -> ErpError:
     if status == 401:
         # Not the order's fault: retry (and alert) rather than dead-letter every order.
         return ErpUnavailable(f"ERP refused Weir's credentials on {method}", status=status, excerpt=excerpt)
-    if status >= 500 or status in _TRANSIENT_4XX:
+    if status in UNAVAILABLE:
         return ErpUnavailable(what, status=status, excerpt=excerpt)
+    if status >= 500:
+        return ErpServerError(what, status=status, excerpt=excerpt)
     return ErpRejected(what, status=status, excerpt=excerpt)
 
 
@@ -61,7 +61,7 @@ def rpc_error(error: Any, *, method: str, excerpt: str) -> ErpError:
         # A warning waits for a human to accept it; replaying the call cannot do that.
         return ErpRejected(f"ERP warning on {method}: {_warning_text(detail)}", status=200, excerpt=excerpt)
     if kind == "ConcurrencyException":
-        return ErpUnavailable(f"ERP record changed during {method}: {detail}", status=200, excerpt=excerpt)
+        return ErpServerError(f"ERP record changed during {method}: {detail}", status=200, excerpt=excerpt)
     if kind in ("RateLimitException", "LoginException"):
         return ErpUnavailable(f"ERP refused the login ({kind}) on {method}", status=200, excerpt=excerpt)
     return _raw_error(kind, method=method, excerpt=excerpt)

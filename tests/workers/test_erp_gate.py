@@ -3,6 +3,8 @@ local fallback when Redis is gone."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import redis
 
@@ -25,7 +27,12 @@ def fleet(redis_client: redis.Redis, namespace: str) -> FleetGate:
 
 def test_a_short_wait_is_slept_in_the_thread(fleet: FleetGate) -> None:
     slept: list[float] = []
-    gate = BudgetGate(fleet, LocalGate(POLICY, share=1), sleep=slept.append)
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        time.sleep(seconds)
+
+    gate = BudgetGate(fleet, LocalGate(POLICY, share=1), sleep=sleep)
 
     first = gate.enter()
     second = gate.enter()

@@ -13,7 +13,7 @@ import pytest
 import redis
 from dramatiq import Worker
 
-from erp.errors import ErpThrottled, ErpUnavailable, UnknownSku
+from erp.errors import ErpServerError, ErpThrottled, ErpUnavailable, UnknownSku
 from queues.broker import LaneBroker, build_broker
 from queues.dead_letters import DeadLetterStore
 from queues.lanes import Lane
@@ -71,7 +71,7 @@ def test_a_real_failure_is_retried_until_it_succeeds(
     rabbit: RabbitProbe,
 ) -> None:
     broker = build_policy_broker()
-    script = Script(ErpUnavailable("down"), ErpUnavailable("still down"))
+    script = Script(ErpServerError("500"), ErpServerError("500 again"))
     declare(broker, namespace, script).send("order-1")
 
     run_worker(broker)
@@ -110,16 +110,34 @@ def test_real_failures_past_the_limit_are_dead_lettered_as_exhausted_with_their_
     reasons: DeadLetterStore,
 ) -> None:
     broker = build_policy_broker()
-    script = Script(*(ErpUnavailable(f"down {n}", status=503) for n in range(10)))
+    script = Script(*(ErpServerError(f"failed {n}", status=500) for n in range(10)))
     message = declare(broker, namespace, script).send("order-3")
 
     run_worker(broker)
 
     reason = eventually(lambda: dead(reasons, message.message_id), timeout=10, what="the dead-letter reason")
-    assert (reason.classification, reason.attempts, reason.erp_status) == ("exhausted", 4, 503)
-    assert [record.error for record in reason.history] == [f"ErpUnavailable: down {n}" for n in range(4)]
+    assert (reason.classification, reason.attempts, reason.erp_status) == ("exhausted", 4, 500)
+    assert [record.error for record in reason.history] == [f"ErpServerError: failed {n}" for n in range(4)]
     assert script.calls["order-3"] == 4
     eventually(lambda: rabbit.count(lane_queues(namespace, Lane.CRITICAL).dead) == 1, timeout=10, what="the XQ")
+
+
+def test_an_erp_that_is_down_defers_its_messages_without_spending_retries(
+    build_policy_broker: Callable[..., LaneBroker],
+    run_worker: Callable[..., Worker],
+    namespace: str,
+    rabbit: RabbitProbe,
+    redis_client: redis.Redis,
+) -> None:
+    broker = build_policy_broker()
+    script = Script(*(ErpUnavailable("connection refused") for _ in range(6)))
+    declare(broker, namespace, script).send("order-9")
+
+    run_worker(broker)
+
+    assert script.done.wait(30)
+    assert script.calls["order-9"] == 7
+    assert rabbit.count(lane_queues(namespace, Lane.CRITICAL).dead) == 0
 
 
 def test_deferrals_spend_no_retry(

@@ -37,6 +37,7 @@ from queues.dead_letters import (
     FailureRecord,
     ReasonStoreUnavailable,
 )
+from queues.tally import OutcomeTally
 
 __all__ = ["RetryPolicy"]
 
@@ -56,7 +57,9 @@ class RetryPolicy(Middleware):
 
     ``describe`` returns what a reason should say about a message (lane, channel, topic,
     entity_id, event_id, correlation_id; missing keys are ``None``); ``max_age_ms`` the age past
-    which a message stops waiting (``None``: no limit). Delays and ages are milliseconds.
+    which a message stops waiting (``None``: no limit). A deferral that names no delay waits
+    ``deferral_delay_ms`` at first, doubling up to ``max_deferral_ms``. Delays and ages are
+    milliseconds.
     """
 
     def __init__(
@@ -65,10 +68,14 @@ class RetryPolicy(Middleware):
         *,
         describe: Callable[[MessageProxy], Mapping[str, str | None]],
         max_age_ms: Callable[[MessageProxy], int | None] = lambda message: None,
+        tally: OutcomeTally | None = None,
         deferral_delay_ms: int = 1_000,
+        max_deferral_ms: int = 300_000,
         reason_retry_delay_ms: int = 5_000,
     ) -> None:
+        self._max_deferral_ms = max_deferral_ms
         self._reasons = reasons
+        self._tally = tally
         self._describe = describe
         self._max_age_ms = max_age_ms
         self._deferral_delay_ms = deferral_delay_ms
@@ -109,11 +116,18 @@ class RetryPolicy(Middleware):
         return max_age is not None and _now_ms() - int(message.message_timestamp) > max_age
 
     def _defer(self, broker: Broker, message: MessageProxy, exception: BaseException) -> None:
-        delay = getattr(exception, "delay_ms", None) or self._deferral_delay_ms
         state = message.options.setdefault(_STATE, {})
         state["deferrals"] = state.get("deferrals", 0) + 1
+        delay = getattr(exception, "delay_ms", None)
+        if not delay:
+            # A wait nobody named (a down ERP) grows, so a long outage is not polled every second.
+            state["open_waits"] = state.get("open_waits", 0) + 1
+            _, delay = compute_backoff(
+                state["open_waits"] - 1, factor=self._deferral_delay_ms, max_backoff=self._max_deferral_ms
+            )
         logger.info("Message %s deferred for %d ms: %s", message.message_id, delay, exception)
         broker.enqueue(message.copy(), delay=delay)
+        self._record("deferrals", f"deferrals:{type(exception).__name__}")
 
     def _retry(self, broker: Broker, message: MessageProxy, exception: BaseException) -> None:
         failures = self._count(message, exception)
@@ -134,6 +148,8 @@ class RetryPolicy(Middleware):
             broker.enqueue(message.copy(), delay=delay)
         except Exception as exc:
             self._dead_letter(broker, message, exc, "unschedulable")
+            return
+        self._record("retries")
 
     def _dead_letter(
         self, broker: Broker, message: MessageProxy, exception: BaseException, why: Classification
@@ -153,6 +169,11 @@ class RetryPolicy(Middleware):
             _describe_error(exception),
         )
         message.fail()
+        self._record(f"dead:{why}")
+
+    def _record(self, *fields: str) -> None:
+        if self._tally is not None:
+            self._tally.count(*fields)
 
     def _count(self, message: MessageProxy, exception: BaseException) -> int:
         state = message.options.setdefault(_STATE, {})

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from erp.errors import ErpError, ErpThrottled, ErpUnavailable
+from erp.errors import ErpError, ErpServerError, ErpThrottled, ErpUnavailable
 from erp.simulator import SimulatorClient, SimulatorErp
 from events.order import Customer
 from tests.fixtures.simulator import RunningSimulator
@@ -94,12 +94,12 @@ def test_a_refused_connection_is_unavailable_and_the_next_call_after_it_works(
     assert simulator_erp.upsert_customer("test", JANE) > 0
 
 
-def test_an_injected_server_error_is_unavailable(simulator_erp: SimulatorErp, simulator: RunningSimulator) -> None:
+def test_an_injected_server_error_is_a_real_failure(simulator_erp: SimulatorErp, simulator: RunningSimulator) -> None:
     simulator.control.set_policy(error_rate=1.0)
 
     error = failure(simulator_erp)
 
-    assert type(error) is ErpUnavailable
+    assert type(error) is ErpServerError
     assert error.status == 500
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from erp.errors import ErpError, ErpRejected, ErpThrottled, ErpUnavailable
+from erp.errors import ErpError, ErpRejected, ErpServerError, ErpThrottled, ErpUnavailable
 from erp.tryton import DuplicateKey, TrytonClient
 from erp.tryton.codec import decode, encode
 
@@ -132,12 +132,21 @@ def test_too_many_requests_without_retry_after_throttles_for_an_unsaid_time() ->
     assert caught.value.retry_after is None
 
 
-@pytest.mark.parametrize("status", [500, 502, 503, 504])
-def test_a_server_failure_is_unavailable(status: int) -> None:
-    caught = failing_call(html(status, "Internal Server Error"))
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_a_gateway_or_unavailable_answer_means_the_erp_is_down(status: int) -> None:
+    caught = failing_call(html(status, "Bad Gateway"))
 
     assert type(caught.value) is ErpUnavailable
+    assert caught.value.deferral
     assert caught.value.status == status
+
+
+def test_an_internal_server_error_is_a_real_failure_of_the_call() -> None:
+    caught = failing_call(html(500, "Internal Server Error"))
+
+    assert type(caught.value) is ErpServerError
+    assert not caught.value.deferral
+    assert caught.value.status == 500
 
 
 def test_a_forbidden_method_is_rejected() -> None:
@@ -167,7 +176,7 @@ def test_a_user_warning_is_rejected_since_only_a_human_can_accept_it() -> None:
 def test_a_concurrent_modification_is_transient() -> None:
     caught = failing_call(rpc_error(["ConcurrencyException", "Records were modified in the meanwhile"]))
 
-    assert type(caught.value) is ErpUnavailable
+    assert type(caught.value) is ErpServerError
 
 
 @pytest.mark.parametrize(
