@@ -32,8 +32,8 @@ class Fleet:
         eventually(self._ready, timeout=30, interval=0.2, what="the receiver to be ready")
         return process
 
-    def worker(self, lane: str = "critical", **env: str) -> ServiceProcess:
-        return self._start(["-m", "workers", lane, "--threads", "2"], f"worker-{lane}", env)
+    def worker(self, lane: str = "critical", *, threads: int = 2, **env: str) -> ServiceProcess:
+        return self._start(["-m", "workers", lane, "--threads", str(threads)], f"worker-{lane}", env)
 
     def post(self, channel: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
         return httpx.post(f"{self.url}/webhooks/{channel}", content=body, headers=headers, timeout=10)
@@ -58,6 +58,20 @@ class Fleet:
             return httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200
         except httpx.HTTPError:
             return False
+
+
+def simulator_env(namespace: str, url: str, **settings: object) -> dict[str, str]:
+    """A fleet whose ERP is the simulator at ``url``, with extra ``WEIR_*`` settings."""
+    return {
+        "WEIR_NAMESPACE": namespace,
+        "PORT": str(free_port()),
+        "WEIR_ERP_KIND": "simulator",
+        "WEIR_ERP_URL": url,
+        "WEIR_ERP_TIMEOUT_SECONDS": "5",
+        "WEIR_ENTITY_LEASE_SECONDS": "2",
+        "WEIR_LOG_LEVEL": "INFO",
+        **{name: str(value) for name, value in settings.items()},
+    }
 
 
 def fleet_env(namespace: str, erp: ErpSettings) -> dict[str, str]:
