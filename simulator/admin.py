@@ -8,6 +8,7 @@ an invalid body gets 422 ``invalid_body``.
 ``GET /_admin/stats``              the counters (:class:`simulator.stats.StatsSnapshot`)
 ``DELETE /_admin/stats``           zero the counters (records and policy stay)
 ``GET /_admin/writes``             order writes per reference, every reference
+``GET /_admin/stored``             when each sale and customer was first stored (Unix ms)
 ``GET|PUT /_admin/policy``         the policy (:class:`simulator.policy.Policy`); PUT replaces it
                                    whole, omitted fields meaning "no limit", e.g.
                                    ``{"rate_limit": {"per_second": 50, "burst": 5},
@@ -75,6 +76,7 @@ class AdminApi:
             Route("/stats", self.get_stats, methods=["GET"]),
             Route("/stats", self.delete_stats, methods=["DELETE"]),
             Route("/writes", self.get_writes, methods=["GET"]),
+            Route("/stored", self.get_stored, methods=["GET"]),
             Route("/policy", self.get_policy, methods=["GET"]),
             Route("/policy", self.put_policy, methods=["PUT"]),
             Route("/outages", self.post_outage, methods=["POST"]),
@@ -99,6 +101,9 @@ class AdminApi:
 
     async def get_writes(self, request: Request) -> Response:
         return json_response(dict(self._stats.writes))
+
+    async def get_stored(self, request: Request) -> Response:
+        return json_response(self._state.first_stored)
 
     async def get_policy(self, request: Request) -> Response:
         return json_response(self._limits.policy.model_dump(mode="json"))

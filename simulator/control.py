@@ -37,6 +37,11 @@ class SimulatorControl:
         writes: dict[str, int] = self._call("GET", "writes")
         return writes
 
+    def stored(self) -> dict[str, dict[str, int]]:
+        """When each sale (by reference) and customer (by code) was first stored, in Unix ms."""
+        stored: dict[str, dict[str, int]] = self._call("GET", "stored")
+        return stored
+
     def set_policy(self, **fields: Any) -> Policy:
         """Replace the policy by ``Policy(**fields)`` (omitted fields: no limit); return it."""
         return Policy.model_validate(self._call("PUT", "policy", Policy(**fields)))

@@ -8,6 +8,7 @@ as one step.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -45,6 +46,8 @@ class ErpState:
         self.customers: dict[str, dict[str, Any]] = {}
         self.stock: dict[str, str] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
+        #: When each sale and customer was first stored, in Unix ms (benchmarks time the fleet by it).
+        self.first_stored: dict[str, dict[str, int]] = {"sales": {}, "customers": {}}
         self._ids = itertools.count(1)
 
     def sell(self, catalogue: Iterable[str]) -> None:
@@ -78,12 +81,14 @@ class ErpState:
             ],
         }
         self.sales[reference] = sale
+        self.first_stored["sales"][reference] = _now_ms()
         return sale, True
 
     def upsert_customer(self, code: str, customer: CustomerBody) -> str:
         """Store ``customer`` under ``code`` (replacing what was there); return its id."""
         existing = self.customers.get(code)
         customer_id = existing["id"] if existing is not None else str(next(self._ids))
+        self.first_stored["customers"].setdefault(code, _now_ms())
         self.customers[code] = {**customer.model_dump(mode="json"), "id": customer_id, "code": code}
         return str(customer_id)
 
@@ -111,3 +116,7 @@ class ErpState:
         unknown = set(skus) - self.catalogue
         if unknown:
             raise UnknownSkus(unknown)
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)

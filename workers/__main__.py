@@ -1,7 +1,7 @@
-"""``python -m workers <lane>``: run Dramatiq workers bound to one lane's queue.
+"""``python -m workers <lane>[,<lane>...]``: run Dramatiq workers bound to lanes' queues.
 
-Each lane is its own Procfile process type, so ops scale each one alone. Options after the lane
-are Dramatiq's own (``--processes``, ``--threads``, ...).
+Each lane is its own Procfile process type, so ops scale each one alone; a small fleet may bind
+one process to several lanes (``standard,bulk``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ SHUTDOWN_TIMEOUT_MS = 25_000
 def main(argv: list[str] | None = None) -> int:
     """Check the settings, then hand over to Dramatiq's process supervisor."""
     parser = argparse.ArgumentParser(prog="python -m workers", description=__doc__)
-    parser.add_argument("lane", choices=[lane.value for lane in Lane])
+    parser.add_argument("lanes", type=_lanes, help="a lane, or several separated by commas")
     parser.add_argument("--processes", type=int, default=1, help="worker processes (default 1)")
     parser.add_argument("--threads", type=int, default=2, help="threads per process (default 2)")
     args = parser.parse_args(argv)
@@ -33,19 +33,26 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"weir worker: {exc}", file=sys.stderr)
         return 2
-    queue = lane_queues(config.service.namespace, Lane(args.lane)).ready
+    queues = [lane_queues(config.service.namespace, lane).ready for lane in args.lanes]
     dramatiq_args = cli.make_argument_parser().parse_args(  # type: ignore[no-untyped-call]
         [
             "workers.app:setup",
-            "--queues", queue,
+            "--queues", *queues,
             "--processes", str(args.processes),
             "--threads", str(args.threads),
             "--worker-shutdown-timeout", str(SHUTDOWN_TIMEOUT_MS),
             "--skip-logging",
         ]
     )  # fmt: skip
-    print(f"weir worker: consuming {queue} with {args.processes} x {args.threads} threads", flush=True)
+    print(f"weir worker: consuming {', '.join(queues)} with {args.processes} x {args.threads} threads", flush=True)
     return int(cli.main(dramatiq_args) or 0)  # type: ignore[no-untyped-call]
+
+
+def _lanes(text: str) -> list[Lane]:
+    try:
+        return [Lane(name.strip()) for name in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"lanes are {', '.join(lane.value for lane in Lane)}") from None
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -118,3 +119,15 @@ def test_a_refund_is_recorded_once_per_refund_id(erp: httpx.Client) -> None:
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json() == second.json()
     assert erp.post("/refunds/shop:9/r-2", json={}).status_code == 404
+
+
+def test_the_admin_api_says_when_each_record_was_first_stored(simulator: RunningSimulator) -> None:
+    before = int(time.time() * 1000)
+    httpx.put(f"{simulator.url}/customers/c-1", json={"id": "1", "name": "Ada"}, timeout=5)
+    httpx.put(f"{simulator.url}/customers/c-1", json={"id": "1", "name": "Ada L"}, timeout=5)
+
+    stored = simulator.control.stored()
+
+    assert list(stored["customers"]) == ["c-1"]
+    assert before <= stored["customers"]["c-1"] <= int(time.time() * 1000)
+    assert stored["sales"] == {}
