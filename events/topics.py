@@ -15,6 +15,7 @@ __all__ = [
     "PRODUCT_CREATED",
     "PRODUCT_UPDATED",
     "REFUND_CREATED",
+    "REFUND_UPDATED",
     "entity_type",
 ]
 
@@ -23,6 +24,7 @@ ORDER_UPDATED = "order.updated"
 ORDER_PAID = "order.paid"
 ORDER_CANCELLED = "order.cancelled"
 REFUND_CREATED = "refund.created"
+REFUND_UPDATED = "refund.updated"
 FULFILLMENT_CREATED = "fulfillment.created"
 FULFILLMENT_UPDATED = "fulfillment.updated"
 CUSTOMER_CREATED = "customer.created"

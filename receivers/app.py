@@ -1,15 +1,15 @@
 """The receiver's HTTP face: ``POST /webhooks/{channel}``, ``GET /healthz`` and ``GET /readyz``.
 
 Every answer is JSON. Refusals carry ``{"error": <code>, "message": <why>}`` and the status of
-their :class:`~receivers.errors.ReceiverError`; nothing here ever redirects.
+their :class:`~receivers.errors.ReceiverError`; nothing here ever redirects. Only channels whose
+provider posts over HTTP are served: Amazon's, read from SQS unsigned, are unknown channels here.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -20,32 +20,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from queues.lanes import Lane
-from queues.publisher import ConfirmedPublisher
-from queues.settings import BrokerSettings
-from queues.topology import lane_queues
-from receivers.channels import Channel
-from receivers.dedupe import DeliveryLedger
-from receivers.intake import Intake
-from receivers.pipelined_redis import PipelinedRedis
-from receivers.settings import ReceiverSettings
+from receivers.config import ReceiverConfig
+from receivers.runtime import IntakeRuntime
 from receivers.webhook import PREFIX, WebhookEndpoint
-from weir.settings import RedisSettings, ServiceSettings
 
 __all__ = ["ReceiverConfig", "create_app"]
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ReceiverConfig:
-    """Everything a receiver process needs, built once at its entry point."""
-
-    service: ServiceSettings
-    receiver: ReceiverSettings
-    broker: BrokerSettings
-    redis: RedisSettings
-    channels: Mapping[str, Channel]
 
 
 def create_app(config: ReceiverConfig, *, clock: Callable[[], float] | None = None) -> ASGIApp:
@@ -88,37 +69,22 @@ def _is_webhook(path: str) -> bool:
 
 
 class _Runtime:
-    """The connections and the intake of one application instance.
-
-    Nothing connects here: Redis connects on first use and RabbitMQ in the lifespan.
-    """
+    """The application's intake, over the channels that post webhooks, and its readiness."""
 
     def __init__(self, config: ReceiverConfig, clock: Callable[[], float] | None) -> None:
-        namespace = config.service.namespace
-        lanes = {lane: lane_queues(namespace, lane) for lane in Lane}
-        deadline = config.receiver.enqueue_timeout_seconds
-        self._ledger = DeliveryLedger(
-            PipelinedRedis(str(config.redis.url), timeout=config.redis.timeout_seconds),
-            prefix=f"{namespace}:delivery:",
-            seen_ttl_ms=config.receiver.dedupe_ttl_seconds * 1000,
-            claim_ttl_ms=config.receiver.claim_ttl_seconds * 1000,
-        )
-        self._publisher = ConfirmedPublisher(str(config.broker.url), tuple(lanes.values()), connect_timeout=deadline)
-        kwargs: dict[str, Any] = {} if clock is None else {"clock": clock}
-        self.intake = Intake(config.channels, lanes, self._ledger, self._publisher, deadline_seconds=deadline, **kwargs)
+        self._connections = IntakeRuntime(config, config.channels_on("http"), clock)
+        self.intake = self._connections.intake
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
-        if not await self._publisher.check():
-            logger.warning("RabbitMQ is unreachable at start-up; webhooks get 503 until it is back.")
+        await self._connections.start()
         try:
             yield
         finally:
-            await self._ledger.close()
-            await self._publisher.close()
+            await self._connections.close()
 
     async def readyz(self, request: Request) -> Response:
-        checks = {"broker": await self._publisher.check(), "redis": await self._ledger.check()}
+        checks = await self._connections.checks()
         ready = all(checks.values())
         return _json({"ready": ready, "checks": checks}, 200 if ready else 503)
 

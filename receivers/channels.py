@@ -5,11 +5,20 @@
     demo = true                       # a file of demo secrets; refused in production
 
     [channels.shop-us]
-    provider = "shopify"              # or "standard" (Standard Webhooks)
+    provider = "shopify"              # see receivers.providers.registry for every provider
     secrets = ["..."]                 # several for rotation; or secrets_env = "SHOP_US_SECRETS"
     lanes = { "inventory.updated" = "standard" }   # optional per-topic lane overrides
 
-``secrets_env`` names an environment variable holding comma-separated secrets.
+    [channels.square-us]
+    provider = "square"
+    secrets_env = "SQUARE_US_SIGNATURE_KEYS"
+    options = { notification_url = "https://weir.example.com/webhooks/square-us" }
+
+``secrets_env`` names an environment variable holding comma-separated secrets. ``options`` (a
+table, inline or ``[channels.<name>.options]``) holds what one provider needs besides secrets;
+each provider declares and validates its own (:class:`~receivers.providers.ProviderOptions`),
+and a provider that takes none refuses any. Amazon channels have no secrets (IAM protects their
+SQS queue) and are never served over HTTP.
 """
 
 from __future__ import annotations
@@ -19,13 +28,13 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from queues.lanes import Lane
 from queues.routing import LaneRouter
-from receivers.providers import Provider, ShopifyProvider, StandardWebhooksProvider
+from receivers.providers import PROVIDER_KINDS, NoOptions, Provider, ProviderName, ProviderOptions
 from weir.errors import ConfigError
 from weir.settings import reject_demo_secret
 
@@ -36,27 +45,30 @@ _NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
 
 @dataclass(frozen=True)
 class Channel:
-    """A configured channel: its provider, its secrets and the HMAC keys they stand for, its routing."""
+    """A configured channel: its provider, its secrets and the HMAC keys they stand for, its
+    routing, and its provider's options (e.g. where the worker fetches BigCommerce resources)."""
 
     name: str
     provider: Provider
     secrets: tuple[str, ...] = field(repr=False)
     keys: tuple[bytes, ...] = field(repr=False)
     router: LaneRouter
+    options: ProviderOptions = field(default_factory=NoOptions, repr=False)
 
 
 class _ChannelTable(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    provider: Literal["shopify", "standard"]
+    provider: ProviderName
     secrets: list[SecretStr] = Field(default_factory=list)
     secrets_env: str | None = None
     lanes: dict[str, Lane] = Field(default_factory=dict)
+    options: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_source_of_secrets(self) -> _ChannelTable:
-        if bool(self.secrets) == bool(self.secrets_env):
-            raise ValueError("give either secrets or secrets_env")
+        if self.secrets and self.secrets_env:
+            raise ValueError("give either secrets or secrets_env, not both")
         return self
 
 
@@ -90,14 +102,17 @@ def load_channels(
     parsed = _read(path)
     if production and parsed.demo:
         raise ConfigError(f"WEIR_CHANNELS_FILE: {path} holds demo secrets (demo = true); not in production")
-    providers: dict[str, Provider] = {
-        "shopify": ShopifyProvider(),
-        "standard": StandardWebhooksProvider(tolerance_seconds),
-    }
     return {
-        name: _build(name, table, providers[table.provider], environ, production)
+        name: _build(name, table, _provider(name, table, tolerance_seconds), environ, production)
         for name, table in parsed.channels.items()
     }
+
+
+def _provider(name: str, table: _ChannelTable, tolerance_seconds: int) -> tuple[ProviderOptions, Provider]:
+    try:
+        return PROVIDER_KINDS[table.provider].create(table.options, tolerance_seconds)
+    except ValueError as exc:
+        raise ConfigError(f"WEIR_CHANNELS_FILE: channel {name} has invalid options: {exc}") from None
 
 
 def _read(path: Path) -> _ChannelsFile:
@@ -114,23 +129,38 @@ def _read(path: Path) -> _ChannelsFile:
 def _build(
     name: str,
     table: _ChannelTable,
-    provider: Provider,
+    configured: tuple[ProviderOptions, Provider],
     environ: Mapping[str, str],
     production: bool,
 ) -> Channel:
-    secrets = _secrets(name, table, environ)
+    options, provider = configured
+    secrets = _secrets(name, table, provider, environ)
     try:
         keys = tuple(provider.signing_key(secret) for secret in secrets)
     except ValueError as exc:
         raise ConfigError(f"WEIR_CHANNELS_FILE: channel {name} has a malformed secret: {exc}") from None
     if production:
-        for secret, key in zip(secrets, keys, strict=True):
-            reject_demo_secret(f"WEIR_CHANNELS_FILE: channel {name}", secret)
-            reject_demo_secret(f"WEIR_CHANNELS_FILE: channel {name}", key.decode("latin-1"))
-    return Channel(name=name, provider=provider, secrets=tuple(secrets), keys=keys, router=LaneRouter(table.lanes))
+        where = f"WEIR_CHANNELS_FILE: channel {name}"
+        for value in (*secrets, *(key.decode("latin-1") for key in keys), *options.inline_secrets()):
+            reject_demo_secret(where, value)
+    return Channel(
+        name=name,
+        provider=provider,
+        secrets=tuple(secrets),
+        keys=keys,
+        router=LaneRouter(table.lanes),
+        options=options,
+    )
 
 
-def _secrets(name: str, table: _ChannelTable, environ: Mapping[str, str]) -> list[str]:
+def _secrets(name: str, table: _ChannelTable, provider: Provider, environ: Mapping[str, str]) -> list[str]:
+    given = bool(table.secrets or table.secrets_env)
+    if provider.transport != "http":
+        if given:
+            raise ConfigError(f"WEIR_CHANNELS_FILE: channel {name}: {provider.name} channels take no secrets")
+        return []
+    if not given:
+        raise ConfigError(f"WEIR_CHANNELS_FILE: channel {name} needs secrets or secrets_env")
     if table.secrets:
         return [secret.get_secret_value() for secret in table.secrets]
     variable = table.secrets_env or ""

@@ -1,7 +1,9 @@
 """Intake: from a raw webhook request to a confirmed message in its lane, or a clear refusal.
 
 The order of the steps is the contract: nothing is claimed before the signature holds, nothing
-is marked seen before RabbitMQ confirmed the message, and a failed publish releases its claim.
+is marked seen before RabbitMQ confirmed the message, and a failed publish releases its claim. A
+provider's unsigned handshake (WooCommerce's ping) is recognised first and answered without
+touching Redis or RabbitMQ.
 """
 
 from __future__ import annotations
@@ -35,10 +37,11 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class Receipt:
     """What the provider is told: its event was ``accepted`` now, or was a ``duplicate`` of one
-    accepted earlier as ``event_id``. ``lane`` is ``None`` for duplicates."""
+    accepted earlier as ``event_id``, or the request was a handshake, ``acknowledged`` with no
+    event. ``lane`` is ``None`` unless accepted; ``event_id`` is ``None`` for handshakes."""
 
-    status: Literal["accepted", "duplicate"]
-    event_id: str
+    status: Literal["accepted", "duplicate", "acknowledged"]
+    event_id: str | None
     lane: Lane | None
 
 
@@ -82,6 +85,9 @@ class Intake:
             ReceiverError: the request is refused; its ``status`` is the answer to give.
         """
         channel = self._channel(channel_name)
+        if channel.provider.is_handshake(headers, body):
+            logger.info("Acknowledged a %s handshake on %s; nothing enqueued.", channel.provider.name, channel.name)
+            return Receipt("acknowledged", None, None)
         now = self._clock()
         channel.provider.verify(headers, body, channel.keys, now)
         received_at = datetime.fromtimestamp(now, UTC)

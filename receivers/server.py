@@ -2,45 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import uvicorn
 from starlette.types import ASGIApp
 
-from queues.settings import BrokerSettings
-from receivers.app import ReceiverConfig, create_app
-from receivers.channels import load_channels
-from receivers.settings import ReceiverSettings
+from receivers.app import create_app
+from receivers.config import build_config
 from weir.errors import ConfigError
 from weir.logs import configure_logging
 from weir.reporting import init_reporting
-from weir.settings import RedisSettings, ServiceSettings, load
 
 __all__ = ["app_from_environment", "build_config", "main"]
-
-
-def build_config() -> ReceiverConfig:
-    """Read every setting the receiver needs from the environment.
-
-    Raises:
-        ConfigError: naming the first bad setting.
-    """
-    service = load(ServiceSettings)
-    receiver = load(ReceiverSettings)
-    channels = load_channels(
-        receiver.channels_file,
-        environ=os.environ,
-        tolerance_seconds=receiver.timestamp_tolerance_seconds,
-        production=service.production,
-    )
-    return ReceiverConfig(
-        service=service,
-        receiver=receiver,
-        broker=load(BrokerSettings),
-        redis=load(RedisSettings),
-        channels=channels,
-    )
 
 
 def app_from_environment() -> ASGIApp:

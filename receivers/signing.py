@@ -8,12 +8,17 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 
-__all__ = ["b64_hmac_sha256", "matches_any", "strict_b64decode"]
+__all__ = ["b64_hmac_sha256", "hex_hmac_sha256", "matches_any", "strict_b64decode"]
 
 
 def b64_hmac_sha256(key: bytes, message: bytes) -> bytes:
     """Base64 of HMAC-SHA256(key, message), as ASCII bytes."""
     return base64.b64encode(hmac.new(key, message, hashlib.sha256).digest())
+
+
+def hex_hmac_sha256(key: bytes, message: bytes) -> bytes:
+    """Lowercase hex of HMAC-SHA256(key, message), as ASCII bytes."""
+    return hmac.new(key, message, hashlib.sha256).hexdigest().encode("ascii")
 
 
 def matches_any(expected: Iterable[bytes], received: Iterable[bytes]) -> bool:

@@ -52,6 +52,9 @@ async def answer(send: Send, status: int, content: Any) -> None:
 def _receipt(receipt: Receipt) -> tuple[int, dict[str, Any]]:
     if receipt.status == "duplicate":
         return 200, {"status": "duplicate", "event_id": receipt.event_id}
+    if receipt.status == "acknowledged":
+        # WooCommerce's ping wants exactly 200 (not 202) or it reports the webhook as failing.
+        return 200, {"status": "acknowledged"}
     return 202, {"status": "accepted", "event_id": receipt.event_id, "lane": receipt.lane}
 
 

@@ -15,11 +15,23 @@ from typing import Any
 
 __all__ = [
     "DEMO_LINES",
+    "amazon_order_change",
+    "bigcommerce_event",
+    "bigcommerce_headers",
     "encode",
+    "hmac_headers",
+    "php_encode",
     "shopify_headers",
     "shopify_order",
+    "square_event",
+    "square_headers",
     "standard_headers",
     "standard_order",
+    "stripe_event",
+    "stripe_headers",
+    "woocommerce_headers",
+    "woocommerce_order",
+    "woocommerce_ping",
 ]
 
 #: (SKU, quantity, unit price): two demo SKUs that the local Tryton holds in stock.
@@ -92,10 +104,9 @@ def shopify_headers(
     webhook_id: str | None = None,
 ) -> dict[str, str]:
     """The headers Shopify sends with ``body``, signed with the app's client secret."""
-    signature = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
     return {
         "Content-Type": "application/json",
-        "X-Shopify-Hmac-Sha256": signature,
+        "X-Shopify-Hmac-Sha256": _b64_hmac(secret.encode(), body),
         "X-Shopify-Topic": topic,
         "X-Shopify-Webhook-Id": webhook_id or str(uuid.uuid4()),
         "X-Shopify-Shop-Domain": "weir-demo.myshopify.com",
@@ -111,22 +122,204 @@ def standard_headers(
     timestamp: int | None = None,
 ) -> dict[str, str]:
     """Standard Webhooks headers for ``body``, signed with a ``whsec_`` secret."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    return _standard_webhooks_headers(body, key, message_id, timestamp)
+
+
+def _standard_webhooks_headers(
+    body: bytes, key: bytes, message_id: str | None, timestamp: int | None
+) -> dict[str, str]:
     message_id = message_id or f"msg_{uuid.uuid4().hex}"
     timestamp = int(time.time()) if timestamp is None else timestamp
-    key = base64.b64decode(secret.removeprefix("whsec_"))
     signed = f"{message_id}.{timestamp}.".encode() + body
-    signature = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
     return {
         "Content-Type": "application/json",
         "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": f"v1,{signature}",
+        "webhook-signature": f"v1,{_b64_hmac(key, signed)}",
+    }
+
+
+def woocommerce_order(order_id: int, *, lines: Sequence[tuple[str, int, str]] = DEMO_LINES) -> dict[str, Any]:
+    """A WooCommerce ``order.created`` payload (the REST API's order), abbreviated."""
+    return {
+        "id": order_id,
+        "status": "processing",
+        "currency": "EUR",
+        "date_created_gmt": "2026-11-23T10:15:00",
+        "date_modified_gmt": "2026-11-23T10:15:02",
+        "total": _total(lines),
+        "customer_id": 42,
+        "billing": {"first_name": "Jürgen", "last_name": "Müller", "email": "jurgen@example.com"},
+        "line_items": [
+            {"id": order_id * 10 + index, "sku": sku, "quantity": quantity, "price": price, "name": sku}
+            for index, (sku, quantity, price) in enumerate(lines)
+        ],
+        "refunds": [],
+        "_links": {"self": [{"href": f"https://shop.example.com/wp-json/wc/v3/orders/{order_id}"}]},
+    }
+
+
+def woocommerce_headers(
+    body: bytes, secret: str, *, topic: str = "order.created", webhook_id: int = 12
+) -> dict[str, str]:
+    """The headers WooCommerce sends with ``body``, signed with the webhook's secret (as Woo
+    uses it, after decoding HTML entities)."""
+    resource, _, event = topic.partition(".")
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": "WooCommerce/9.4.0 Hookshot (WordPress/6.7)",
+        "X-WC-Webhook-Source": "https://shop.example.com/",
+        "X-WC-Webhook-Topic": topic,
+        "X-WC-Webhook-Resource": resource,
+        "X-WC-Webhook-Event": event,
+        "X-WC-Webhook-Signature": _b64_hmac(secret.encode(), body),
+        "X-WC-Webhook-ID": str(webhook_id),
+        "X-WC-Webhook-Delivery-ID": uuid.uuid4().hex,
+    }
+
+
+def woocommerce_ping(webhook_id: int = 12) -> tuple[bytes, dict[str, str]]:
+    """The unsigned form post WooCommerce sends when a webhook is created or activated."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "User-Agent": "WooCommerce/9.4.0 Hookshot"}
+    return f"webhook_id={webhook_id}".encode(), headers
+
+
+def bigcommerce_event(
+    scope: str, resource_id: int, *, resource_type: str = "order", created_at: int = 1795425300
+) -> dict[str, Any]:
+    """A BigCommerce thin payload: the scope and the resource's type and id, nothing more."""
+    data = {"type": resource_type, "id": resource_id}
+    # BigCommerce hashes the data with SHA-1 so receivers can spot a hook fired twice.
+    digest = hashlib.sha1(encode(data)).hexdigest()
+    return {
+        "scope": scope,
+        "store_id": "1025646",
+        "data": data,
+        "hash": digest,
+        "created_at": created_at,
+        "producer": "stores/weirdemo",
+    }
+
+
+def bigcommerce_headers(
+    body: bytes, client_secret: str, *, message_id: str | None = None, timestamp: int | None = None
+) -> dict[str, str]:
+    """Standard Webhooks headers as BigCommerce sends them: keyed with the client secret's own bytes."""
+    return _standard_webhooks_headers(body, client_secret.encode(), message_id, timestamp)
+
+
+def square_event(event_type: str, entity_id: str, *, event_id: str | None = None) -> dict[str, Any]:
+    """A Square notification; for ``order.created``, its thin ``order_created`` summary."""
+    kind = event_type.partition(".")[0]
+    summary = {"order_id": entity_id, "location_id": "L1", "state": "OPEN", "version": 1}
+    return {
+        "merchant_id": "MLEFBHHSJGVHD",
+        "type": event_type,
+        "event_id": event_id or str(uuid.uuid4()),
+        "created_at": "2026-11-23T15:15:00.123456789Z",
+        "data": {"type": kind, "id": entity_id, "object": {event_type.replace(".", "_"): summary}},
+    }
+
+
+def square_headers(body: bytes, signature_key: str, notification_url: str) -> dict[str, str]:
+    """Square's headers: the signature covers the notification URL followed by the body."""
+    return {
+        "Content-Type": "application/json",
+        "square-environment": "Sandbox",
+        "x-square-hmacsha256-signature": _b64_hmac(signature_key.encode(), notification_url.encode() + body),
+    }
+
+
+def stripe_event(event_type: str, event_object: dict[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
+    """A Stripe event wrapping ``event_object``."""
+    return {
+        "id": event_id or f"evt_{uuid.uuid4().hex[:24]}",
+        "object": "event",
+        "api_version": "2025-01-27.acacia",
+        "created": 1795425300,
+        "data": {"object": event_object},
+        "livemode": False,
+        "pending_webhooks": 1,
+        "type": event_type,
+    }
+
+
+def stripe_headers(
+    body: bytes, secret: str, *, timestamp: int | None = None, also: Sequence[str] = ()
+) -> dict[str, str]:
+    """``Stripe-Signature`` for ``body``: ``t=...,v1=...`` keyed with the whole ``whsec_`` string,
+    then a ``v1`` for each secret in ``also`` (as during rotation)."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    signed = f"{timestamp}.".encode() + body
+    entries = [f"v1={hmac.new(key.encode(), signed, hashlib.sha256).hexdigest()}" for key in (secret, *also)]
+    return {
+        "Content-Type": "application/json; charset=utf-8",
+        "Stripe-Signature": ",".join([f"t={timestamp}", *entries]),
+    }
+
+
+def hmac_headers(
+    body: bytes,
+    secret: str,
+    *,
+    topic: str = "order.created",
+    delivery_id: str | None = None,
+    names: tuple[str, str, str] = ("X-Hub-Signature-256", "X-GitHub-Delivery", "X-GitHub-Event"),
+) -> dict[str, str]:
+    """GitHub-style headers: ``sha256=<hex>`` of the body, a delivery id and a topic, under
+    ``names`` (signature, delivery id, topic header)."""
+    signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    signature_header, delivery_header, topic_header = names
+    return {
+        "Content-Type": "application/json",
+        signature_header: f"sha256={signature}",
+        delivery_header: delivery_id or str(uuid.uuid4()),
+        topic_header: topic,
+    }
+
+
+def amazon_order_change(
+    order_id: str, *, notification_id: str | None = None, status: str = "Unshipped"
+) -> dict[str, Any]:
+    """An SP-API ``ORDER_CHANGE`` notification as it arrives on SQS."""
+    change = {
+        "NotificationLevel": "OrderLevel",
+        "SellerId": "A3TH9S8BH6GOGM",
+        "AmazonOrderId": order_id,
+        "OrderChangeType": "OrderStatusChange",
+        "OrderChangeTrigger": {"TimeOfOrderChange": "2026-11-23T15:15:00.284Z", "ChangeReason": "Order status changed"},
+        "Summary": {"MarketplaceId": "ATVPDKIKX0DER", "OrderStatus": status, "FulfillmentType": "MFN"},
+    }
+    return {
+        "NotificationVersion": "1.0",
+        "NotificationType": "ORDER_CHANGE",
+        "PayloadVersion": "1.0",
+        "EventTime": "2026-11-23T15:15:00.109Z",
+        "Payload": {"OrderChangeNotification": change},
+        "NotificationMetadata": {
+            "ApplicationId": "amzn1.sellerapps.app.weir-demo",
+            "SubscriptionId": "subscription-weir-demo",
+            "PublishTime": "2026-11-23T15:15:01.284Z",
+            "NotificationId": notification_id or str(uuid.uuid4()),
+        },
     }
 
 
 def encode(payload: dict[str, Any]) -> bytes:
     """A payload as compact JSON bytes, the way providers send it."""
     return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def php_encode(payload: dict[str, Any]) -> bytes:
+    """A payload as PHP's ``json_encode`` writes it (WooCommerce): compact, non-ASCII as
+    ``\\uXXXX`` and every ``/`` escaped as ``\\/``."""
+    # In JSON, "/" can only occur inside strings, where "\/" means the same.
+    return encode(payload).replace(b"/", b"\\/")
+
+
+def _b64_hmac(key: bytes, message: bytes) -> str:
+    return base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
 
 
 def _total(lines: Sequence[tuple[str, int, str]]) -> str:

@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
 import orjson
 
@@ -37,9 +37,22 @@ class Delivery:
 
 
 class Provider(Protocol):
-    """One webhook provider's signing scheme and delivery format."""
+    """One webhook provider's signing scheme and delivery format.
+
+    Providers subclass this protocol explicitly, so they inherit :meth:`is_handshake` and
+    ``transport``: ``http`` providers post signed webhooks to the receiver; ``sqs`` providers
+    (Amazon) are polled from a queue that IAM protects, so they have no secrets and their
+    channels are never served over HTTP.
+    """
 
     name: ClassVar[str]
+    transport: ClassVar[Literal["http", "sqs"]] = "http"
+
+    def is_handshake(self, headers: Mapping[str, str], body: bytes) -> bool:
+        """Whether the request is the provider's unsigned handshake (WooCommerce's ping when a
+        webhook is created), to answer 200 without verifying, claiming or enqueueing anything.
+        Most providers have none."""
+        return False
 
     def signing_key(self, secret: str) -> bytes:
         """The HMAC key a configured secret stands for.

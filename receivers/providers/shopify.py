@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from events import topics
 from events.timestamps import parse_instant
 from receivers.errors import BadSignature
-from receivers.providers.base import Delivery, parse_json_object, require_header, require_id
+from receivers.providers.base import Delivery, Provider, parse_json_object, require_header, require_id
 from receivers.signing import b64_hmac_sha256, matches_any
 
 __all__ = ["SHOPIFY_TOPICS", "ShopifyProvider"]
@@ -37,7 +37,7 @@ SHOPIFY_TOPICS: Mapping[str, str] = MappingProxyType(
 )
 
 
-class ShopifyProvider:
+class ShopifyProvider(Provider):
     """Verifies and reads Shopify webhooks (``X-Shopify-*`` headers)."""
 
     name: ClassVar[str] = "shopify"

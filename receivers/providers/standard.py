@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from events.timestamps import parse_instant
 from receivers.errors import BadSignature, MalformedRequest, StaleTimestamp
-from receivers.providers.base import Delivery, parse_json_object, require_header, require_id
+from receivers.providers.base import Delivery, Provider, parse_json_object, require_header, require_id
 from receivers.signing import b64_hmac_sha256, matches_any, strict_b64decode
 
 __all__ = ["StandardWebhooksProvider"]
@@ -23,7 +23,7 @@ __all__ = ["StandardWebhooksProvider"]
 _SECRET_PREFIX = "whsec_"
 
 
-class StandardWebhooksProvider:
+class StandardWebhooksProvider(Provider):
     """Verifies and reads Standard Webhooks deliveries.
 
     ``tolerance_seconds`` is how far the signed timestamp may be from now, either way.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from queues.lanes import Lane
 from receivers.channels import load_channels
+from receivers.providers import PROVIDER_KINDS, BigCommerceOptions, ProviderName, SquareOptions
 from receivers.settings import DEFAULT_CHANNELS_FILE
 from weir.errors import ConfigError
 
@@ -27,7 +29,57 @@ def test_the_shipped_demo_channels_load() -> None:
     assert {name: channel.provider.name for name, channel in channels.items()} == {
         "shop-us": "shopify",
         "pos-eu": "standard",
+        "woo-eu": "woocommerce",
+        "bigc-us": "bigcommerce",
+        "square-us": "square",
+        "stripe-us": "stripe",
+        "wms-eu": "hmac",
+        "amazon-us": "amazon",
     }
+
+
+def test_every_provider_a_channel_may_name_can_be_built() -> None:
+    assert set(get_args(ProviderName)) == set(PROVIDER_KINDS)
+
+
+def test_provider_options_are_validated_per_provider(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[channels.sq]\nprovider = "square"\nsecrets = ["k"]\n'
+        '[channels.sq.options]\nnotification_url = "https://weir.example/webhooks/sq"\n',
+    )
+    options = load(path)["sq"].options
+    assert isinstance(options, SquareOptions)
+    assert options.notification_url == "https://weir.example/webhooks/sq"
+
+
+def test_bigcommerce_channels_can_hold_the_api_the_worker_fetches_from(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[channels.bc]\nprovider = "bigcommerce"\nsecrets = ["s"]\n'
+        'options = { api_base_url = "https://api.bigcommerce.com/stores/abc/", api_token_env = "BC_TOKEN" }\n',
+    )
+    options = load(path)["bc"].options
+    assert isinstance(options, BigCommerceOptions)
+    assert options.api_base_url == "https://api.bigcommerce.com/stores/abc/"
+    assert options.token_from({"BC_TOKEN": "t0k3n"}) == "t0k3n"
+
+
+def test_a_demo_api_token_is_refused_in_production(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[channels.bc]\nprovider = "bigcommerce"\nsecrets = ["s"]\noptions = { api_token = "weir-demo-token" }\n',
+    )
+    with pytest.raises(ConfigError, match="channel bc"):
+        load(path, production=True)
+
+
+def test_amazon_channels_take_no_secrets(tmp_path: Path) -> None:
+    queue = 'options = { queue_url = "https://sqs.us-east-1.amazonaws.com/1/q" }\n'
+    channel = load(write(tmp_path, '[channels.az]\nprovider = "amazon"\n' + queue))["az"]
+    assert (channel.provider.transport, channel.keys) == ("sqs", ())
+    with pytest.raises(ConfigError, match="take no secrets"):
+        load(write(tmp_path, '[channels.az]\nprovider = "amazon"\nsecrets = ["s"]\n' + queue))
 
 
 def test_the_demo_channels_are_refused_in_production() -> None:
@@ -71,6 +123,14 @@ def test_lanes_can_be_overridden_per_channel(tmp_path: Path) -> None:
         '[channels."Bad Name"]\nprovider = "shopify"\nsecrets = ["s"]\n',
         '[channels.a]\nprovider = "standard"\nsecrets = ["whsec_***"]\n',
         '[channels.a]\nprovider = "shopify"\nsecrets = ["s"]\nlanes = { "order.created" = "urgent" }\n',
+        '[channels.a]\nprovider = "shopify"\nsecrets = ["s"]\noptions = { notification_url = "https://x" }\n',
+        '[channels.a]\nprovider = "square"\nsecrets = ["s"]\n',
+        '[channels.a]\nprovider = "square"\nsecrets = ["s"]\noptions = { notification_url = "/webhooks/a" }\n',
+        '[channels.a]\nprovider = "stripe"\nsecrets = ["not-a-whsec"]\n',
+        '[channels.a]\nprovider = "hmac"\nsecrets = ["s"]\noptions = { signature_header = "Bad Header" }\n',
+        '[channels.a]\nprovider = "bigcommerce"\nsecrets = ["s"]\noptions = { api_token = "t", api_token_env = "T" }\n',
+        '[channels.a]\nprovider = "amazon"\n',
+        '[channels.a]\nprovider = "woocommerce"\nsecrets = ["s"]\nsecrets_env = "S"\n',
         "not toml at all [",
     ],
 )

@@ -1,0 +1,72 @@
+"""Generic HMAC, GitHub style, for in-house systems (POS, WMS, CRM): ``X-Hub-Signature-256:
+sha256=<lowercase hex>`` of HMAC-SHA256 over the raw body, keyed with the shared secret.
+
+The header names are per channel (:class:`GenericHmacOptions`); the defaults are GitHub's. The
+delivery id header is the dedupe key, so a sender must keep it across its retries (GitHub's
+``X-GitHub-Delivery`` does). The topic header carries Weir's canonical topic, or a name the
+channel's ``topics`` option translates. Nothing is signed but the body: there is no timestamp.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import ClassVar
+
+from pydantic import Field
+
+from receivers.errors import BadSignature
+from receivers.providers.base import Delivery, Provider, parse_json_object, require_header, require_id
+from receivers.providers.options import ProviderOptions
+from receivers.signing import hex_hmac_sha256, matches_any
+
+__all__ = ["GenericHmacOptions", "GenericHmacProvider"]
+
+_HEADER_NAME = r"^[A-Za-z0-9-]{1,64}$"
+_PREFIX = b"sha256="
+
+
+class GenericHmacOptions(ProviderOptions):
+    """Which headers carry the signature, the delivery id and the topic (case-insensitive), and
+    ``topics``: the sender's topic names translated to canonical ones (others pass unchanged)."""
+
+    signature_header: str = Field(default="X-Hub-Signature-256", pattern=_HEADER_NAME)
+    delivery_header: str = Field(default="X-GitHub-Delivery", pattern=_HEADER_NAME)
+    topic_header: str = Field(default="X-GitHub-Event", pattern=_HEADER_NAME)
+    topics: dict[str, str] = Field(default_factory=dict)
+
+
+class GenericHmacProvider(Provider):
+    """Verifies and reads GitHub-style signed webhooks with the header names of ``options``."""
+
+    name: ClassVar[str] = "hmac"
+
+    def __init__(self, options: GenericHmacOptions | None = None) -> None:
+        options = options or GenericHmacOptions()
+        self._signature_header = options.signature_header.lower()
+        self._delivery_header = options.delivery_header.lower()
+        self._topic_header = options.topic_header.lower()
+        self._topics = dict(options.topics)
+
+    def signing_key(self, secret: str) -> bytes:
+        if not secret:
+            raise ValueError("an HMAC secret cannot be empty")
+        return secret.encode("utf-8")
+
+    def verify(self, headers: Mapping[str, str], body: bytes, keys: Sequence[bytes], now: float) -> None:
+        received = require_header(headers, self._signature_header, signature=True)
+        expected = (_PREFIX + hex_hmac_sha256(key, body) for key in keys)
+        if not matches_any(expected, [received.encode("ascii", "replace")]):
+            raise BadSignature(f"{self._signature_header} does not match the channel's secrets")
+
+    def parse(self, headers: Mapping[str, str], body: bytes, received_at: datetime) -> Delivery:
+        delivery_id = require_id(require_header(headers, self._delivery_header), self._delivery_header)
+        source_topic = require_header(headers, self._topic_header)
+        payload = parse_json_object(body)
+        return Delivery(
+            delivery_id=delivery_id,
+            source_topic=source_topic,
+            topic=self._topics.get(source_topic, source_topic),
+            entity_id=require_id(payload["id"], "the payload's id") if "id" in payload else delivery_id,
+            occurred_at=received_at,
+        )

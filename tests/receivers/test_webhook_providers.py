@@ -1,0 +1,214 @@
+"""Every HTTP provider through the real receiver, on real Redis and RabbitMQ.
+
+For each one: a valid delivery is accepted into its lane; a redelivery is a duplicate enqueued
+once; a tampered body, a wrong secret or a missing signature is refused and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+import pytest
+import redis
+
+from events.envelope import EventEnvelope
+from queues.lanes import Lane
+from queues.topology import lane_queues
+from tests.support.rabbit import RabbitProbe
+from weir import samples
+
+SQUARE_URL = "http://127.0.0.1:8000/webhooks/square-us"
+WMS_HEADERS = ("X-Wms-Signature-256", "X-Wms-Delivery", "X-Wms-Event")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One provider's demo channel, and how its provider signs one fixed delivery."""
+
+    channel: str
+    secret: str
+    signature_header: str
+    sign: Callable[[bytes, str], dict[str, str]]
+    body: bytes
+    topic: str
+    entity_id: str
+    lane: Lane
+
+    def request(self, secret: str | None = None) -> tuple[bytes, dict[str, str]]:
+        return self.body, self.sign(self.body, secret or self.secret)
+
+
+WOO = Case(
+    "woo-eu",
+    "weir-demo-woocommerce-secret-woo-eu",
+    "X-WC-Webhook-Signature",
+    samples.woocommerce_headers,
+    samples.php_encode(samples.woocommerce_order(1001)),
+    "order.created",
+    "1001",
+    Lane.CRITICAL,
+)
+BIGCOMMERCE = Case(
+    "bigc-us",
+    "weir-demo-bigcommerce-client-secret",
+    "webhook-signature",
+    lambda body, secret: samples.bigcommerce_headers(body, secret, message_id="msg_bc_1"),
+    samples.encode(samples.bigcommerce_event("store/product/inventory/updated", 167, resource_type="product")),
+    "inventory.updated",
+    "product/167",
+    Lane.BULK,
+)
+SQUARE = Case(
+    "square-us",
+    "weir-demo-square-signature-key",
+    "x-square-hmacsha256-signature",
+    lambda body, secret: samples.square_headers(body, secret, SQUARE_URL),
+    samples.encode(samples.square_event("refund.created", "R-1", event_id="ev-1")),
+    "refund.created",
+    "R-1",
+    Lane.CRITICAL,
+)
+STRIPE = Case(
+    "stripe-us",
+    "whsec_weir-demo-stripe-endpoint-secret",
+    "Stripe-Signature",
+    samples.stripe_headers,
+    json.dumps(samples.stripe_event("customer.created", {"id": "cus_1"}, event_id="evt_1"), indent=2).encode(),
+    "customer.created",
+    "cus_1",
+    Lane.STANDARD,
+)
+HMAC = Case(
+    "wms-eu",
+    "weir-demo-hmac-secret-wms-eu",
+    "X-Wms-Signature-256",
+    lambda body, secret: samples.hmac_headers(
+        body, secret, topic="stock.changed", delivery_id="d-1", names=WMS_HEADERS
+    ),
+    b'{"id": "SKU-0001", "on_hand": 12}',
+    "inventory.updated",
+    "SKU-0001",
+    Lane.BULK,
+)
+CASES = [WOO, BIGCOMMERCE, SQUARE, STRIPE, HMAC]
+IDS = [case.channel for case in CASES]
+
+
+def post(client: httpx.Client, case: Case, body: bytes, headers: dict[str, str]) -> httpx.Response:
+    return client.post(f"/webhooks/{case.channel}", content=body, headers=headers)
+
+
+def queued(rabbit: RabbitProbe, namespace: str, lane: Lane) -> list[EventEnvelope]:
+    return [EventEnvelope.model_validate(raw["args"][0]) for raw in rabbit.messages(lane_queues(namespace, lane).ready)]
+
+
+def assert_nothing_changed(rabbit: RabbitProbe, redis_client: redis.Redis, namespace: str) -> None:
+    assert sum(rabbit.count(lane_queues(namespace, lane).ready) for lane in Lane) == 0
+    assert list(redis_client.scan_iter(match=f"{namespace}:*", count=1000)) == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_a_signed_delivery_is_accepted_into_its_lane_with_its_canonical_topic(
+    receiver: httpx.Client, rabbit: RabbitProbe, namespace: str, case: Case
+) -> None:
+    response = post(receiver, case, *case.request())
+
+    assert (response.status_code, response.json()["lane"]) == (202, case.lane.value)
+    [envelope] = queued(rabbit, namespace, case.lane)
+    assert (envelope.channel, envelope.topic, envelope.entity_id) == (case.channel, case.topic, case.entity_id)
+    assert envelope.payload.encode() == case.body
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_a_redelivery_is_a_duplicate_and_enqueued_once(
+    receiver: httpx.Client, rabbit: RabbitProbe, namespace: str, case: Case
+) -> None:
+    first = post(receiver, case, *case.request())
+    again = post(receiver, case, *case.request())
+
+    assert (first.status_code, again.status_code) == (202, 200)
+    assert again.json() == {"status": "duplicate", "event_id": first.json()["event_id"]}
+    assert len(queued(rabbit, namespace, case.lane)) == 1
+
+
+def faulty(case: Case, fault: str) -> tuple[bytes, dict[str, str]]:
+    body, headers = case.request("weir-demo-someone-else" if fault == "wrong-secret" else None)
+    if fault == "missing-signature":
+        del headers[case.signature_header]
+    return (body.replace(b"1", b"2", 1) if fault == "tampered-body" else body), headers
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_a_tampered_body_a_wrong_secret_or_a_missing_signature_is_a_401_and_changes_nothing(
+    receiver: httpx.Client, rabbit: RabbitProbe, redis_client: redis.Redis, namespace: str, case: Case
+) -> None:
+    for fault in ("tampered-body", "wrong-secret", "missing-signature"):
+        response = post(receiver, case, *faulty(case, fault))
+
+        assert (fault, response.status_code, response.json()["error"]) == (fault, 401, "invalid_signature")
+    assert_nothing_changed(rabbit, redis_client, namespace)
+
+
+@pytest.mark.parametrize("case", [BIGCOMMERCE, STRIPE], ids=["bigc-us", "stripe-us"])
+def test_a_signed_timestamp_more_than_five_minutes_old_or_ahead_is_a_401(
+    start_receiver: Callable[..., object], rabbit: RabbitProbe, redis_client: redis.Redis, namespace: str, case: Case
+) -> None:
+    skew = 0.0
+    with start_receiver(clock=lambda: time.time() + skew) as client:  # type: ignore[attr-defined]
+        for skew in (301.0, -301.0):
+            response = post(client, case, *case.request())
+
+            assert (skew, response.status_code, response.json()["error"]) == (skew, 401, "stale_timestamp")
+    assert_nothing_changed(rabbit, redis_client, namespace)
+
+
+def test_the_woocommerce_ping_gets_exactly_200_and_nothing_is_enqueued_or_claimed(
+    receiver: httpx.Client, rabbit: RabbitProbe, redis_client: redis.Redis, namespace: str
+) -> None:
+    body, headers = samples.woocommerce_ping(webhook_id=12)
+
+    response = receiver.post("/webhooks/woo-eu", content=body, headers=headers)
+
+    assert (response.status_code, response.json()) == (200, {"status": "acknowledged"})
+    assert_nothing_changed(rabbit, redis_client, namespace)
+
+
+def test_an_unsigned_woocommerce_delivery_that_is_not_the_ping_is_refused(
+    receiver: httpx.Client, rabbit: RabbitProbe, redis_client: redis.Redis, namespace: str
+) -> None:
+    _, headers = WOO.request()
+    del headers["X-WC-Webhook-Signature"]
+
+    response = receiver.post("/webhooks/woo-eu", content=b"webhook_id=12&evil=1", headers=headers)
+
+    assert response.status_code == 401
+    assert_nothing_changed(rabbit, redis_client, namespace)
+
+
+def test_a_square_signature_made_over_another_url_is_refused(
+    receiver: httpx.Client, rabbit: RabbitProbe, redis_client: redis.Redis, namespace: str
+) -> None:
+    # The receiver sees /webhooks/square-us either way: only the configured URL counts.
+    body = SQUARE.body
+    headers = samples.square_headers(body, SQUARE.secret, "https://proxy.example.com/webhooks/square-us")
+
+    response = receiver.post("/webhooks/square-us", content=body, headers=headers)
+
+    assert (response.status_code, response.json()["error"]) == (401, "invalid_signature")
+    assert_nothing_changed(rabbit, redis_client, namespace)
+
+
+def test_amazon_channels_are_not_served_over_http(
+    receiver: httpx.Client, rabbit: RabbitProbe, redis_client: redis.Redis, namespace: str
+) -> None:
+    # Amazon's notifications are unsigned (IAM guards their queue): over HTTP anyone could forge one.
+    body = samples.encode(samples.amazon_order_change("903-1"))
+
+    response = receiver.post("/webhooks/amazon-us", content=body)
+
+    assert (response.status_code, response.json()["error"]) == (404, "unknown_channel")
+    assert_nothing_changed(rabbit, redis_client, namespace)
