@@ -7,6 +7,7 @@ counts in ``received_per_second`` under the second it arrived, and in ``succeede
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 from pydantic import BaseModel, ConfigDict
@@ -23,6 +24,8 @@ class StatsSnapshot(BaseModel):
     ``admitted``/``max_concurrency`` only those the limits let through (what the concurrency
     limit bounds), their latency included. ``writes`` counts order writes (``PUT /orders``) that
     reached the ERP; ``rewrites`` maps each reference written more than once to its writes.
+    ``refused_per_second`` counts refusals by reason (``rate_limit``, ``storm``, ``outage``,
+    ``concurrency``, ``failure``) and Unix second.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -32,6 +35,7 @@ class StatsSnapshot(BaseModel):
     succeeded_per_second: dict[int, int]
     by_status: dict[int, int]
     refused: dict[str, int]
+    refused_per_second: dict[str, dict[int, int]] = {}
     throttled: int
     limit_errors: int
     in_flight: int
@@ -61,6 +65,7 @@ class Stats:
         self._succeeded: Counter[int] = Counter()
         self._statuses: Counter[int] = Counter()
         self._refused: Counter[str] = Counter()
+        self._refused_per_second: dict[str, Counter[int]] = {}
         self.writes = Counter()
         self._rewritten = 0
         self._max_in_flight = self.in_flight
@@ -81,6 +86,7 @@ class Stats:
 
     def refused(self, reason: Reason) -> None:
         self._refused[reason] += 1
+        self._refused_per_second.setdefault(reason, Counter())[int(time.time())] += 1
 
     def answered(self, second: int, status: int) -> None:
         self.in_flight -= 1
@@ -101,6 +107,7 @@ class Stats:
             succeeded_per_second=dict(self._succeeded),
             by_status=dict(self._statuses),
             refused=dict(self._refused),
+            refused_per_second={reason: dict(seconds) for reason, seconds in self._refused_per_second.items()},
             throttled=self._statuses[429],
             limit_errors=self._refused["concurrency"],
             in_flight=self.in_flight,
