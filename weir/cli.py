@@ -28,6 +28,7 @@ from receivers.channels import Channel, load_channels
 from receivers.settings import ReceiverSettings
 from weir import samples
 from weir.errors import ConfigError, WeirError
+from weir.sample_orders import signed_sample_order
 from weir.settings import ServiceSettings, load
 
 __all__ = ["app", "main"]
@@ -50,13 +51,16 @@ def send_sample(
     target = _channel(channel)
     order_id = order_id or random.randrange(10**17, 10**18)
     lines = _lines(sku) if sku else samples.DEMO_LINES
-    body, headers = _signed_sample(target, order_id, lines)
+    try:
+        sample = signed_sample_order(target, order_id, lines)
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
     base = url or f"http://127.0.0.1:{load(ReceiverSettings).port}"
     try:
-        response = httpx.post(f"{base}/webhooks/{channel}", content=body, headers=headers, timeout=10)
+        response = httpx.post(f"{base}/webhooks/{channel}", content=sample.body, headers=sample.headers, timeout=10)
     except httpx.HTTPError as exc:
         raise _fail(f"cannot reach the receiver at {base}: {exc}") from exc
-    reference = sale_reference(channel, _order_key(target, order_id))
+    reference = sale_reference(channel, sample.order_key)
     if as_json:
         print(json.dumps({"status": response.status_code, "answer": response.json(), "reference": reference}))
     else:
@@ -102,21 +106,6 @@ def _channel(name: str) -> Channel:
     if name not in channels:
         raise _fail(f"no channel {name!r} in {receiver.channels_file}; known: {', '.join(channels)}")
     return channels[name]
-
-
-def _signed_sample(
-    channel: Channel, order_id: int, lines: tuple[tuple[str, int, str], ...]
-) -> tuple[bytes, dict[str, str]]:
-    secret = channel.secrets[0]
-    if channel.provider.name == "shopify":
-        body = samples.encode(samples.shopify_order(order_id, lines=lines))
-        return body, samples.shopify_headers(body, secret)
-    body = samples.encode(samples.standard_order(f"PO-{order_id}", lines=lines))
-    return body, samples.standard_headers(body, secret)
-
-
-def _order_key(channel: Channel, order_id: int) -> str:
-    return str(order_id) if channel.provider.name == "shopify" else f"PO-{order_id}"
 
 
 def _lines(specs: list[str]) -> tuple[tuple[str, int, str], ...]:
