@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -121,6 +122,8 @@ def report(load: LoadResult, rates: dict[str, float], cpu: dict[str, float], arg
 
 
 def main() -> None:
+    # A benchmark stopped by SIGTERM (timeout, Ctrl-C from a supervisor) still stops its fleet.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=3)

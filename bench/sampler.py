@@ -50,34 +50,35 @@ class Sampler:
             self._thread.join(10)
 
     def _run(self) -> None:
-        connection = pika.BlockingConnection(pika.URLParameters(self.broker_url))
-        channel = connection.channel()
+        self._connection = pika.BlockingConnection(pika.URLParameters(self.broker_url))
+        self._channel = self._connection.channel()
         client = redis.Redis.from_url(self.redis_url)
         try:
             while not self._stop.wait(1 - time.time() % 1):
-                self.samples.append(self._sample(channel, client))
+                self.samples.append(self._sample(client))
         finally:
-            connection.close()
+            self._connection.close()
             client.close()
 
-    def _sample(self, channel: pika.adapters.blocking_connection.BlockingChannel, client: redis.Redis) -> Sample:
+    def _sample(self, client: redis.Redis) -> Sample:
         backlog = {}
         for lane in Lane:
             queues = lane_queues(self.namespace, lane)
-            backlog[lane] = sum(_depth(channel, name) for name in (queues.ready, queues.delayed))
+            backlog[lane] = sum(self._depth(name) for name in (queues.ready, queues.delayed))
         state = {key.decode(): value.decode() for key, value in client.hgetall(f"{self.namespace}:erp:state").items()}
         now_ms = time.time() * 1000
         return Sample(int(now_ms // 1000), backlog, state.get("breaker", "closed"), self._allowed(state, now_ms))
+
+    def _depth(self, queue: str) -> int:
+        try:
+            return int(self._channel.queue_declare(queue, passive=True).method.message_count)
+        except pika.exceptions.ChannelClosedByBroker:
+            # A queue nobody declared yet closes the channel; count it empty and reopen.
+            self._channel = self._connection.channel()
+            return 0
 
     def _allowed(self, state: dict[str, str], now_ms: float) -> float:
         if state.get("breaker") == "open" or float(state.get("paused_until", 0)) > now_ms:
             return 0.0
         since = max(0.0, now_ms - float(state.get("factor_at", now_ms)))
         return self.budget * min(1.0, float(state.get("factor", 1)) + self.ramp_per_s * since / 1000)
-
-
-def _depth(channel: pika.adapters.blocking_connection.BlockingChannel, queue: str) -> int:
-    try:
-        return int(channel.queue_declare(queue, passive=True).method.message_count)
-    except pika.exceptions.ChannelClosedByBroker:
-        return 0

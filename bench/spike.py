@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import secrets
+import signal
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -109,6 +111,8 @@ def start_simulator(processes: Processes, ports: dict[str, int], args: argparse.
 
 
 def main() -> None:
+    # A benchmark stopped by SIGTERM (timeout, Ctrl-C from a supervisor) still stops its fleet.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--processes", type=int, default=2, help="worker processes (at least 2)")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker process")

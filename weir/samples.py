@@ -7,11 +7,15 @@ import base64
 import hashlib
 import hmac
 import json
+import secrets
 import time
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+
+from events.envelope import EventEnvelope
 
 __all__ = [
     "DEMO_LINES",
@@ -324,3 +328,35 @@ def _b64_hmac(key: bytes, message: bytes) -> str:
 
 def _total(lines: Sequence[tuple[str, int, str]]) -> str:
     return str(sum((Decimal(price) * quantity for _, quantity, price in lines), Decimal("0.00")))
+
+
+def envelope(topic: str, entity_id: str, payload: dict[str, Any], lane: str, channel: str = "shop-us") -> EventEnvelope:
+    """A canonical envelope for a Shopify event, as the receiver would make it (tests, benchmarks)."""
+    now = datetime.now(UTC)
+    event_id = secrets.token_hex(16)
+    return EventEnvelope(
+        event_id=event_id,
+        delivery_id=event_id,
+        channel=channel,
+        provider="shopify",
+        topic=topic,
+        source_topic=topic,
+        entity_type=topic.partition(".")[0],
+        entity_id=entity_id,
+        occurred_at=now,
+        received_at=now,
+        correlation_id=event_id,
+        lane=lane,
+        payload=json.dumps(payload),
+    )
+
+
+def customer_envelope(customer_id: int, lane: str = "bulk") -> EventEnvelope:
+    """A Shopify ``customers/create``: one ERP call (a party upsert)."""
+    payload = {"id": customer_id, "first_name": "Ada", "last_name": f"No{customer_id}", "email": "ada@example.com"}
+    return envelope("customer.created", str(customer_id), payload, lane)
+
+
+def order_envelope(order_id: int) -> EventEnvelope:
+    """A Shopify ``orders/create`` in the critical lane."""
+    return envelope("order.created", str(order_id), shopify_order(order_id), "critical")

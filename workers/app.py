@@ -74,10 +74,16 @@ def load_config() -> WorkerConfig:
     return config
 
 
-def build(config: WorkerConfig, *, erp: ErpAdapter | None = None, lanes: Iterable[Lane] = tuple(Lane)) -> LaneBroker:
+def build(
+    config: WorkerConfig,
+    *,
+    erp: ErpAdapter | None = None,
+    erp_transport: httpx.BaseTransport | None = None,
+    lanes: Iterable[Lane] = tuple(Lane),
+) -> LaneBroker:
     """A broker with Weir's middleware and the ``apply_event`` actor, applying events to ``erp``
-    (by default the adapter ``config.erp`` names, behind the fleet's ERP gate). It does not
-    consume until a Worker runs it."""
+    (by default the adapter ``config.erp`` names, behind the fleet's ERP gate, over
+    ``erp_transport`` or the network). It does not consume until a Worker runs it."""
     namespace = config.service.namespace
     client = sync_redis(config.redis)
     gate = erp_gate(config, client)
@@ -95,7 +101,7 @@ def build(config: WorkerConfig, *, erp: ErpAdapter | None = None, lanes: Iterabl
     ]
     broker = build_broker(str(config.broker.url), namespace, middleware=middleware, lanes=lanes)
     critical = lane_queues(namespace, Lane.CRITICAL).ready
-    declare_event_actor(broker, erp or _gated_erp(config, gate), queue_name=critical)
+    declare_event_actor(broker, erp or _gated_erp(config, gate, erp_transport), queue_name=critical)
     return broker
 
 
@@ -106,10 +112,10 @@ def erp_gate(config: WorkerConfig, client: redis.Redis) -> FleetGate:
     return FleetGate(client, prefix=f"{config.service.namespace}:erp:", policy=policy)
 
 
-def _gated_erp(config: WorkerConfig, gate: FleetGate) -> ErpAdapter:
+def _gated_erp(config: WorkerConfig, gate: FleetGate, inner: httpx.BaseTransport | None) -> ErpAdapter:
     fallback = LocalGate(gate.policy, share=1 / config.budget.fallback_processes)
     budget = BudgetGate(gate, fallback, max_wait_ms=config.budget.max_wait_ms)
-    transport = GatedTransport(httpx.HTTPTransport(), budget, config.erp.signatures())
+    transport = GatedTransport(inner or httpx.HTTPTransport(), budget, config.erp.signatures())
     return build_erp(config.erp, transport=transport)
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import secrets
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 from events.envelope import EventEnvelope
 from queues.broker import build_broker
@@ -13,40 +10,19 @@ from queues.lanes import Lane
 from queues.message import event_message
 from queues.topology import lane_queues
 from tests.support.rabbit import RABBITMQ_URL
-from weir.samples import shopify_order
+from weir.samples import customer_envelope, order_envelope
 
 __all__ = ["customer_event", "order_event", "publish"]
 
 
-def _envelope(topic: str, entity_id: str, payload: dict[str, object], lane: Lane) -> EventEnvelope:
-    now = datetime.now(UTC)
-    event_id = secrets.token_hex(16)
-    return EventEnvelope(
-        event_id=event_id,
-        delivery_id=event_id,
-        channel="shop-us",
-        provider="shopify",
-        topic=topic,
-        source_topic=topic,
-        entity_type=topic.partition(".")[0],
-        entity_id=entity_id,
-        occurred_at=now,
-        received_at=now,
-        correlation_id=event_id,
-        lane=lane.value,
-        payload=json.dumps(payload),
-    )
-
-
 def customer_event(customer_id: int, lane: Lane = Lane.BULK) -> EventEnvelope:
     """A Shopify ``customers/create``: one ERP call (a party upsert)."""
-    payload = {"id": customer_id, "first_name": "Ada", "last_name": f"No{customer_id}", "email": "ada@example.com"}
-    return _envelope("customer.created", str(customer_id), payload, lane)
+    return customer_envelope(customer_id, lane.value)
 
 
 def order_event(order_id: int) -> EventEnvelope:
     """A Shopify ``orders/create`` in the critical lane."""
-    return _envelope("order.created", str(order_id), shopify_order(order_id), Lane.CRITICAL)
+    return order_envelope(order_id)
 
 
 def publish(namespace: str, envelopes: Iterable[EventEnvelope]) -> int:

@@ -1,0 +1,166 @@
+"""The cost of protection: how fast one worker process drains a lane with and without Weir.
+
+With an unlimited budget and an instant ERP (an in-process transport that answers at once),
+one process with 8 threads drains the same pre-filled queue three ways, on the same RabbitMQ:
+
+* plain Dramatiq, no-op actor: the broker's and Dramatiq's own floor;
+* plain Dramatiq, the same ERP call as Weir's actor, no Weir middleware;
+* Weir's worker: entity locks, the fleet gate (admit/settle in Redis), the retry policy.
+
+    .venv/bin/python -m bench.protection [--messages 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import dramatiq
+import httpx
+import pika
+import redis
+from dramatiq import Worker
+from dramatiq.brokers.rabbitmq import RabbitmqBroker
+
+from erp.settings import ErpSettings
+from erp.simulator import SimulatorErp
+from events.envelope import EventEnvelope
+from queues.broker import LaneBroker, build_broker
+from queues.lanes import Lane
+from queues.message import event_message
+from queues.settings import BrokerSettings
+from queues.topology import lane_queues
+from tasks.handlers import apply
+from weir.samples import customer_envelope
+from weir.settings import RedisSettings, ServiceSettings
+from workers.app import WorkerConfig, build
+from workers.settings import BreakerSettings, BudgetSettings, WorkerSettings
+
+BROKER_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+THREADS = 8
+
+
+class InstantErp(httpx.BaseTransport):
+    """Answers every ERP call at once, and counts them."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        with self._lock:
+            self.calls += 1
+        return httpx.Response(200, json={"id": "1"})
+
+
+def fill(namespace: str, count: int) -> str:
+    """Enqueue ``count`` customer events in the bulk lane; return the queue's name."""
+    queue = lane_queues(namespace, Lane.BULK).ready
+    broker = build_broker(BROKER_URL, namespace, middleware=[], lanes=[Lane.BULK])
+    for number in range(count):
+        broker.enqueue(event_message(customer_envelope(number), queue))
+    broker.close()
+    return queue
+
+
+def drain(broker: dramatiq.Broker, done: Callable[[], bool]) -> float:
+    """Run a worker until ``done()``; return the seconds it took."""
+    worker = Worker(broker, worker_threads=THREADS, worker_timeout=100)
+    started = time.perf_counter()
+    worker.start()
+    while not done():
+        time.sleep(0.01)
+    elapsed = time.perf_counter() - started
+    worker.stop()
+    return elapsed
+
+
+def plain(namespace: str, count: int, call_erp: bool) -> float:
+    queue = fill(namespace, count)
+    transport = InstantErp()
+    erp = SimulatorErp.from_settings(ErpSettings(kind="simulator"), transport=transport)
+    broker = RabbitmqBroker(url=BROKER_URL)
+    finished = _Counter()
+
+    def apply_event(envelope: dict[str, Any]) -> None:
+        if call_erp:
+            apply(EventEnvelope.model_validate(envelope), erp)
+        finished.add()
+
+    dramatiq.actor(actor_name="apply_event", queue_name=queue, broker=broker)(apply_event)
+    elapsed = drain(broker, lambda: finished.value >= count)
+    broker.close()
+    return count / elapsed
+
+
+def weir(namespace: str, count: int) -> float:
+    fill(namespace, count)
+    transport = InstantErp()
+    config = WorkerConfig(
+        service=ServiceSettings(namespace=namespace),
+        worker=WorkerSettings(),
+        budget=BudgetSettings(rate=0, concurrency=0),
+        breaker=BreakerSettings(),
+        broker=BrokerSettings(url=BROKER_URL),
+        redis=RedisSettings(url=REDIS_URL),
+        erp=ErpSettings(kind="simulator"),
+    )
+    broker: LaneBroker = build(config, erp_transport=transport, lanes=[Lane.BULK])
+    elapsed = drain(broker, lambda: transport.calls >= count)
+    broker.close()
+    return count / elapsed
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.value = 0
+        self._lock = threading.Lock()
+
+    def add(self) -> None:
+        with self._lock:
+            self.value += 1
+
+
+def clean_up(namespace: str) -> None:
+    connection = pika.BlockingConnection(pika.URLParameters(BROKER_URL))
+    channel = connection.channel()
+    for lane in Lane:
+        queues = lane_queues(namespace, lane)
+        for name in (queues.ready, queues.delayed, queues.dead):
+            channel.queue_delete(name)
+    connection.close()
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(match=f"{namespace}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--messages", type=int, default=20_000)
+    args = parser.parse_args()
+    runs: list[tuple[str, Callable[[str], float]]] = [
+        ("plain Dramatiq, no-op actor", lambda ns: plain(ns, args.messages, call_erp=False)),
+        ("plain Dramatiq, same ERP call", lambda ns: plain(ns, args.messages, call_erp=True)),
+        ("Weir's worker", lambda ns: weir(ns, args.messages)),
+    ]
+    rates = {}
+    for name, run in runs:
+        namespace = f"protect-{secrets.token_hex(4)}"
+        try:
+            rates[name] = run(namespace)
+        finally:
+            clean_up(namespace)
+        print(f"{name:32} {rates[name]:8,.0f} messages/s  (1 process, {THREADS} threads, {args.messages} messages)")
+    print(f"cost of protection: Weir drains {rates[runs[2][0]] / rates[runs[1][0]]:.2f} x plain Dramatiq "
+          f"doing the same ERP call, {rates[runs[2][0]] / rates[runs[0][0]]:.2f} x a no-op actor")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
