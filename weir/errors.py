@@ -7,6 +7,7 @@ where they occur)::
     WeirError
     ├── ConfigError                         a setting is missing or invalid (stops start-up)
     ├── receivers.errors.ReceiverError      a webhook is refused (each maps to one HTTP status)
+    ├── receivers.sqs.QueueUnavailable      SQS could not be read or acknowledged (polls back off)
     ├── queues.errors.QueueError            the broker or the dedupe store could not confirm
     ├── events.errors.EventError            a payload cannot be mapped to the canonical model
     ├── erp.errors.ErpError                 the ERP refused or failed a call
