@@ -47,7 +47,7 @@ class IntakeRuntime:
     async def start(self) -> None:
         """Open the RabbitMQ connection now, warning (not failing) when it is unreachable."""
         if not await self._publisher.check():
-            logger.warning("RabbitMQ is unreachable at start-up; events wait until it is back.")
+            logger.warning("RabbitMQ is unreachable at start-up; nothing is enqueued until it is back.")
 
     async def checks(self) -> dict[str, bool]:
         """Whether RabbitMQ (``broker``) and Redis (``redis``) are reachable now."""

@@ -157,7 +157,7 @@ def test_a_tampered_body_a_wrong_secret_or_a_missing_signature_is_a_401_and_chan
 def test_a_signed_timestamp_more_than_five_minutes_old_or_ahead_is_a_401(
     start_receiver: Callable[..., object], rabbit: RabbitProbe, redis_client: redis.Redis, namespace: str, case: Case
 ) -> None:
-    skew = 0.0
+    skew = 0.0  # the receiver's clock reads it as the loop below sets it
     with start_receiver(clock=lambda: time.time() + skew) as client:  # type: ignore[attr-defined]
         for skew in (301.0, -301.0):
             response = post(client, case, *case.request())
