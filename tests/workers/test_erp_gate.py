@@ -54,7 +54,7 @@ def test_a_long_wait_defers_the_message_instead(fleet: FleetGate) -> None:
 
 
 def test_failures_reported_through_the_gate_open_the_fleets_breaker(fleet: FleetGate) -> None:
-    gate = BudgetGate(fleet, LocalGate(POLICY, share=1), sleep=lambda seconds: None)
+    gate = BudgetGate(fleet, LocalGate(POLICY, share=1), sleep=time.sleep)
     for _ in range(2):
         gate.exit(gate.enter(), "failure", 0)
 
