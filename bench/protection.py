@@ -24,7 +24,6 @@ import httpx
 import pika
 import redis
 from dramatiq import Worker
-from dramatiq.brokers.rabbitmq import RabbitmqBroker
 
 from erp.settings import ErpSettings
 from erp.simulator import SimulatorErp
@@ -84,7 +83,10 @@ def plain(namespace: str, count: int, call_erp: bool) -> float:
     queue = fill(namespace, count)
     transport = InstantErp()
     erp = SimulatorErp.from_settings(ErpSettings(kind="simulator"), transport=transport)
-    broker = RabbitmqBroker(url=BROKER_URL)
+    # Dramatiq's own middleware, none of Weir's; LaneBroker only so the lane's queues are
+    # declared as they already exist.
+    broker = LaneBroker(url=BROKER_URL)
+    broker.declare_queue(queue)
     finished = _Counter()
 
     def apply_event(envelope: dict[str, Any]) -> None:

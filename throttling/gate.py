@@ -8,7 +8,8 @@ so a decision is one round trip and atomic. Time is Redis's clock unless a test 
 
 from __future__ import annotations
 
-import secrets
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -16,9 +17,12 @@ from typing import Any, Literal
 import redis
 from redis.commands.core import Script
 
+from throttling.background import BackgroundWrites
 from throttling.errors import GateUnavailable
+from throttling.lean_redis import LuaScript
 from throttling.policy import GatePolicy
 from throttling.scripts import lua
+from throttling.tokens import new_token
 
 __all__ = ["Admission", "FleetGate", "GateState", "Outcome"]
 
@@ -59,6 +63,9 @@ class FleetGate:
     """Rate, concurrency, tier shares and a circuit breaker, shared through one Redis.
 
     ``clock`` returns the time in Unix ms to use instead of Redis's (tests move it by hand).
+    An unmetered policy asks Redis only while the breaker or a pause holds calls back: the
+    gate's state is read at most every ``state_cache_ms`` and calls go without a round trip
+    while it says closed (their outcomes still reach the breaker through :meth:`settle`).
 
     >>> gate = FleetGate(client, prefix="weir:erp:", policy=GatePolicy(rate_per_second=100, concurrency=8))
     >>> admission = gate.admit(tier=1)
@@ -73,13 +80,20 @@ class FleetGate:
         prefix: str,
         policy: GatePolicy,
         clock: Callable[[], int] | None = None,
+        background: BackgroundWrites | None = None,
+        state_cache_ms: int = 250,
     ) -> None:
         self._client = client
         self._policy = policy
         self._clock = clock
+        self._background = background
+        self._state_cache_ms = state_cache_ms
+        self._cached: tuple[float, bool] = (-1e9, False)
+        self._cache_lock = threading.Lock()
         self._keys = [f"{prefix}state", f"{prefix}inflight", f"{prefix}window"]
         self._admit: Script = client.register_script(lua("admit"))
         self._settle: Script = client.register_script(lua("settle"))
+        self._settle_script = LuaScript(lua("settle"))
 
     @property
     def policy(self) -> GatePolicy:
@@ -93,8 +107,10 @@ class FleetGate:
         """
         if not 1 <= tier <= self._policy.tiers:
             raise ValueError(f"tier must be within 1..{self._policy.tiers}")
+        if self._policy.unmetered and self._open_recently():
+            return Admission(True, 0, "ok", ticket=new_token())
         policy = self._policy
-        ticket = secrets.token_hex(8)
+        ticket = new_token()
         args: list[str | int | float] = [
             self._now(), tier, ticket, policy.rate_per_second, policy.burst, policy.concurrency,
             policy.lease_ms, ",".join(str(share) for share in policy.tier_shares) or "0",
@@ -109,13 +125,19 @@ class FleetGate:
         Returns the breaker's state after it. Raises :class:`GateUnavailable` (the call's slot
         is then freed when its lease ends).
         """
-        policy = self._policy
-        args: list[str | int | float] = [
-            self._now(), admission.ticket, outcome, pause_ms, int(admission.probe),
-            policy.breaker_window_seconds, policy.breaker_min_calls, policy.breaker_failure_rate,
-            policy.breaker_cooldown_ms, policy.min_factor, policy.default_pause_ms, policy.ramp_per_ms,
-        ]  # fmt: skip
+        args = self._settle_args(admission, outcome, pause_ms)
         return _text(self._run(self._settle, args, self._keys))
+
+    def settle_later(self, admission: Admission, outcome: Outcome, *, pause_ms: int = 0) -> None:
+        """:meth:`settle` without waiting: through the gate's background writes if it has them.
+
+        Raises:
+            GateUnavailable: only when there are no background writes and Redis did not answer.
+        """
+        if self._background is None:
+            self.settle(admission, outcome, pause_ms=pause_ms)
+            return
+        self._background.submit(self._settle_script, self._keys, self._settle_args(admission, outcome, pause_ms))
 
     def state(self) -> GateState:
         """The breaker and pause as they stand (one round trip, no script)."""
@@ -133,6 +155,26 @@ class FleetGate:
             paused_until_ms=int(float(paused_until or 0)),
             now_ms=now,
         )
+
+    def _open_recently(self) -> bool:
+        """Whether the gate was neither broken nor paused when last read (at most a cache ago)."""
+        with self._cache_lock:
+            read_at, clear = self._cached
+            now = time.monotonic()
+            if (now - read_at) * 1000 < self._state_cache_ms:
+                return clear
+            state = self.state()
+            clear = state.breaker == "closed" and state.blocked_for_ms == 0
+            self._cached = (now, clear)
+            return clear
+
+    def _settle_args(self, admission: Admission, outcome: Outcome, pause_ms: int) -> list[str | int | float]:
+        policy = self._policy
+        return [
+            self._now(), admission.ticket, outcome, pause_ms, int(admission.probe),
+            policy.breaker_window_seconds, policy.breaker_min_calls, policy.breaker_failure_rate,
+            policy.breaker_cooldown_ms, policy.min_factor, policy.default_pause_ms, policy.ramp_per_ms,
+        ]  # fmt: skip
 
     def _now(self) -> int | str:
         return self._clock() if self._clock else ""

@@ -53,5 +53,10 @@ class GatePolicy:
         return (1 - self.min_factor) / (self.ramp_seconds * 1000)
 
     @property
+    def unmetered(self) -> bool:
+        """No rate and no concurrency ceiling: only the breaker and pauses can hold calls back."""
+        return self.rate_per_second == 0 and self.concurrency == 0
+
+    @property
     def tiers(self) -> int:
         return len(self.tier_shares) + 1

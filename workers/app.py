@@ -29,6 +29,8 @@ from queues.tally import OutcomeTally
 from queues.topology import lane_queues
 from tasks.actors import declare_event_actor
 from throttling import FleetGate, KeyedLock
+from throttling.background import BackgroundWrites
+from throttling.lean_redis import LeanRedis
 from throttling.local_gate import LocalGate
 from weir.logs import configure_logging
 from weir.reporting import init_reporting
@@ -86,11 +88,13 @@ def build(
     ``erp_transport`` or the network). It does not consume until a Worker runs it."""
     namespace = config.service.namespace
     client = sync_redis(config.redis)
-    gate = erp_gate(config, client)
+    lean = LeanRedis(str(config.redis.url), timeout=config.redis.timeout_seconds)
+    background = BackgroundWrites(lean)
+    gate = erp_gate(config, client, background)
     middleware = [
         LaneContext(),
         GateHold(gate.state, max_hold_ms=int(config.worker.max_hold_seconds * 1000)),
-        EntityLocks(_entity_lock(config, client), _entity_key),
+        EntityLocks(_entity_lock(config, lean, background), _entity_key),
         TimeLimit(),
         RetryPolicy(
             DeadLetterStore(client, prefix=f"{namespace}:dead:"),
@@ -105,11 +109,11 @@ def build(
     return broker
 
 
-def erp_gate(config: WorkerConfig, client: redis.Redis) -> FleetGate:
+def erp_gate(config: WorkerConfig, client: redis.Redis, background: BackgroundWrites | None = None) -> FleetGate:
     """The fleet-wide gate in front of the ERP. A call's slot outlives the ERP's timeout."""
     lease_ms = int(config.erp.timeout_seconds * 1000) + 5_000
     policy = gate_policy(config.budget, config.breaker, lease_ms=lease_ms)
-    return FleetGate(client, prefix=f"{config.service.namespace}:erp:", policy=policy)
+    return FleetGate(client, prefix=f"{config.service.namespace}:erp:", policy=policy, background=background)
 
 
 def _gated_erp(config: WorkerConfig, gate: FleetGate, inner: httpx.BaseTransport | None) -> ErpAdapter:
@@ -119,9 +123,10 @@ def _gated_erp(config: WorkerConfig, gate: FleetGate, inner: httpx.BaseTransport
     return build_erp(config.erp, transport=transport)
 
 
-def _entity_lock(config: WorkerConfig, client: redis.Redis) -> KeyedLock:
+def _entity_lock(config: WorkerConfig, client: LeanRedis, background: BackgroundWrites) -> KeyedLock:
     lease_ms = int(config.worker.entity_lease_seconds * 1000)
-    return KeyedLock(client, prefix=f"{config.service.namespace}:lock:entity:", lease_ms=lease_ms)
+    prefix = f"{config.service.namespace}:lock:entity:"
+    return KeyedLock(client, prefix=prefix, lease_ms=lease_ms, background=background)
 
 
 def setup() -> None:
@@ -133,9 +138,11 @@ def setup() -> None:
 
 
 def _entity_key(message: MessageProxy) -> str | None:
+    # Read off the raw envelope: validating it is the actor's job, and costs a parse per message.
     try:
-        return envelope_of(message).entity_key
-    except (ValueError, IndexError, TypeError):
+        envelope = message.args[0]
+        return f"{envelope['channel']}:{envelope['entity_type']}:{envelope['entity_id']}"
+    except (IndexError, KeyError, TypeError):
         return None
 
 

@@ -71,13 +71,12 @@ class BudgetGate:
         if where == "local":
             self._fallback.settle()
             return
+        if health != "ok":
+            logger.info("An ERP call ended %s (pause asked: %d ms).", health, pause_ms)
         try:
-            breaker = self._fleet.settle(admission, health, pause_ms=pause_ms)
+            self._fleet.settle_later(admission, health, pause_ms=pause_ms)
         except GateUnavailable as exc:
             logger.warning("Could not report an ERP call to the fleet's gate (its lease will end): %s", exc)
-            return
-        if breaker != "closed" or health != "ok":
-            logger.info("ERP call ended %s; the fleet's breaker is %s.", health, breaker)
 
     def _admit(self, tier: int) -> _Ticket:
         try:

@@ -33,9 +33,10 @@ def clock() -> Clock:
 
 @pytest.fixture
 def make_gate(redis_client: redis.Redis, namespace: str, clock: Clock) -> Iterator[object]:
-    def make(**policy: object) -> FleetGate:
-        options = {"rate_per_second": 100, "concurrency": 0, "tier_shares": (0.3, 0.1), **policy}
-        return FleetGate(redis_client, prefix=f"{namespace}:gate:", policy=GatePolicy(**options), clock=clock)  # type: ignore[arg-type]
+    def make(**overrides: object) -> FleetGate:
+        options = {"rate_per_second": 100, "concurrency": 0, "tier_shares": (0.3, 0.1), **overrides}
+        policy = GatePolicy(**options)  # type: ignore[arg-type]
+        return FleetGate(redis_client, prefix=f"{namespace}:gate:", policy=policy, clock=clock, state_cache_ms=0)
 
     yield make
 

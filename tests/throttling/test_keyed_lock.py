@@ -7,13 +7,12 @@ import redis
 
 from tests.support.net import eventually, free_port
 from throttling import GateUnavailable, KeyedLock
-from weir.settings import RedisSettings
-from weir.stores import sync_redis
+from throttling.lean_redis import LeanRedis
 
 
 @pytest.fixture
-def lock(redis_client: redis.Redis, namespace: str) -> KeyedLock:
-    return KeyedLock(redis_client, prefix=f"{namespace}:lock:", lease_ms=60_000)
+def lock(lean_redis: LeanRedis, namespace: str) -> KeyedLock:
+    return KeyedLock(lean_redis, prefix=f"{namespace}:lock:", lease_ms=60_000)
 
 
 def test_only_one_holder_at_a_time(lock: KeyedLock) -> None:
@@ -38,15 +37,15 @@ def test_a_stale_token_cannot_release_someone_elses_lock(lock: KeyedLock) -> Non
     assert lock.acquire("order-1") is None
 
 
-def test_a_dead_holders_lock_ends_with_its_lease(redis_client: redis.Redis, namespace: str) -> None:
-    short = KeyedLock(redis_client, prefix=f"{namespace}:lock:", lease_ms=50)
+def test_a_dead_holders_lock_ends_with_its_lease(lean_redis: LeanRedis, namespace: str) -> None:
+    short = KeyedLock(lean_redis, prefix=f"{namespace}:lock:", lease_ms=50)
     assert short.acquire("order-1") is not None
 
     eventually(lambda: short.acquire("order-1"), timeout=5, what="the lease to end")
 
 
 def test_an_unreachable_redis_is_reported_as_an_unavailable_gate() -> None:
-    client = sync_redis(RedisSettings(url=f"redis://127.0.0.1:{free_port()}/0", timeout_seconds=1))
+    client = LeanRedis(f"redis://127.0.0.1:{free_port()}/0", timeout=1)
     lock = KeyedLock(client, prefix="x:", lease_ms=1000)
 
     with pytest.raises(GateUnavailable):
@@ -54,8 +53,10 @@ def test_an_unreachable_redis_is_reported_as_an_unavailable_gate() -> None:
     client.close()
 
 
-def test_a_live_holder_keeps_its_lock_by_extending_the_lease(redis_client: redis.Redis, namespace: str) -> None:
-    short = KeyedLock(redis_client, prefix=f"{namespace}:lock:", lease_ms=200)
+def test_a_live_holder_keeps_its_lock_by_extending_the_lease(
+    lean_redis: LeanRedis, redis_client: redis.Redis, namespace: str
+) -> None:
+    short = KeyedLock(lean_redis, prefix=f"{namespace}:lock:", lease_ms=200)
     token = short.acquire("order-1")
     assert token is not None
 

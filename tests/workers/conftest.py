@@ -14,6 +14,7 @@ from queues.dead_letters import DeadLetterStore
 from queues.lanes import Lane
 from tests.support.rabbit import RABBITMQ_URL
 from throttling import KeyedLock
+from throttling.lean_redis import LeanRedis
 from workers.middleware import EntityLocks, RetryPolicy
 
 
@@ -23,12 +24,17 @@ def key_from_first_argument(message: dramatiq.broker.MessageProxy) -> str | None
 
 
 @pytest.fixture
-def build_policy_broker(namespace: str, redis_client: redis.Redis) -> Iterator[Callable[..., LaneBroker]]:
+def build_policy_broker(
+    namespace: str, redis_client: redis.Redis, lean_redis: LeanRedis
+) -> Iterator[Callable[..., LaneBroker]]:
     built: list[LaneBroker] = []
 
     def build(reasons_client: redis.Redis = redis_client) -> LaneBroker:
         middleware = [
-            EntityLocks(KeyedLock(redis_client, prefix=f"{namespace}:lock:", lease_ms=30_000), key_from_first_argument),
+            EntityLocks(
+                KeyedLock(lean_redis, prefix=f"{namespace}:lock:", lease_ms=30_000),
+                key_from_first_argument,
+            ),
             RetryPolicy(
                 DeadLetterStore(reasons_client, prefix=f"{namespace}:dead:"),
                 describe=lambda message: {"lane": "critical", "entity_id": key_from_first_argument(message)},

@@ -22,6 +22,7 @@ from tests.support.net import eventually, free_port
 from tests.support.proxy import TcpProxy
 from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
 from throttling import KeyedLock
+from throttling.lean_redis import LeanRedis
 from weir.settings import RedisSettings
 from weir.stores import sync_redis
 from workers.errors import GateClosed
@@ -219,10 +220,10 @@ def test_one_entity_is_never_applied_by_two_workers_at_once(
 
 
 def test_a_slow_event_keeps_its_entity_locked_beyond_one_lease(
-    namespace: str, redis_client: redis.Redis, run_worker: Callable[..., Worker]
+    namespace: str, redis_client: redis.Redis, lean_redis: LeanRedis, run_worker: Callable[..., Worker]
 ) -> None:
     # Given a lease of 300 ms and an event that takes four times as long
-    locks = EntityLocks(KeyedLock(redis_client, prefix=f"{namespace}:lock:", lease_ms=300), lambda m: str(m.args[0]))
+    locks = EntityLocks(KeyedLock(lean_redis, prefix=f"{namespace}:lock:", lease_ms=300), lambda m: str(m.args[0]))
     policy = RetryPolicy(
         DeadLetterStore(redis_client, prefix=f"{namespace}:dead:"), describe=lambda m: {}, deferral_delay_ms=20
     )
@@ -290,8 +291,8 @@ def test_a_message_older_than_its_lanes_maximum_age_is_dead_lettered_as_expired(
 def test_without_redis_entities_are_locked_in_the_process_and_work_goes_on(
     namespace: str, run_worker: Callable[..., Worker], redis_client: redis.Redis
 ) -> None:
-    unreachable = sync_redis(RedisSettings(url=f"redis://127.0.0.1:{free_port()}/0", timeout_seconds=0.2))
-    locks = EntityLocks(KeyedLock(unreachable, prefix="x:", lease_ms=1_000), lambda m: str(m.args[0]))
+    nowhere = LeanRedis(f"redis://127.0.0.1:{free_port()}/0", timeout=0.2)
+    locks = EntityLocks(KeyedLock(nowhere, prefix="x:", lease_ms=1_000), lambda m: str(m.args[0]))
     policy = RetryPolicy(
         DeadLetterStore(redis_client, prefix=f"{namespace}:dead:"), describe=lambda m: {}, deferral_delay_ms=10
     )
@@ -318,4 +319,4 @@ def test_without_redis_entities_are_locked_in_the_process_and_work_goes_on(
     assert all(finished.acquire(timeout=20) for _ in range(4))
     assert not any(overlaps)
     broker.close()
-    unreachable.close()
+    nowhere.close()

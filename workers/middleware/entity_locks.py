@@ -132,7 +132,6 @@ class EntityLocks(Middleware):
         if token == _LOCAL:
             return
         try:
-            if not self._lock.release(key, token):
-                logger.warning("The lock on %s had expired before message %s released it.", key, message.message_id)
+            self._lock.release_later(key, token)
         except GateUnavailable:
             logger.warning("The lock on %s was left to expire: Redis did not answer.", key)
