@@ -29,15 +29,17 @@ from erp.settings import ErpSettings
 from erp.simulator import SimulatorErp
 from events.envelope import EventEnvelope
 from queues.broker import LaneBroker, build_broker
+from queues.dead import DeadLetterSettings
 from queues.lanes import Lane
 from queues.message import event_message
 from queues.settings import BrokerSettings
 from queues.topology import lane_queues
 from tasks.handlers import apply
+from weir.budget import BreakerSettings, BudgetSettings
 from weir.samples import customer_envelope
 from weir.settings import RedisSettings, ServiceSettings
 from workers.app import WorkerConfig, build
-from workers.settings import BreakerSettings, BudgetSettings, WorkerSettings
+from workers.settings import WorkerSettings
 
 BROKER_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -111,6 +113,7 @@ def weir(namespace: str, count: int) -> float:
         broker=BrokerSettings(url=BROKER_URL),
         redis=RedisSettings(url=REDIS_URL),
         erp=ErpSettings(kind="simulator"),
+        dead=DeadLetterSettings(),
     )
     broker: LaneBroker = build(config, erp_transport=transport, lanes=[Lane.BULK])
     elapsed = drain(broker, lambda: transport.calls >= count)

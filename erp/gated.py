@@ -6,6 +6,7 @@ breaker); adapters only need to send their requests through :class:`GatedTranspo
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -27,8 +28,9 @@ class CallGate(Protocol):
         """
         ...
 
-    def exit(self, ticket: object, health: Health, pause_ms: int) -> None:
-        """Report how the call went; ``pause_ms`` is what the ERP asked the fleet to wait."""
+    def exit(self, ticket: object, health: Health, pause_ms: int, latency_ms: float | None = None) -> None:
+        """Report how the call went; ``pause_ms`` is what the ERP asked the fleet to wait,
+        ``latency_ms`` how long the call took (``None`` if it did not finish)."""
         ...
 
 
@@ -64,6 +66,7 @@ class GatedTransport(httpx.BaseTransport):
 
     def _send(self, request: httpx.Request) -> tuple[httpx.Response, Health]:
         ticket = self._gate.enter()
+        started = time.perf_counter()
         try:
             response = self._inner.handle_request(request)
             body = response.read()
@@ -79,7 +82,7 @@ class GatedTransport(httpx.BaseTransport):
             response.headers.get("retry-after"),
             self._signatures,
         )
-        self._gate.exit(ticket, health, pause_ms)
+        self._gate.exit(ticket, health, pause_ms, (time.perf_counter() - started) * 1000)
         return response, health
 
     def close(self) -> None:

@@ -1,4 +1,4 @@
-"""Lanes: the three priority classes events travel in, each its own queue and worker pool."""
+"""Lanes: the priority classes events travel in, each its own queue and worker pool."""
 
 from __future__ import annotations
 
@@ -8,8 +8,13 @@ __all__ = ["Lane"]
 
 
 class Lane(StrEnum):
-    """Orders and money go ``critical``; customers and fulfilment ``standard``; catalogue ``bulk``."""
+    """Orders and money go ``critical``; customers and fulfilment ``standard``; catalogue ``bulk``.
+
+    ``replay`` carries dead letters on-call replays, at a small share of the ERP budget, so a
+    replay never starves live events; no topic routes there.
+    """
 
     CRITICAL = "critical"
     STANDARD = "standard"
     BULK = "bulk"
+    REPLAY = "replay"

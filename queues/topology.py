@@ -15,7 +15,15 @@ from dramatiq.common import dq_name, xq_name
 
 from queues.lanes import Lane
 
-__all__ = ["DEAD_LETTER_ARGUMENTS", "LaneQueues", "lane_of", "lane_queues", "ready_arguments"]
+__all__ = [
+    "DEAD_LETTER_ARGUMENTS",
+    "LaneQueues",
+    "declarations",
+    "lane_of",
+    "lane_queues",
+    "quarantine_queue",
+    "ready_arguments",
+]
 
 #: Lanes are lazy: RabbitMQ writes their messages straight to disk and keeps few in memory, as
 #: lanes must hold backlogs of hundreds of thousands of events while the ERP is slow or down.
@@ -43,6 +51,11 @@ def lane_queues(namespace: str, lane: Lane) -> LaneQueues:
     return LaneQueues(lane=lane, ready=ready, delayed=dq_name(ready), dead=xq_name(ready))
 
 
+def quarantine_queue(namespace: str) -> str:
+    """Where dead letters replayed too often wait, declared like a dead-letter queue."""
+    return f"{namespace}.quarantine"
+
+
 def lane_of(queue_name: str) -> Lane | None:
     """The lane a queue belongs to (``weir.bulk.DQ`` -> bulk), or ``None`` for other queues."""
     name = queue_name.removesuffix(".DQ").removesuffix(".XQ")
@@ -55,3 +68,11 @@ def lane_of(queue_name: str) -> Lane | None:
 def ready_arguments(ready: str) -> dict[str, Any]:
     """Arguments of a lane's ready and delayed queues: rejected messages go to its dead letters."""
     return {**_LAZY, "x-dead-letter-exchange": "", "x-dead-letter-routing-key": xq_name(ready)}
+
+
+def declarations(namespace: str, lane: Lane) -> list[tuple[str, dict[str, Any]]]:
+    """Each queue of ``lane`` with the arguments it is declared with, dead letters first (so
+    the others never reject into a queue that does not exist yet)."""
+    queues = lane_queues(namespace, lane)
+    arguments = ready_arguments(queues.ready)
+    return [(queues.dead, DEAD_LETTER_ARGUMENTS), (queues.ready, arguments), (queues.delayed, arguments)]

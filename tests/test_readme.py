@@ -9,10 +9,13 @@ from pydantic import AliasChoices
 from pydantic_settings import BaseSettings
 
 from erp.settings import ErpSettings
+from oncall.settings import OnCallSettings
+from queues.dead import DeadLetterSettings
 from queues.settings import BrokerSettings
 from receivers.settings import ReceiverSettings
+from weir.budget import BreakerSettings, BudgetSettings
 from weir.settings import RedisSettings, ServiceSettings
-from workers.settings import BreakerSettings, BudgetSettings, WorkerSettings
+from workers.settings import WorkerSettings
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 
@@ -37,6 +40,8 @@ def variables(settings_class: type[BaseSettings]) -> list[str]:
         BudgetSettings,
         BreakerSettings,
         ErpSettings,
+        DeadLetterSettings,
+        OnCallSettings,
     ],
 )
 def test_every_setting_is_in_the_readme_table(settings_class: type[BaseSettings]) -> None:

@@ -24,7 +24,10 @@ from throttling.policy import GatePolicy
 from throttling.scripts import lua
 from throttling.tokens import new_token
 
-__all__ = ["Admission", "FleetGate", "GateState", "Outcome"]
+__all__ = ["LATENCY_BOUNDS_MS", "Admission", "CallCounters", "FleetGate", "GateState", "Outcome"]
+
+#: The upper bounds of the latency histogram's buckets, in ms (Prometheus's defaults, in ms).
+LATENCY_BOUNDS_MS = (5, 10, 25, 50, 75, 100, 250, 500, 750, 1_000, 2_500, 5_000, 7_500, 10_000)
 
 Outcome = Literal["ok", "failure", "throttled"]
 Cause = Literal["ok", "breaker_open", "probing", "paused", "concurrency", "rate"]
@@ -59,6 +62,18 @@ class GateState:
         return max(0, blocked - self.now_ms)
 
 
+@dataclass(frozen=True, slots=True)
+class CallCounters:
+    """Every call the gate was told about since it began: by outcome, and a latency histogram
+    (``buckets`` maps each bound of :data:`LATENCY_BOUNDS_MS`, and ``inf``, to the calls at or
+    under it: cumulative, as Prometheus has it)."""
+
+    outcomes: dict[str, int]
+    buckets: dict[float, int]
+    latency_count: int
+    latency_sum_ms: float
+
+
 class FleetGate:
     """Rate, concurrency, tier shares and a circuit breaker, shared through one Redis.
 
@@ -90,7 +105,7 @@ class FleetGate:
         self._state_cache_ms = state_cache_ms
         self._cached: tuple[float, bool] = (-1e9, False)
         self._cache_lock = threading.Lock()
-        self._keys = [f"{prefix}state", f"{prefix}inflight", f"{prefix}window"]
+        self._keys = [f"{prefix}state", f"{prefix}inflight", f"{prefix}window", f"{prefix}calls", f"{prefix}recent"]
         self._admit: Script = client.register_script(lua("admit"))
         self._settle: Script = client.register_script(lua("settle"))
         self._settle_script = LuaScript(lua("settle"))
@@ -119,36 +134,80 @@ class FleetGate:
         granted, wait, cause, probe = self._run(self._admit, args, self._keys[:2])
         return Admission(bool(granted), int(wait), _text(cause), ticket if granted else "", bool(probe))  # type: ignore[arg-type]
 
-    def settle(self, admission: Admission, outcome: Outcome, *, pause_ms: int = 0) -> str:
-        """Report how a granted call went; ``pause_ms`` is the downstream's Retry-After, if any.
+    def settle(
+        self, admission: Admission, outcome: Outcome, *, pause_ms: int = 0, latency_ms: float | None = None
+    ) -> str:
+        """Report how a granted call went; ``pause_ms`` is the downstream's Retry-After, if any,
+        ``latency_ms`` how long the call took.
 
         Returns the breaker's state after it. Raises :class:`GateUnavailable` (the call's slot
         is then freed when its lease ends).
         """
-        args = self._settle_args(admission, outcome, pause_ms)
+        args = self._settle_args(admission, outcome, pause_ms, latency_ms)
         return _text(self._run(self._settle, args, self._keys))
 
-    def settle_later(self, admission: Admission, outcome: Outcome, *, pause_ms: int = 0) -> None:
+    def settle_later(
+        self, admission: Admission, outcome: Outcome, *, pause_ms: int = 0, latency_ms: float | None = None
+    ) -> None:
         """:meth:`settle` without waiting: through the gate's background writes if it has them.
 
         Raises:
             GateUnavailable: only when there are no background writes and Redis did not answer.
         """
         if self._background is None:
-            self.settle(admission, outcome, pause_ms=pause_ms)
+            self.settle(admission, outcome, pause_ms=pause_ms, latency_ms=latency_ms)
             return
-        self._background.submit(self._settle_script, self._keys, self._settle_args(admission, outcome, pause_ms))
+        args = self._settle_args(admission, outcome, pause_ms, latency_ms)
+        self._background.submit(self._settle_script, self._keys, args)
+
+    def recent_calls(self, window_seconds: int) -> tuple[int, float | None]:
+        """Calls settled in the last ``window_seconds`` full seconds (at most 120), and their
+        average latency in ms (``None`` when none was measured)."""
+        raw, now = self._read(lambda pipeline: pipeline.hgetall(self._keys[4]))
+        latest = now // 1000 - 1
+        calls, summed = 0, 0.0
+        for field, value in raw.items():
+            kind, _, second = _text(field).partition(":")
+            if kind in ("n", "ms") and latest - window_seconds < int(second) <= latest:
+                if kind == "n":
+                    calls += int(value)
+                else:
+                    summed += float(value)
+        return calls, (summed / calls if calls and summed else None)
+
+    def factor(self) -> float:
+        """The fraction of the rate the gate allows now, after throttles and slow starts (1 = all)."""
+        (factor, since), now = self._read(lambda pipeline: pipeline.hmget(self._keys[0], ["factor", "factor_at"]))
+        if factor is None:
+            return 1.0
+        at = float(since) if since is not None else now
+        return min(1.0, float(factor) + self._policy.ramp_per_ms * max(0.0, now - at))
+
+    def counters(self) -> CallCounters:
+        """Every call settled since the gate began, by outcome and latency."""
+        raw, _ = self._read(lambda pipeline: pipeline.hgetall(self._keys[3]))
+        fields = {_text(name): value for name, value in raw.items()}
+        outcomes = {
+            name.removeprefix("outcome:"): int(value) for name, value in fields.items() if name.startswith("outcome:")
+        }
+        buckets: dict[float, int] = {}
+        running = 0
+        for bound in (*LATENCY_BOUNDS_MS, "+Inf"):
+            running += int(fields.get(f"le:{bound}", 0))
+            buckets[float("inf") if bound == "+Inf" else float(bound)] = running
+        return CallCounters(
+            outcomes=outcomes,
+            buckets=buckets,
+            latency_count=int(fields.get("latency_count", 0)),
+            latency_sum_ms=float(fields.get("latency_sum_ms", 0)),
+        )
 
     def state(self) -> GateState:
         """The breaker and pause as they stand (one round trip, no script)."""
-        pipeline = self._client.pipeline(transaction=False)
-        pipeline.hmget(self._keys[0], ["breaker", "open_until", "paused_until"])
-        pipeline.time()
-        try:
-            (breaker, open_until, paused_until), (seconds, micros) = pipeline.execute()
-        except redis.RedisError as exc:
-            raise GateUnavailable(f"cannot read the gate: {exc}") from exc
-        now = self._clock() if self._clock else int(seconds) * 1000 + int(micros) // 1000
+        fields, now = self._read(
+            lambda pipeline: pipeline.hmget(self._keys[0], ["breaker", "open_until", "paused_until"])
+        )
+        breaker, open_until, paused_until = fields
         return GateState(
             breaker=_text(breaker or b"closed"),  # type: ignore[arg-type]
             open_until_ms=int(float(open_until or 0)),
@@ -168,12 +227,26 @@ class FleetGate:
             self._cached = (now, clear)
             return clear
 
-    def _settle_args(self, admission: Admission, outcome: Outcome, pause_ms: int) -> list[str | int | float]:
+    def _read(self, query: Callable[[Any], object]) -> tuple[Any, int]:
+        """One read and Redis's clock (or the test's), in one round trip: (answer, now in ms)."""
+        pipeline = self._client.pipeline(transaction=False)
+        query(pipeline)
+        pipeline.time()
+        try:
+            answer, (seconds, micros) = pipeline.execute()
+        except redis.RedisError as exc:
+            raise GateUnavailable(f"cannot read the gate: {exc}") from exc
+        return answer, self._clock() if self._clock else int(seconds) * 1000 + int(micros) // 1000
+
+    def _settle_args(
+        self, admission: Admission, outcome: Outcome, pause_ms: int, latency_ms: float | None
+    ) -> list[str | int | float]:
         policy = self._policy
         return [
             self._now(), admission.ticket, outcome, pause_ms, int(admission.probe),
             policy.breaker_window_seconds, policy.breaker_min_calls, policy.breaker_failure_rate,
             policy.breaker_cooldown_ms, policy.min_factor, policy.default_pause_ms, policy.ramp_per_ms,
+            "" if latency_ms is None else round(latency_ms, 3), _BOUNDS,
         ]  # fmt: skip
 
     def _now(self) -> int | str:
@@ -184,6 +257,9 @@ class FleetGate:
             return script(keys=keys, args=args)
         except redis.RedisError as exc:
             raise GateUnavailable(f"the gate did not answer: {exc}") from exc
+
+
+_BOUNDS = ",".join(str(bound) for bound in LATENCY_BOUNDS_MS)
 
 
 def _text(value: object) -> str:

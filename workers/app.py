@@ -21,7 +21,7 @@ from erp.factory import build_erp
 from erp.gated import GatedTransport
 from erp.settings import ErpSettings
 from queues.broker import LaneBroker, build_broker
-from queues.dead_letters import DeadLetterStore
+from queues.dead import DeadLetterSettings, dead_letter_store
 from queues.lanes import Lane
 from queues.message import envelope_of
 from queues.settings import BrokerSettings
@@ -32,13 +32,14 @@ from throttling import FleetGate, KeyedLock
 from throttling.background import BackgroundWrites
 from throttling.lean_redis import LeanRedis
 from throttling.local_gate import LocalGate
+from weir.budget import BreakerSettings, BudgetSettings, gate_policy
 from weir.logs import configure_logging
 from weir.reporting import init_reporting
 from weir.settings import RedisSettings, ServiceSettings, load, reject_demo_secret
 from weir.stores import sync_redis
 from workers.erp_gate import BudgetGate
-from workers.middleware import EntityLocks, GateHold, LaneContext, RetryPolicy
-from workers.settings import BreakerSettings, BudgetSettings, WorkerSettings, gate_policy
+from workers.middleware import EntityLocks, GateHold, LaneActivity, LaneContext, RetryPolicy
+from workers.settings import WorkerSettings
 
 __all__ = ["WorkerConfig", "build", "load_config", "setup"]
 
@@ -54,6 +55,7 @@ class WorkerConfig:
     broker: BrokerSettings
     redis: RedisSettings
     erp: ErpSettings
+    dead: DeadLetterSettings
 
 
 def load_config() -> WorkerConfig:
@@ -70,6 +72,7 @@ def load_config() -> WorkerConfig:
         broker=load(BrokerSettings),
         redis=load(RedisSettings),
         erp=load(ErpSettings),
+        dead=load(DeadLetterSettings),
     )
     if config.service.production:
         reject_demo_secret("WEIR_ERP_PASSWORD", config.erp.password.get_secret_value())
@@ -92,12 +95,14 @@ def build(
     background = BackgroundWrites(lean)
     gate = erp_gate(config, client, background)
     middleware = [
+        # First, so its after-hook runs last and sees what the retry policy decided.
+        LaneActivity(background, namespace, lease_ms=int(config.erp.timeout_seconds * 1000) + 60_000),
         LaneContext(),
         GateHold(gate.state, max_hold_ms=int(config.worker.max_hold_seconds * 1000)),
         EntityLocks(_entity_lock(config, lean, background), _entity_key),
         TimeLimit(),
         RetryPolicy(
-            DeadLetterStore(client, prefix=f"{namespace}:dead:"),
+            dead_letter_store(client, namespace, config.dead.max_entries),
             describe=_facts,
             max_age_ms=lambda message: config.worker.max_age_seconds * 1000,
             tally=OutcomeTally(client, f"{namespace}:tally"),

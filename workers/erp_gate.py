@@ -1,7 +1,7 @@
 """The ERP's gate in a worker: the fleet-wide budget and breaker, per lane, with a local fallback.
 
 Each HTTP call to the ERP asks the fleet's :class:`~throttling.FleetGate` for a slot in the
-tier of the lane being processed (critical 1, standard 2, bulk 3). Short waits are slept in the
+tier of the lane being processed (critical 1, standard 2, bulk 3, replay 4). Short waits are slept in the
 worker thread, which keeps the ERP at its budget without churning messages; a wait longer than
 ``max_wait_ms`` (an open breaker, a long Retry-After) defers the message instead, spending no
 retry. When Redis cannot be reached the process falls back to its conservative local share.
@@ -26,7 +26,7 @@ __all__ = ["TIERS", "BudgetGate", "current_lane"]
 logger = logging.getLogger(__name__)
 
 #: The gate's tiers, by lane: critical is served first.
-TIERS = {Lane.CRITICAL: 1, Lane.STANDARD: 2, Lane.BULK: 3}
+TIERS = {Lane.CRITICAL: 1, Lane.STANDARD: 2, Lane.BULK: 3, Lane.REPLAY: 4}
 
 #: The lane of the message this thread is processing (set by the LaneContext middleware).
 current_lane: ContextVar[Lane] = ContextVar("current_lane", default=Lane.CRITICAL)
@@ -66,7 +66,7 @@ class BudgetGate:
             self._sleep(admission.wait_ms / 1000)
             waited += admission.wait_ms
 
-    def exit(self, ticket: object, health: Health, pause_ms: int) -> None:
+    def exit(self, ticket: object, health: Health, pause_ms: int, latency_ms: float | None = None) -> None:
         where, admission = cast(_Ticket, ticket)
         if where == "local":
             self._fallback.settle()
@@ -74,7 +74,7 @@ class BudgetGate:
         if health != "ok":
             logger.info("An ERP call ended %s (pause asked: %d ms).", health, pause_ms)
         try:
-            self._fleet.settle_later(admission, health, pause_ms=pause_ms)
+            self._fleet.settle_later(admission, health, pause_ms=pause_ms, latency_ms=latency_ms)
         except GateUnavailable as exc:
             logger.warning("Could not report an ERP call to the fleet's gate (its lease will end): %s", exc)
 

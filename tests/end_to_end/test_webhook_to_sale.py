@@ -15,7 +15,7 @@ import redis
 from erp.adapter import SaleRecord
 from erp.settings import ErpSettings
 from erp.tryton import TrytonClient, TrytonErp
-from queues.dead_letters import DeadLetterStore
+from queues.dead import DeadLetterStore
 from queues.lanes import Lane
 from queues.topology import lane_queues
 from tests.end_to_end.conftest import Fleet

@@ -22,7 +22,7 @@ class RecordingGate:
         self.entered += 1
         return self.entered
 
-    def exit(self, ticket: object, health: Health, pause_ms: int) -> None:
+    def exit(self, ticket: object, health: Health, pause_ms: int, latency_ms: float | None = None) -> None:
         self.exits.append((health, pause_ms))
 
 

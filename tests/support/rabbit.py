@@ -9,7 +9,7 @@ import pika
 import pika.exceptions
 
 from queues.lanes import Lane
-from queues.topology import lane_queues
+from queues.topology import lane_queues, quarantine_queue
 
 __all__ = ["RABBITMQ_URL", "RabbitProbe"]
 
@@ -44,12 +44,17 @@ class RabbitProbe:
             self._channel.basic_nack(tags[-1], multiple=True, requeue=True)
         return bodies
 
+    def purge(self, queue: str) -> None:
+        """Drop every message ready in ``queue``."""
+        self._channel.queue_purge(queue)
+
     def delete_namespace(self, namespace: str) -> None:
-        """Delete every queue of every lane of ``namespace``."""
+        """Delete every queue of every lane of ``namespace``, and its quarantine."""
         for lane in Lane:
             queues = lane_queues(namespace, lane)
             for name in (queues.ready, queues.delayed, queues.dead):
                 self._channel.queue_delete(name)
+        self._channel.queue_delete(quarantine_queue(namespace))
 
     def close(self) -> None:
         if self._connection.is_open:

@@ -233,3 +233,54 @@ def test_the_breaker_state_says_how_long_the_fleet_is_blocked(make_gate, clock) 
 
     state = gate.state()
     assert (state.breaker, state.blocked_for_ms) == ("open", 5_000 - 20)
+
+
+def test_recent_calls_count_the_last_full_seconds_with_their_average_latency(make_gate, clock) -> None:  # type: ignore[no-untyped-def]
+    gate = make_gate(rate_per_second=0, concurrency=0)
+    for latency in (10, 30):
+        gate.settle(gate.admit(1), "ok", latency_ms=latency)
+    clock.now += 1_000
+    gate.settle(gate.admit(1), "failure", latency_ms=200)
+    clock.now += 1_000
+
+    assert gate.recent_calls(1) == (1, 200.0)
+    assert gate.recent_calls(60) == (3, 80.0)
+
+
+def test_calls_older_than_two_minutes_are_forgotten_even_after_an_idle_spell(make_gate, clock) -> None:  # type: ignore[no-untyped-def]
+    gate = make_gate(rate_per_second=0, concurrency=0)
+    gate.settle(gate.admit(1), "ok", latency_ms=10)
+    clock.now += 600_000
+    gate.settle(gate.admit(1), "ok", latency_ms=10)
+    clock.now += 1_000
+
+    assert gate.recent_calls(120) == (1, 10.0)
+    assert gate.recent_calls(3600)[0] == 1
+
+
+def test_the_counters_keep_every_outcome_and_a_cumulative_latency_histogram(make_gate) -> None:  # type: ignore[no-untyped-def]
+    gate = make_gate(rate_per_second=0, concurrency=0)
+    for outcome, latency in (("ok", 4), ("ok", 60), ("throttled", 60), ("failure", 20_000)):
+        gate.settle(gate.admit(1), outcome, latency_ms=latency)
+
+    counters = gate.counters()
+
+    assert counters.outcomes == {"ok": 2, "throttled": 1, "failure": 1}
+    assert (counters.buckets[5], counters.buckets[50], counters.buckets[75], counters.buckets[float("inf")]) == (
+        1,
+        1,
+        3,
+        4,
+    )
+    assert (counters.latency_count, counters.latency_sum_ms) == (4, 20_124)
+
+
+def test_the_rate_factor_shows_a_throttle_s_cut_and_the_climb_back(make_gate, clock) -> None:  # type: ignore[no-untyped-def]
+    gate = make_gate(min_factor=0.1, ramp_seconds=10)
+    assert gate.factor() == 1.0
+
+    gate.settle(gate.admit(1), "throttled", pause_ms=1_000)
+    assert gate.factor() == pytest.approx(0.5)
+
+    clock.now += 1_000 + 10_000
+    assert gate.factor() == 1.0

@@ -10,7 +10,7 @@ import redis
 from dramatiq import Worker
 
 from queues.broker import LaneBroker, build_broker
-from queues.dead_letters import DeadLetterStore
+from queues.dead import DeadLetterStore
 from queues.lanes import Lane
 from tests.support.rabbit import RABBITMQ_URL
 from throttling import KeyedLock

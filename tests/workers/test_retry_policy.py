@@ -15,7 +15,7 @@ from dramatiq import Worker
 
 from erp.errors import ErpServerError, ErpThrottled, ErpUnavailable, UnknownSku
 from queues.broker import LaneBroker, build_broker
-from queues.dead_letters import DeadLetterStore
+from queues.dead import DeadLetterStore
 from queues.lanes import Lane
 from queues.topology import lane_queues
 from tests.support.net import eventually, free_port

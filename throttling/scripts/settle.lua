@@ -3,6 +3,11 @@
 -- KEYS[1]  the gate's state hash
 -- KEYS[2]  the gate's in-flight calls (sorted set)
 -- KEYS[3]  the breaker's rolling window (hash: slot -> "second,successes,failures")
+-- KEYS[4]  the gate's counters since it began (hash: "outcome:<outcome>" -> calls,
+--          "le:<bound>" -> calls whose latency was at most that bound and above the one
+--          before (not cumulative), "latency_count", "latency_sum_ms")
+-- KEYS[5]  recent calls (hash: "n:<Unix second>" -> calls, "ms:<second>" -> their summed
+--          latency; seconds older than two minutes are dropped, "cleaned" marks how far)
 -- ARGV[1]  now, in ms; empty to use Redis's own clock
 -- ARGV[2]  the ticket admit.lua granted
 -- ARGV[3]  the outcome: "ok", "failure" or "throttled"
@@ -15,6 +20,8 @@
 -- ARGV[10] the lowest the rate factor falls to (also where slow start begins)
 -- ARGV[11] the pause after a throttle that named none, in ms
 -- ARGV[12] ramp, in rate fraction per ms (as in admit.lua)
+-- ARGV[13] how long the call took, in ms; empty if unmeasured
+-- ARGV[14] the latency histogram's bounds, in ms, ascending, comma-separated
 --
 -- Returns the breaker's state after this call: "closed", "open" or "half".
 --
@@ -54,6 +61,34 @@ end
 
 redis.call("ZREM", KEYS[2], ARGV[2])
 
+-- Count the call (every outcome: a throttled call reached the downstream too).
+local second = math.floor(now / 1000)
+local latency = tonumber(ARGV[13])
+redis.call("HINCRBY", KEYS[4], "outcome:" .. outcome, 1)
+redis.call("HINCRBY", KEYS[5], "n:" .. second, 1)
+if latency then
+  local bucket = "+Inf"
+  for bound in string.gmatch(ARGV[14], "[^,]+") do
+    if latency <= tonumber(bound) then bucket = bound break end
+  end
+  redis.call("HINCRBY", KEYS[4], "le:" .. bucket, 1)
+  redis.call("HINCRBY", KEYS[4], "latency_count", 1)
+  redis.call("HINCRBYFLOAT", KEYS[4], "latency_sum_ms", latency)
+  redis.call("HINCRBYFLOAT", KEYS[5], "ms:" .. second, latency)
+end
+local horizon = second - 120
+local cleaned = tonumber(redis.call("HGET", KEYS[5], "cleaned") or horizon)
+if horizon - cleaned > 240 then
+  -- Idle for minutes: everything else in the hash is older than two minutes.
+  local fresh_n, fresh_ms = redis.call("HGET", KEYS[5], "n:" .. second), redis.call("HGET", KEYS[5], "ms:" .. second)
+  redis.call("DEL", KEYS[5])
+  redis.call("HSET", KEYS[5], "n:" .. second, fresh_n)
+  if fresh_ms then redis.call("HSET", KEYS[5], "ms:" .. second, fresh_ms) end
+elseif horizon > cleaned then
+  for old = cleaned + 1, horizon do redis.call("HDEL", KEYS[5], "n:" .. old, "ms:" .. old) end
+end
+redis.call("HSET", KEYS[5], "cleaned", horizon)
+
 if outcome == "throttled" then
   local until_ms = now + math.max(pause, default_pause)
   if until_ms > get("paused_until", 0) then redis.call("HSET", state, "paused_until", until_ms) end
@@ -80,7 +115,6 @@ end
 if breaker ~= "closed" or outcome == "throttled" then return breaker end
 
 -- Count the call in its one-second slot of the rolling window.
-local second = math.floor(now / 1000)
 local slot = tostring(second % window)
 local recorded = redis.call("HGET", KEYS[3], slot)
 local successes, failures = 0, 0

@@ -2,7 +2,8 @@
 
 from workers.middleware.entity_locks import EntityLocks
 from workers.middleware.gate_hold import GateHold
+from workers.middleware.lane_activity import LaneActivity
 from workers.middleware.lane_context import LaneContext
 from workers.middleware.retry_policy import RetryPolicy
 
-__all__ = ["EntityLocks", "GateHold", "LaneContext", "RetryPolicy"]
+__all__ = ["EntityLocks", "GateHold", "LaneActivity", "LaneContext", "RetryPolicy"]

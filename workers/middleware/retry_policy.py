@@ -6,7 +6,7 @@ included) against one budget and dead-letters without saying why:
 * a **deferral** (``exc.deferral``: a busy entity, a closed gate) goes back to the lane's delay
   queue and spends no retry;
 * a **permanent** error (``exc.permanent``: unknown SKU, invalid payload) is dead-lettered at
-  once, its reason kept in the :class:`~queues.dead_letters.DeadLetterStore`;
+  once, its reason kept in the :class:`~queues.dead.DeadLetterStore`;
 * anything else is a **real failure**: retried with jittered exponential backoff, and
   dead-lettered as *exhausted* after the actor's ``max_failures``.
 
@@ -30,7 +30,8 @@ from dramatiq import Broker, Middleware
 from dramatiq.broker import MessageProxy
 from dramatiq.common import compute_backoff
 
-from queues.dead_letters import (
+from queues.dead import (
+    REPLAYS_OPTION,
     Classification,
     DeadLetterReason,
     DeadLetterStore,
@@ -57,7 +58,8 @@ class RetryPolicy(Middleware):
 
     ``describe`` returns what a reason should say about a message (lane, channel, topic,
     entity_id, event_id, correlation_id; missing keys are ``None``); ``max_age_ms`` the age past
-    which a message stops waiting (``None``: no limit). A deferral that names no delay waits
+    which a message stops waiting (``None``: no limit); ``on_dead`` hears of each dead letter once
+    its reason is kept (error reporting). A deferral that names no delay waits
     ``deferral_delay_ms`` at first, doubling up to ``max_deferral_ms``. Delays and ages are
     milliseconds.
     """
@@ -69,6 +71,7 @@ class RetryPolicy(Middleware):
         describe: Callable[[MessageProxy], Mapping[str, str | None]],
         max_age_ms: Callable[[MessageProxy], int | None] = lambda message: None,
         tally: OutcomeTally | None = None,
+        on_dead: Callable[[DeadLetterReason], None] | None = None,
         deferral_delay_ms: int = 1_000,
         max_deferral_ms: int = 300_000,
         reason_retry_delay_ms: int = 5_000,
@@ -76,6 +79,7 @@ class RetryPolicy(Middleware):
         self._max_deferral_ms = max_deferral_ms
         self._reasons = reasons
         self._tally = tally
+        self._on_dead = on_dead
         self._describe = describe
         self._max_age_ms = max_age_ms
         self._deferral_delay_ms = deferral_delay_ms
@@ -85,7 +89,7 @@ class RetryPolicy(Middleware):
     def actor_options(self) -> set[str]:
         # "throws" lists the exceptions an actor expects (Dramatiq then logs them without a
         # traceback, and Sentry ignores them); this policy decides their fate either way.
-        return {"max_failures", "min_backoff_ms", "max_backoff_ms", "throws"}
+        return {"max_failures", "min_backoff_ms", "max_backoff_ms", "throws", REPLAYS_OPTION}
 
     def after_process_message(
         self, broker: Broker, message: MessageProxy, *, result: Any = None, exception: BaseException | None = None
@@ -156,7 +160,7 @@ class RetryPolicy(Middleware):
     ) -> None:
         reason = self._reason(message, exception, why)
         try:
-            self._reasons.record(reason)
+            self._reasons.record(reason, message.encode())
         except ReasonStoreUnavailable as exc:
             logger.warning("Message %s waits: its dead-letter reason cannot be kept (%s).", message.message_id, exc)
             broker.enqueue(message.copy(), delay=self._reason_retry_delay_ms)
@@ -169,7 +173,9 @@ class RetryPolicy(Middleware):
             _describe_error(exception),
         )
         message.fail()
-        self._record(f"dead:{why}")
+        self._record(f"dead:{why}", f"dead_cause:{reason.fingerprint}")
+        if self._on_dead is not None:
+            self._on_dead(reason)
 
     def _record(self, *fields: str) -> None:
         if self._tally is not None:
@@ -193,7 +199,7 @@ class RetryPolicy(Middleware):
         state = message.options.get(_STATE, {})
         history = tuple(FailureRecord(**record) for record in state.get("history", ()))
         now = datetime.now(UTC)
-        return DeadLetterReason(
+        return DeadLetterReason.grouped(
             message_id=message.message_id,
             queue=message.queue_name,
             error_class=type(exception).__name__,
@@ -206,6 +212,7 @@ class RetryPolicy(Middleware):
             first_failure_at=_moment(state.get("first_failure_at")) or now,
             last_failure_at=_moment(history[-1].at if history else None) or now,
             dead_lettered_at=now,
+            replays=int(message.options.get(REPLAYS_OPTION, 0)),
             **{key: self._describe(message).get(key) for key in _FACTS},
         )
 

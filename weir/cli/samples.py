@@ -1,22 +1,16 @@
-"""``weir``: the command line for people running Weir.
-
-``weir send-sample`` posts a correctly signed sample order to a running receiver, the way the
-channel's provider would; ``weir sale REFERENCE`` shows what the ERP holds for an order.
-"""
+"""``weir send-sample`` posts a correctly signed sample order to a running receiver, the way the
+channel's provider would; ``weir sale REFERENCE`` shows what the ERP holds for an order."""
 
 from __future__ import annotations
 
 import json
 import os
 import random
-import sys
 from decimal import Decimal
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import httpx
 import typer
-from pydantic_settings import BaseSettings
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -27,19 +21,14 @@ from erp.settings import ErpSettings
 from receivers.channels import Channel, load_channels
 from receivers.settings import ReceiverSettings
 from weir import samples
-from weir.errors import ConfigError, WeirError
+from weir.cli.common import console, fail, settings
+from weir.errors import ConfigError
 from weir.sample_orders import signed_sample_order
-from weir.settings import ServiceSettings, load
+from weir.settings import ServiceSettings
 
-__all__ = ["app", "main"]
-
-S = TypeVar("S", bound=BaseSettings)
-
-app = typer.Typer(help="Weir: webhooks in, an ERP that never drowns.", no_args_is_help=True)
-console = Console()
+__all__ = ["send_sample", "show_sale"]
 
 
-@app.command("send-sample")
 def send_sample(
     channel: Annotated[str, typer.Option(help="channel to post as (from WEIR_CHANNELS_FILE)")] = "shop-us",
     url: Annotated[str | None, typer.Option(help="receiver base URL (default: from PORT)")] = None,
@@ -54,12 +43,12 @@ def send_sample(
     try:
         sample = signed_sample_order(target, order_id, lines)
     except ValueError as exc:
-        raise _fail(str(exc)) from exc
-    base = url or f"http://127.0.0.1:{load(ReceiverSettings).port}"
+        fail(str(exc))
+    base = url or f"http://127.0.0.1:{settings(ReceiverSettings).port}"
     try:
         response = httpx.post(f"{base}/webhooks/{channel}", content=sample.body, headers=sample.headers, timeout=10)
     except httpx.HTTPError as exc:
-        raise _fail(f"cannot reach the receiver at {base}: {exc}") from exc
+        fail(f"cannot reach the receiver at {base}: {exc}")
     reference = sale_reference(channel, sample.order_key)
     if as_json:
         print(json.dumps({"status": response.status_code, "answer": response.json(), "reference": reference}))
@@ -70,21 +59,20 @@ def send_sample(
         raise typer.Exit(1)
 
 
-@app.command("sale")
 def show_sale(
     reference: Annotated[str, typer.Argument(help="the sale's reference, <channel>:<order id>")],
     as_json: Annotated[bool, typer.Option("--json", help="print the sale as JSON")] = False,
 ) -> None:
     """Show the ERP's sale for an order reference."""
-    erp = build_erp(_settings(ErpSettings))
+    erp = build_erp(settings(ErpSettings))
     try:
         sale = erp.find_sale(reference)
     except ErpError as exc:
-        raise _fail(f"the ERP did not answer: {exc}") from exc
+        fail(f"the ERP did not answer: {exc}")
     finally:
         erp.close()
     if sale is None:
-        raise _fail(f"no sale with reference {reference} in the ERP (yet)")
+        fail(f"no sale with reference {reference} in the ERP (yet)")
     if as_json:
         print(sale.model_dump_json())
     else:
@@ -92,8 +80,8 @@ def show_sale(
 
 
 def _channel(name: str) -> Channel:
-    service = _settings(ServiceSettings)
-    receiver = _settings(ReceiverSettings)
+    service = settings(ServiceSettings)
+    receiver = settings(ReceiverSettings)
     try:
         channels = load_channels(
             receiver.channels_file,
@@ -102,9 +90,9 @@ def _channel(name: str) -> Channel:
             production=service.production,
         )
     except ConfigError as exc:
-        raise _fail(str(exc)) from exc
+        fail(str(exc))
     if name not in channels:
-        raise _fail(f"no channel {name!r} in {receiver.channels_file}; known: {', '.join(channels)}")
+        fail(f"no channel {name!r} in {receiver.channels_file}; known: {', '.join(channels)}")
     return channels[name]
 
 
@@ -113,7 +101,7 @@ def _lines(specs: list[str]) -> tuple[tuple[str, int, str], ...]:
     for spec in specs:
         parts = spec.split(":")
         if len(parts) != 3 or not parts[1].isdigit():
-            raise _fail(f"--sku {spec!r}: expected SKU:QUANTITY:PRICE, e.g. SKU-0003:1:13.00")
+            fail(f"--sku {spec!r}: expected SKU:QUANTITY:PRICE, e.g. SKU-0003:1:13.00")
         lines.append((parts[0], int(parts[1]), str(Decimal(parts[2]))))
     return tuple(lines)
 
@@ -125,24 +113,3 @@ def _sale_table(sale: SaleRecord) -> Table:
     for line in sale.lines:
         table.add_row(line.sku, f"{line.quantity.normalize():f}", str(line.unit_price))
     return table
-
-
-def _settings(settings_class: type[S]) -> S:
-    try:
-        return load(settings_class)
-    except ConfigError as exc:
-        raise _fail(str(exc)) from exc
-
-
-def _fail(message: str) -> typer.Exit:
-    Console(stderr=True).print(f"[red]weir:[/] {message}")
-    return typer.Exit(2)
-
-
-def main() -> None:
-    """The ``weir`` console script."""
-    try:
-        app()
-    except WeirError as exc:
-        Console(stderr=True).print(f"[red]weir:[/] {exc}")
-        sys.exit(2)

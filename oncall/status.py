@@ -1,0 +1,249 @@
+"""The fleet at a glance: per lane, what waits, what runs, how fast it drains; the ERP's health.
+
+Everything is read from RabbitMQ (queue depths) and Redis (what workers and the ERP's gate
+record), so one snapshot covers every process and host. Ages and rates are approximations made
+explicit in :class:`LaneStatus`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import redis
+from pydantic import BaseModel, ConfigDict
+
+from queues.activity import activity_keys
+from queues.dead import DeadLetterStore
+from queues.errors import QueueError
+from queues.lanes import Lane
+from queues.topology import lane_queues, quarantine_queue
+from throttling import FleetGate
+
+__all__ = ["ErpStatus", "FleetStatus", "LaneStatus", "StatusReader", "Targets", "desired_workers"]
+
+#: How far back throughput and ERP rates are averaged, in seconds.
+WINDOW_SECONDS = 60
+
+#: Dead letters in this window raise the "dead letters growing" alert.
+DEAD_LETTER_WINDOW = timedelta(minutes=15)
+
+
+class LaneStatus(BaseModel):
+    """One lane. ``oldest_age_seconds`` is the enqueue age of the last message to start (the head
+    of the lane, which is consumed in order), ``None`` when nothing waits or nothing has started.
+    ``throughput_per_second`` is events finished per second over the last minute; the drain ETA
+    divides what waits by it. ``desired_workers`` is the worker processes this lane could use:
+    enough to drain it within its SLO, no more than its share of the ERP budget can feed, and
+    one while the breaker is open."""
+
+    model_config = ConfigDict(frozen=True)
+
+    lane: str
+    ready: int
+    delayed: int
+    in_flight: int
+    dead: int
+    oldest_age_seconds: float | None
+    throughput_per_second: float
+    drain_eta_seconds: float | None
+    slo_seconds: float
+    desired_workers: int
+    alerts: tuple[str, ...]
+
+
+class ErpStatus(BaseModel):
+    """The ERP as the fleet sees it: calls per second (last minute) against the budget, and the
+    breaker. ``allowed_per_second`` is what the gate lets through now (0 while open or paused)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    breaker: str
+    blocked_for_seconds: float
+    calls_per_second: float
+    budget_per_second: float
+    allowed_per_second: float
+    average_latency_ms: float | None
+
+
+class FleetStatus(BaseModel):
+    """A snapshot of the fleet at ``at``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at: datetime
+    lanes: tuple[LaneStatus, ...]
+    erp: ErpStatus
+    quarantined: int
+    dead_letters_recent: int
+    alerts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What the fleet aims for: each lane's SLO (seconds an event may wait), the budget, the
+    lanes' minimum shares of it, and the threads a worker process runs."""
+
+    slo_seconds: Mapping[Lane, float]
+    budget_per_second: float
+    shares: Mapping[Lane, float]
+    threads_per_process: int
+
+
+@dataclass(frozen=True)
+class _Fleet:
+    erp: ErpStatus
+    calls_per_event: float
+    busy: frozenset[Lane]
+
+
+def desired_workers(
+    *,
+    backlog: float,
+    throughput: float,
+    slo_seconds: float,
+    breaker_closed: bool,
+    budget_per_second: float,
+    calls_per_event: float,
+    latency_ms: float | None,
+    threads_per_process: int,
+) -> int:
+    """Worker processes a lane could use: enough threads to apply events as fast as draining
+    ``backlog`` within ``slo_seconds`` while keeping up with ``throughput`` (events/s) needs, but
+    no faster than ``budget_per_second`` (ERP calls/s, 0 = unlimited) allows; each event costs
+    ``calls_per_event`` calls of ``latency_ms`` (50 ms if unknown). None without a backlog, one
+    while the breaker is open (more would only wait)."""
+    if not backlog:
+        return 0
+    if not breaker_closed:
+        return 1
+    events_per_second = backlog / slo_seconds + throughput
+    if budget_per_second:
+        events_per_second = min(events_per_second, budget_per_second / calls_per_event)
+    busy_threads = events_per_second * calls_per_event * (latency_ms or 50) / 1000
+    return max(1, math.ceil(busy_threads / threads_per_process))
+
+
+class StatusReader:
+    """Reads :class:`FleetStatus` for a namespace; ``depth(queue)`` counts a queue's messages."""
+
+    def __init__(
+        self,
+        namespace: str,
+        *,
+        client: redis.Redis,
+        gate: FleetGate,
+        dead: DeadLetterStore,
+        depth: Callable[[str], int],
+        targets: Targets,
+    ) -> None:
+        self._namespace = namespace
+        self._client = client
+        self._gate = gate
+        self._dead = dead
+        self._depth = depth
+        self._targets = targets
+
+    def read(self) -> FleetStatus:
+        now = time.time()
+        erp = self._erp(now)
+        raw = {lane: self._lane_counts(lane, now) for lane in Lane}
+        total_throughput = sum(counts["throughput"] for counts in raw.values())
+        calls_per_event = erp.calls_per_second / total_throughput if total_throughput and erp.calls_per_second else 1.0
+        # A lane competes for the budget only with lanes that have work; alone, it may use all of it.
+        busy = {lane for lane, counts in raw.items() if counts["ready"] + counts["in_flight"]}
+        fleet = _Fleet(erp, calls_per_event, frozenset(busy))
+        lanes = tuple(self._lane(lane, counts, fleet) for lane, counts in raw.items())
+        recent = self._dead.count_since(datetime.now(UTC) - DEAD_LETTER_WINDOW)
+        alerts = tuple(alert for lane in lanes for alert in lane.alerts)
+        if recent:
+            alerts += (f"dead letters growing: {recent} in the last {DEAD_LETTER_WINDOW.seconds // 60} minutes",)
+        if erp.breaker != "closed":
+            alerts += (f"the ERP's breaker is {erp.breaker}",)
+        return FleetStatus(
+            at=datetime.fromtimestamp(now, UTC),
+            lanes=lanes,
+            erp=erp,
+            quarantined=self._depth(quarantine_queue(self._namespace)),
+            dead_letters_recent=recent,
+            alerts=alerts,
+        )
+
+    def _lane_counts(self, lane: Lane, now: float) -> dict[str, float]:
+        queues = lane_queues(self._namespace, lane)
+        keys = activity_keys(self._namespace, lane.value)
+        pipeline = self._client.pipeline(transaction=False)
+        pipeline.zcount(keys.inflight, now * 1000, "+inf")
+        pipeline.hget(keys.heads, lane.value)
+        pipeline.hgetall(keys.done)
+        pipeline.zcard(keys.delayed)
+        try:
+            in_flight, head, done, delayed = pipeline.execute()
+        except redis.RedisError as exc:
+            raise QueueError(f"cannot read the lanes' activity from Redis: {exc}") from exc
+        # Full seconds only: the current one is still filling.
+        since, until = int(now) - WINDOW_SECONDS, int(now)
+        finished = sum(int(count) for second, count in done.items() if since <= int(second) < until)
+        return {
+            "ready": self._depth(queues.ready),
+            "delayed": int(delayed),
+            "dead": self._depth(queues.dead),
+            "in_flight": int(in_flight),
+            "head": float(head) / 1000 if head else 0.0,
+            "throughput": finished / WINDOW_SECONDS,
+            "now": now,
+        }
+
+    def _lane(self, lane: Lane, counts: dict[str, float], fleet: _Fleet) -> LaneStatus:
+        waiting = counts["ready"] + counts["delayed"]
+        age = counts["now"] - counts["head"] if waiting and counts["head"] else None
+        throughput = counts["throughput"]
+        eta = waiting / throughput if waiting and throughput else (0.0 if not waiting else None)
+        slo = self._targets.slo_seconds.get(lane, 3600.0)
+        share = 1.0 if lane is Lane.CRITICAL or lane not in fleet.busy else self._targets.shares.get(lane, 0.0)
+        desired = desired_workers(
+            backlog=waiting + counts["in_flight"],
+            throughput=throughput,
+            slo_seconds=slo,
+            breaker_closed=fleet.erp.breaker == "closed",
+            budget_per_second=self._targets.budget_per_second * share,
+            calls_per_event=fleet.calls_per_event,
+            latency_ms=fleet.erp.average_latency_ms,
+            threads_per_process=self._targets.threads_per_process,
+        )
+        alerts = []
+        if age is not None and age > slo:
+            alerts.append(f"{lane.value}: events wait {age:.0f} s, beyond the {slo:.0f} s SLO")
+        if waiting and (eta is None or eta > slo):
+            shown = "never, at the current rate" if eta is None else f"in {eta:.0f} s"
+            alerts.append(f"{lane.value}: the backlog of {waiting:.0f} drains {shown}, beyond the {slo:.0f} s SLO")
+        return LaneStatus(
+            lane=lane.value,
+            ready=int(counts["ready"]),
+            delayed=int(counts["delayed"]),
+            in_flight=int(counts["in_flight"]),
+            dead=int(counts["dead"]),
+            oldest_age_seconds=age,
+            throughput_per_second=throughput,
+            drain_eta_seconds=eta,
+            slo_seconds=slo,
+            desired_workers=desired,
+            alerts=tuple(alerts),
+        )
+
+    def _erp(self, now: float) -> ErpStatus:
+        state = self._gate.state()
+        calls, latency = self._gate.recent_calls(WINDOW_SECONDS)
+        policy = self._gate.policy
+        blocked = state.blocked_for_ms / 1000
+        return ErpStatus(
+            breaker=state.breaker,
+            blocked_for_seconds=blocked,
+            calls_per_second=calls / WINDOW_SECONDS,
+            budget_per_second=policy.rate_per_second,
+            allowed_per_second=0.0 if blocked else policy.rate_per_second * self._gate.factor(),
+            average_latency_ms=latency,
+        )

@@ -1,0 +1,143 @@
+"""The fleet at a glance, read from the real RabbitMQ and Redis."""
+
+from __future__ import annotations
+
+import time
+
+import pika
+import redis
+
+from oncall.fleet import OnCall
+from oncall.status import FleetStatus, LaneStatus, desired_workers
+from queues.activity import activity_keys
+from queues.lanes import Lane
+from queues.topology import lane_queues
+from tests.support.dead_letters import DeadLetterSeeder
+from tests.support.rabbit import RABBITMQ_URL
+
+
+def publish(queue: str, count: int) -> None:
+    connection = pika.BlockingConnection(pika.URLParameters(RABBITMQ_URL))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    for n in range(count):
+        channel.basic_publish("", queue, f'{{"n": {n}}}'.encode(), pika.BasicProperties(delivery_mode=2))
+    connection.close()
+
+
+def lane(status: FleetStatus, name: Lane) -> LaneStatus:
+    return next(found for found in status.lanes if found.lane == name.value)
+
+
+def test_each_lane_shows_what_rabbitmq_holds_ready_and_dead(
+    oncall: OnCall, seeder: DeadLetterSeeder, namespace: str
+) -> None:
+    publish(lane_queues(namespace, Lane.BULK).ready, 7)
+    seeder.seed(lane=Lane.STANDARD)
+    seeder.seed(lane=Lane.STANDARD)
+
+    status = oncall.status()
+
+    assert (lane(status, Lane.BULK).ready, lane(status, Lane.BULK).dead) == (7, 0)
+    assert (lane(status, Lane.STANDARD).ready, lane(status, Lane.STANDARD).dead) == (0, 2)
+    assert [found.lane for found in status.lanes] == ["critical", "standard", "bulk", "replay"]
+
+
+def test_delayed_and_in_flight_messages_come_from_what_workers_record(
+    oncall: OnCall, seeder: DeadLetterSeeder, namespace: str, redis_client: redis.Redis
+) -> None:
+    keys = activity_keys(namespace, Lane.CRITICAL.value)
+    now_ms = int(time.time() * 1000)
+    redis_client.zadd(keys.delayed, {"m1": now_ms + 5_000, "m2": now_ms + 9_000})
+    redis_client.zadd(keys.inflight, {"m3": now_ms + 60_000, "dead-worker's": now_ms - 1})
+
+    critical = lane(oncall.status(), Lane.CRITICAL)
+
+    assert (critical.delayed, critical.in_flight) == (2, 1)
+
+
+def test_events_waiting_beyond_their_lane_s_slo_raise_an_alert(
+    oncall: OnCall, seeder: DeadLetterSeeder, namespace: str, redis_client: redis.Redis
+) -> None:
+    publish(lane_queues(namespace, Lane.CRITICAL).ready, 3)
+    keys = activity_keys(namespace, Lane.CRITICAL.value)
+    redis_client.hset(keys.heads, Lane.CRITICAL.value, int((time.time() - 600) * 1000))
+
+    status = oncall.status()
+
+    critical = lane(status, Lane.CRITICAL)
+    assert critical.oldest_age_seconds is not None and critical.oldest_age_seconds >= 600
+    assert critical.drain_eta_seconds is None
+    assert any("beyond the 60 s SLO" in alert and alert.startswith("critical: events wait") for alert in status.alerts)
+    assert any("drains never, at the current rate" in alert for alert in status.alerts)
+
+
+def test_throughput_and_the_drain_eta_come_from_the_last_minute_s_finishes(
+    oncall: OnCall, seeder: DeadLetterSeeder, namespace: str, redis_client: redis.Redis
+) -> None:
+    publish(lane_queues(namespace, Lane.BULK).ready, 60)
+    keys = activity_keys(namespace, Lane.BULK.value)
+    second = int(time.time()) - 5
+    redis_client.hset(keys.done, mapping={str(second): 90, str(second - 1): 30, str(second - 600): 1_000})
+
+    bulk = lane(oncall.status(), Lane.BULK)
+
+    assert bulk.throughput_per_second == 2.0
+    assert bulk.drain_eta_seconds == 30.0
+
+
+def test_dead_letters_in_the_last_minutes_raise_the_growing_alert(oncall: OnCall, seeder: DeadLetterSeeder) -> None:
+    seeder.seed()
+
+    status = oncall.status()
+
+    assert status.dead_letters_recent == 1
+    assert any(alert.startswith("dead letters growing: 1") for alert in status.alerts)
+
+
+def test_the_erp_s_rate_and_breaker_come_from_the_fleet_s_gate(oncall: OnCall) -> None:
+    for _ in range(10):
+        oncall.gate.settle(oncall.gate.admit(1), "failure", latency_ms=40)
+
+    status = oncall.status()
+
+    assert status.erp.breaker == "open"
+    assert status.erp.budget_per_second == 100
+    assert status.erp.allowed_per_second == 0
+    assert status.erp.average_latency_ms in (None, 40.0)  # the calls may still be in the current second
+    assert "the ERP's breaker is open" in status.alerts
+
+
+def sizing(
+    backlog: float, *, threads_per_process: int = 2, breaker_closed: bool = True, budget_per_second: float = 50.0
+) -> int:
+    """Workers for ``backlog`` events with a 600 s SLO, 2 ERP calls of 100 ms per event."""
+    return desired_workers(
+        backlog=backlog,
+        throughput=0.0,
+        slo_seconds=600.0,
+        breaker_closed=breaker_closed,
+        budget_per_second=budget_per_second,
+        calls_per_event=2.0,
+        latency_ms=100.0,
+        threads_per_process=threads_per_process,
+    )
+
+
+def test_a_lane_with_nothing_to_do_wants_no_workers() -> None:
+    assert sizing(0) == 0
+
+
+def test_a_backlog_wants_enough_threads_to_drain_it_within_its_slo() -> None:
+    # 6,000 events in 600 s is 10 events/s; 2 calls each at 100 ms keep 10 x 2 x 0.1 = 2 threads busy
+    assert sizing(6_000) == 1
+    assert sizing(6_000, threads_per_process=1) == 2
+
+
+def test_no_more_workers_than_the_erp_budget_can_feed() -> None:
+    # Draining 600,000 in 600 s wants 1,000 events/s; the budget feeds 50 calls/s, 25 events/s.
+    assert sizing(600_000, threads_per_process=1) == 5
+
+
+def test_an_open_breaker_wants_one_worker_per_lane_with_work() -> None:
+    assert sizing(600_000, breaker_closed=False) == 1

@@ -1,0 +1,145 @@
+"""How ``weir`` shows the fleet and its dead letters to a person (``--json`` shows them to tools)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from rich.console import Group, RenderableType
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from oncall.status import FleetStatus
+from queues.dead import AuditEntry, CauseGroup, DeadLetterReason, Plan
+
+__all__ = ["audit_table", "dead_letter_detail", "dead_letters_table", "groups_table", "plan_text", "status_view"]
+
+
+def status_view(status: FleetStatus) -> RenderableType:
+    """Lanes, then the ERP, then alerts (red), as ``weir status`` prints them."""
+    lanes = Table(title=f"Weir at {status.at:%Y-%m-%d %H:%M:%S} UTC")
+    for column in ("lane", "ready", "delayed", "in flight", "dead", "oldest", "done/s", "drain ETA", "SLO", "workers"):
+        lanes.add_column(column, justify="left" if column == "lane" else "right")
+    for lane in status.lanes:
+        lanes.add_row(
+            lane.lane,
+            str(lane.ready),
+            str(lane.delayed),
+            str(lane.in_flight),
+            str(lane.dead),
+            duration(lane.oldest_age_seconds),
+            f"{lane.throughput_per_second:.1f}",
+            "never" if lane.drain_eta_seconds is None else duration(lane.drain_eta_seconds),
+            duration(lane.slo_seconds),
+            str(lane.desired_workers),
+        )
+    erp = status.erp
+    budget = "unlimited" if not erp.budget_per_second else f"{erp.budget_per_second:.0f}/s"
+    latency = "-" if erp.average_latency_ms is None else f"{erp.average_latency_ms:.0f} ms"
+    breaker = {"closed": "[green]closed[/]", "open": "[red]open[/]", "half": "[yellow]half-open[/]"}[erp.breaker]
+    erp_line = Text.from_markup(
+        f"ERP: breaker {breaker}; {erp.calls_per_second:.1f} calls/s (budget {budget}, allowed now "
+        f"{erp.allowed_per_second:.0f}/s); average latency {latency}"
+        + (f"; blocked for {erp.blocked_for_seconds:.0f} s" if erp.blocked_for_seconds else "")
+    )
+    dead = Text(f"Dead letters in the last 15 minutes: {status.dead_letters_recent}; quarantined: {status.quarantined}")
+    alerts = [Text(f"ALERT {alert}", style="bold red") for alert in status.alerts] or [
+        Text("No alerts.", style="green")
+    ]
+    return Group(lanes, erp_line, dead, *alerts)
+
+
+def dead_letters_table(reasons: list[DeadLetterReason]) -> Table:
+    table = Table(title=f"{len(reasons)} dead letter(s), newest first")
+    for column in ("id", "died", "lane", "channel", "topic", "entity", "class", "cause", "replays"):
+        table.add_column(column)
+    for reason in reasons:
+        table.add_row(
+            reason.message_id,
+            moment(reason.dead_lettered_at),
+            reason.lane or "-",
+            reason.channel or "-",
+            reason.topic or "-",
+            reason.entity_id or "-",
+            reason.classification,
+            f"{reason.fingerprint} {escape(reason.error_message)}",
+            str(reason.replays) + (" (quarantined)" if reason.state == "quarantined" else ""),
+        )
+    return table
+
+
+def groups_table(groups: list[CauseGroup]) -> Table:
+    table = Table(title="Dead letters by cause")
+    for column in ("count", "cause id", "cause", "lanes", "newest"):
+        table.add_column(column, justify="right" if column == "count" else "left")
+    for group in groups:
+        table.add_row(
+            str(group.count),
+            group.fingerprint,
+            escape(group.cause),
+            ", ".join(group.lanes),
+            moment(group.newest.dead_lettered_at),
+        )
+    return table
+
+
+def dead_letter_detail(reason: DeadLetterReason, body: bytes | None) -> RenderableType:
+    table = Table(title=f"Dead letter {reason.message_id}", show_header=False)
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    for field, value in reason.model_dump(exclude={"history"}).items():
+        table.add_row(field, escape(moment(value) if isinstance(value, datetime) else str(value)))
+    history = Table(title="Failures, oldest first")
+    history.add_column("at")
+    history.add_column("error")
+    for record in reason.history:
+        history.add_row(moment(datetime.fromtimestamp(record.at / 1000).astimezone()), escape(record.error))
+    message = Text(_pretty(body) if body else "(the message's copy was not kept)")
+    return Group(table, history, Text("Message:", style="bold"), message)
+
+
+def audit_table(entries: list[AuditEntry]) -> Table:
+    table = Table(title="Audit log, newest first")
+    for column in ("at", "who", "action", "count", "selection", "why"):
+        table.add_column(column, justify="right" if column == "count" else "left")
+    for entry in entries:
+        selection = ", ".join(f"{key}={value}" for key, value in entry.selection.items()) or "all"
+        table.add_row(moment(entry.at), entry.who, entry.action, str(entry.count), escape(selection), escape(entry.why))
+    return table
+
+
+def plan_text(plan: Plan, action: str = "replay") -> str:
+    if action == "purge":
+        return f"Purge {plan.replay + plan.quarantine} dead letter(s): their messages and reasons are deleted for good."
+    eta = "at once (the budget is unlimited)" if plan.eta_seconds is None else f"in about {duration(plan.eta_seconds)}"
+    text = (
+        f"Replay {plan.replay} dead letter(s) through the replay lane, {eta} at the replay lane's share of the budget."
+    )
+    if plan.quarantine:
+        text += (
+            f" {plan.quarantine} were replayed too often already and go to quarantine instead (--force replays them)."
+        )
+    return text
+
+
+def duration(seconds: float | None) -> str:
+    """``42 s``, ``7 min``, ``3.5 h``; ``-`` for ``None``."""
+    if seconds is None:
+        return "-"
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7_200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def moment(value: datetime) -> str:
+    return f"{value:%Y-%m-%d %H:%M:%S %Z}".strip()
+
+
+def _pretty(body: bytes) -> str:
+    try:
+        return json.dumps(json.loads(body), indent=2, sort_keys=True)
+    except ValueError:
+        return body.decode("utf-8", "replace")
