@@ -183,7 +183,12 @@ def plot(
     )
     rates.axhline(budget, color="tab:red", linewidth=0.5)
     rates.set_ylabel("events or calls per second")
-    rates.set_yscale("symlog", linthresh=10 * budget)
+    # Linear up to 1.5 x the budget, where the ERP's line lives; logarithmic above, for the spike.
+    rates.set_yscale("symlog", linthresh=1.5 * budget, linscale=3)
+    top = max([*ingest, 2 * budget]) * 1.3
+    rates.set_ylim(0, top)
+    ticks = [tick * budget for tick in (0, 0.5, 1, 1.5, 3, 5, 10, 20, 50) if tick * budget <= top]
+    rates.set_yticks(ticks, [f"{tick:.0f}" for tick in ticks])
     rates.legend(loc="upper right")
     for lane, color in ((Lane.CRITICAL, "tab:red"), (Lane.STANDARD, "tab:orange"), (Lane.BULK, "tab:green")):
         depths.plot(

@@ -53,7 +53,8 @@ def status_view(status: FleetStatus) -> RenderableType:
 def dead_letters_table(reasons: list[DeadLetterReason]) -> Table:
     table = Table(title=f"{len(reasons)} dead letter(s), newest first")
     for column in ("id", "died", "lane", "channel", "topic", "entity", "class", "cause", "replays"):
-        table.add_column(column)
+        # Ids are what the other commands take: never cut them.
+        table.add_column(column, no_wrap=column == "id", min_width=32 if column == "id" else None)
     for reason in reasons:
         table.add_row(
             reason.message_id,
@@ -95,8 +96,13 @@ def dead_letter_detail(reason: DeadLetterReason, body: bytes | None) -> Renderab
     history.add_column("error")
     for record in reason.history:
         history.add_row(moment(datetime.fromtimestamp(record.at / 1000).astimezone()), escape(record.error))
-    message = Text(_pretty(body) if body else "(the message's copy was not kept)")
-    return Group(table, history, Text("Message:", style="bold"), message)
+    if not body:
+        return Group(table, history, Text("(the message's copy was not kept)"))
+    payload = _payload(body)
+    parts: list[RenderableType] = [table, history]
+    if payload is not None:
+        parts += [Text("Payload, as the provider sent it:", style="bold"), Text(_pretty(payload.encode()))]
+    return Group(*parts, Text("Message:", style="bold"), Text(_pretty(body)))
 
 
 def audit_table(entries: list[AuditEntry]) -> Table:
@@ -136,6 +142,16 @@ def duration(seconds: float | None) -> str:
 
 def moment(value: datetime) -> str:
     return f"{value:%Y-%m-%d %H:%M:%S %Z}".strip()
+
+
+def _payload(body: bytes) -> str | None:
+    """The provider's payload inside a Weir event message, if the message is one."""
+    try:
+        envelope = json.loads(body)["args"][0]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    payload = envelope.get("payload") if isinstance(envelope, dict) else None
+    return payload if isinstance(payload, str) else None
 
 
 def _pretty(body: bytes) -> str:
