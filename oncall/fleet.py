@@ -86,6 +86,8 @@ class OnCall:
         """
         queues = DeadLetterQueue(str(self.config.broker.url))
         try:
+            # Declared up front (idempotent), so reading its depth never trips on a missing queue.
+            queues.declare(quarantine_queue(self.namespace), DEAD_LETTER_ARGUMENTS)
             yield queues
         finally:
             queues.close()

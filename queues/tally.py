@@ -1,8 +1,9 @@
-"""Fleet-wide tallies of what happened to messages: retries, deferrals, dead letters by class.
+"""Fleet-wide tallies of what happened to messages: retries, deferrals, dead letters by class,
+and deliveries the receivers recognised as duplicates.
 
-Kept in one Redis hash per namespace so every process adds to the same figures; on-call tools
-and benchmarks read them. A tally that cannot be written is skipped: counting never stands in
-the way of a message.
+Kept in one Redis hash per namespace (:func:`tally_key`) so every process adds to the same
+figures; on-call tools, the metrics and benchmarks read them. A tally that cannot be written is
+skipped: counting never stands in the way of a message.
 """
 
 from __future__ import annotations
@@ -11,14 +12,20 @@ import logging
 
 import redis
 
-__all__ = ["OutcomeTally"]
+__all__ = ["OutcomeTally", "tally_key"]
 
 logger = logging.getLogger(__name__)
 
 
+def tally_key(namespace: str) -> str:
+    """The hash of ``namespace``'s tallies."""
+    return f"{namespace}:tally"
+
+
 class OutcomeTally:
     """Counters in the hash ``key``: ``retries``, ``deferrals``, ``deferrals:<cause>``,
-    ``dead:<classification>``."""
+    ``dead:<classification>``, ``dead_cause:<fingerprint>`` (written by the workers) and
+    ``dedupe_hits:<channel>`` (by the receivers' dedupe script)."""
 
     def __init__(self, client: redis.Redis, key: str) -> None:
         self._client = client

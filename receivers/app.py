@@ -1,6 +1,7 @@
-"""The receiver's HTTP face: ``POST /webhooks/{channel}``, ``GET /healthz`` and ``GET /readyz``.
+"""The receiver's HTTP face: ``POST /webhooks/{channel}``, ``GET /healthz``, ``GET /readyz`` and
+``GET /metrics`` (Prometheus).
 
-Every answer is JSON. Refusals carry ``{"error": <code>, "message": <why>}`` and the status of
+Every answer but the metrics is JSON. Refusals carry ``{"error": <code>, "message": <why>}`` and the status of
 their :class:`~receivers.errors.ReceiverError`; nothing here ever redirects. Only channels whose
 provider posts over HTTP are served: Amazon's, read from SQS unsigned, are unknown channels here.
 """
@@ -13,6 +14,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
+from prometheus_client.registry import Collector
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -21,26 +23,36 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from receivers.config import ReceiverConfig
+from receivers.metrics import ReceiverMetrics
 from receivers.runtime import IntakeRuntime
 from receivers.webhook import PREFIX, WebhookEndpoint
+from weir.exposition import metrics_endpoint
 
 __all__ = ["ReceiverConfig", "create_app"]
 
 logger = logging.getLogger(__name__)
 
 
-def create_app(config: ReceiverConfig, *, clock: Callable[[], float] | None = None) -> ASGIApp:
+def create_app(
+    config: ReceiverConfig, *, clock: Callable[[], float] | None = None, fleet: Collector | None = None
+) -> ASGIApp:
     """The receiver application. Connections open at start-up and close at shutdown.
 
     ``clock`` (Unix seconds) replaces the wall clock for signed-timestamp checks, in tests.
+    ``GET /metrics`` serves the receiver's own counters and ``fleet`` (the whole fleet's
+    metrics, :class:`oncall.metrics.FleetCollector`) if given.
     """
     state = _Runtime(config, clock)
-    webhook = WebhookEndpoint(state.intake, max_body_bytes=config.receiver.max_body_bytes)
+    metrics = ReceiverMetrics(state.channels, fleet)
+    webhook = WebhookEndpoint(
+        state.intake, max_body_bytes=config.receiver.max_body_bytes, on_answer=metrics.count_answer
+    )
     routes = [
         # Webhooks never reach this route (see _FastPath); it answers 405 to other methods.
         Route(PREFIX + "{channel}", webhook, methods=["POST"]),
         Route("/healthz", _healthz, methods=["GET"]),
         Route("/readyz", state.readyz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint(metrics.registry), methods=["GET"]),
     ]
     framework = Starlette(
         routes=routes,
@@ -72,7 +84,8 @@ class _Runtime:
     """The application's intake, over the channels that post webhooks, and its readiness."""
 
     def __init__(self, config: ReceiverConfig, clock: Callable[[], float] | None) -> None:
-        self._connections = IntakeRuntime(config, config.channels_on("http"), clock)
+        self.channels = config.channels_on("http")
+        self._connections = IntakeRuntime(config, self.channels, clock)
         self.intake = self._connections.intake
 
     @asynccontextmanager

@@ -25,12 +25,18 @@ __all__ = ["Claim", "DeliveryLedger"]
 logger = logging.getLogger(__name__)
 
 # KEYS[1] the delivery's ledger key
+# KEYS[2] the namespace's tally hash (queues.tally)
 # ARGV[1] the pending mark to set, "pending:<event id>"
 # ARGV[2] how long the pending mark lives, in milliseconds
-# Returns nil when the caller now holds the claim, else the mark already there.
+# ARGV[3] the tally's field counting this channel's duplicates, "dedupe_hits:<channel>"
+# Returns nil when the caller now holds the claim, else the mark already there. A delivery
+# already seen counts as a dedupe hit here, so counting costs the hot path no round trip.
 _CLAIM = """
 local current = redis.call("GET", KEYS[1])
 if current then
+    if string.sub(current, 1, 5) == "seen:" then
+        redis.call("HINCRBY", KEYS[2], ARGV[3], 1)
+    end
     return current
 end
 redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2])
@@ -49,6 +55,7 @@ return 0
 
 _PENDING = "pending:"
 _SEEN = "seen:"
+_HITS = "dedupe_hits:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,18 +71,22 @@ class Claim:
 
 
 class DeliveryLedger:
-    """Deduplicates deliveries per channel in Redis.
+    """Deduplicates deliveries per channel in Redis, counting duplicates per channel in the
+    tally hash ``tally_key`` (field ``dedupe_hits:<channel>``).
 
     ``seen_ttl_ms`` is the dedupe window, ``claim_ttl_ms`` how long a claim outlives a receiver
     that died holding it; both in milliseconds.
     """
 
-    def __init__(self, client: PipelinedRedis, *, prefix: str, seen_ttl_ms: int, claim_ttl_ms: int) -> None:
+    def __init__(
+        self, client: PipelinedRedis, *, prefix: str, tally_key: str, seen_ttl_ms: int, claim_ttl_ms: int
+    ) -> None:
         if seen_ttl_ms <= 0 or claim_ttl_ms <= 0:
             raise ValueError("ledger TTLs must be positive")
         self._client = client
         self._writing: set[asyncio.Task[Any]] = set()
         self._prefix = prefix
+        self._tally_key = tally_key
         self._seen_ttl_ms = seen_ttl_ms
         self._claim_ttl_ms = claim_ttl_ms
 
@@ -87,7 +98,9 @@ class DeliveryLedger:
         """
         key = self._key(channel, delivery_id)
         try:
-            current = await self._client.execute("EVAL", _CLAIM, 1, key, _PENDING + event_id, self._claim_ttl_ms)
+            current = await self._client.execute(
+                "EVAL", _CLAIM, 2, key, self._tally_key, _PENDING + event_id, self._claim_ttl_ms, _HITS + channel
+            )
         except RedisError as exc:
             raise ServiceUnavailable(f"the dedupe store did not answer: {exc}") from exc
         if current is None:

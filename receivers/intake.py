@@ -28,6 +28,7 @@ from receivers.channels import Channel
 from receivers.dedupe import DeliveryLedger
 from receivers.errors import DeliveryInFlight, ServiceUnavailable, UnknownChannel
 from receivers.providers import Delivery
+from weir import log_context
 
 __all__ = ["Intake", "Receipt"]
 
@@ -93,6 +94,9 @@ class Intake:
         received_at = datetime.fromtimestamp(now, UTC)
         delivery = channel.provider.parse(headers, body, received_at)
         envelope = self._envelope(channel, delivery, body, received_at, correlation_id)
+        token = log_context.bind(
+            correlation_id=envelope.correlation_id, channel=envelope.channel, event_id=envelope.event_id
+        )
         try:
             async with asyncio.timeout(self._deadline):
                 return await self._enqueue(envelope)
@@ -100,6 +104,8 @@ class Intake:
             logger.warning("Event %s on %s not enqueued within %s s.", envelope.event_id, channel.name, self._deadline)
             self._ledger.release(channel.name, delivery.delivery_id, envelope.event_id)
             raise ServiceUnavailable(f"the event could not be enqueued within {self._deadline} s") from None
+        finally:
+            log_context.unbind(token)
 
     async def _enqueue(self, envelope: EventEnvelope) -> Receipt:
         claim = await self._ledger.claim(envelope.channel, envelope.delivery_id, envelope.event_id)
@@ -118,6 +124,14 @@ class Intake:
             self._ledger.release(envelope.channel, envelope.delivery_id, envelope.event_id)
             raise ServiceUnavailable("the event could not be enqueued; retry later") from exc
         self._ledger.confirm(envelope.channel, envelope.delivery_id, envelope.event_id)
+        logger.info(
+            "Accepted event %s (%s %s) from %s into the %s lane.",
+            envelope.event_id,
+            envelope.topic,
+            envelope.entity_id,
+            envelope.channel,
+            envelope.lane,
+        )
         return Receipt("accepted", envelope.event_id, Lane(envelope.lane))
 
     def _channel(self, name: str) -> Channel:

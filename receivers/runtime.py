@@ -9,6 +9,7 @@ from typing import Any
 
 from queues.lanes import Lane
 from queues.publisher import ConfirmedPublisher
+from queues.tally import tally_key
 from queues.topology import lane_queues
 from receivers.channels import Channel
 from receivers.config import ReceiverConfig
@@ -37,6 +38,7 @@ class IntakeRuntime:
         self._ledger = DeliveryLedger(
             PipelinedRedis(str(config.redis.url), timeout=config.redis.timeout_seconds),
             prefix=f"{namespace}:delivery:",
+            tally_key=tally_key(namespace),
             seen_ttl_ms=config.receiver.dedupe_ttl_seconds * 1000,
             claim_ttl_ms=config.receiver.claim_ttl_seconds * 1000,
         )

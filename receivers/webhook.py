@@ -8,6 +8,7 @@ the ingest benchmark, a Starlette route cost about 16 us more per request than t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -24,21 +25,33 @@ _CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 class WebhookEndpoint:
-    """Answers webhook deliveries; ``max_body_bytes`` larger bodies get 413 unread."""
+    """Answers webhook deliveries; ``max_body_bytes`` larger bodies get 413 unread.
+    ``on_answer(channel, status)`` hears of each answer (the receiver's metrics)."""
 
-    def __init__(self, intake: Intake, *, max_body_bytes: int) -> None:
+    def __init__(
+        self, intake: Intake, *, max_body_bytes: int, on_answer: Callable[[str, int], None] | None = None
+    ) -> None:
         self._intake = intake
         self._max_body = max_body_bytes
+        self._on_answer = on_answer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+        channel = scope["path"][len(PREFIX) :]
         try:
             body = await _read_body(headers, receive, self._max_body)
-            receipt = await self._intake.receive(scope["path"][len(PREFIX) :], headers, body, _correlation_id(headers))
+            receipt = await self._intake.receive(channel, headers, body, _correlation_id(headers))
         except ReceiverError as exc:
             await answer(send, exc.status, {"error": exc.code, "message": str(exc)})
+            self._answered(channel, exc.status)
             return
-        await answer(send, *_receipt(receipt))
+        status, content = _receipt(receipt)
+        await answer(send, status, content)
+        self._answered(channel, status)
+
+    def _answered(self, channel: str, status: int) -> None:
+        if self._on_answer is not None:
+            self._on_answer(channel, status)
 
 
 async def answer(send: Send, status: int, content: Any) -> None:

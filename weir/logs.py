@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Literal
 
-__all__ = ["configure_logging"]
+from weir.log_context import LogContextFilter
+from weir.log_format import JsonFormatter, TextFormatter
 
-_FORMAT = "%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s"
+__all__ = ["LogFormat", "configure_logging"]
+
+LogFormat = Literal["text", "json"]
 
 
-def configure_logging(level: str) -> None:
-    """Send log records at ``level`` and above to standard error, one line each."""
-    logging.basicConfig(level=level, format=_FORMAT, stream=sys.stderr, force=True)
+def configure_logging(level: str, log_format: LogFormat = "text") -> None:
+    """Send log records at ``level`` and above to standard error, one line each: sentences for
+    people (``text``) or JSON objects (``json``), both with the ids of :mod:`weir.log_context`."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
+    handler.addFilter(LogContextFilter())
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     # pika narrates every connection, httpx every request and botocore where it found its
     # credentials at INFO; their warnings are what operators need, and Weir logs each ERP
     # operation and SQS message itself.

@@ -30,6 +30,8 @@ class ServiceSettings(BaseSettings):
 
     ``WEIR_SENTRY_DSN``: where errors are reported; unset means no reporting.
     ``WEIR_LOG_LEVEL``: the root log level.
+    ``WEIR_LOG_FORMAT``: ``text`` (a sentence per line, for people) or ``json`` (an object per line,
+    for log pipelines); both carry the correlation id and the event's ids when known.
     """
 
     model_config = SettingsConfigDict(env_prefix="WEIR_", extra="ignore")
@@ -38,6 +40,7 @@ class ServiceSettings(BaseSettings):
     namespace: str = Field(default="weir", pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
     sentry_dsn: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
     @property
     def production(self) -> bool:

@@ -25,7 +25,7 @@ from queues.dead import DeadLetterSettings, dead_letter_store
 from queues.lanes import Lane
 from queues.message import envelope_of
 from queues.settings import BrokerSettings
-from queues.tally import OutcomeTally
+from queues.tally import OutcomeTally, tally_key
 from queues.topology import lane_queues
 from tasks.actors import declare_event_actor
 from throttling import FleetGate, KeyedLock
@@ -38,7 +38,8 @@ from weir.reporting import init_reporting
 from weir.settings import RedisSettings, ServiceSettings, load, reject_demo_secret
 from weir.stores import sync_redis
 from workers.erp_gate import BudgetGate
-from workers.middleware import EntityLocks, GateHold, LaneActivity, LaneContext, RetryPolicy
+from workers.middleware import EntityLocks, GateHold, LaneActivity, LaneContext, LogContext, RetryPolicy
+from workers.reporting import WORKER_DROPS, report_dead_letter
 from workers.settings import WorkerSettings
 
 __all__ = ["WorkerConfig", "build", "load_config", "setup"]
@@ -97,6 +98,8 @@ def build(
     middleware = [
         # First, so its after-hook runs last and sees what the retry policy decided.
         LaneActivity(background, namespace, lease_ms=int(config.erp.timeout_seconds * 1000) + 60_000),
+        # Before the retry policy, so its retry and dead-letter lines carry the message's ids.
+        LogContext(),
         LaneContext(),
         GateHold(gate.state, max_hold_ms=int(config.worker.max_hold_seconds * 1000)),
         EntityLocks(_entity_lock(config, lean, background), _entity_key),
@@ -105,7 +108,8 @@ def build(
             dead_letter_store(client, namespace, config.dead.max_entries),
             describe=_facts,
             max_age_ms=lambda message: config.worker.max_age_seconds * 1000,
-            tally=OutcomeTally(client, f"{namespace}:tally"),
+            tally=OutcomeTally(client, tally_key(namespace)),
+            on_dead=report_dead_letter,
         ),
     ]
     broker = build_broker(str(config.broker.url), namespace, middleware=middleware, lanes=lanes)
@@ -137,8 +141,8 @@ def _entity_lock(config: WorkerConfig, client: LeanRedis, background: Background
 def setup() -> None:
     """Dramatiq's entry point: build this process's broker and make it the global one."""
     config = load_config()
-    configure_logging(config.service.log_level)
-    init_reporting(config.service, [DramatiqIntegration()])
+    configure_logging(config.service.log_level, config.service.log_format)
+    init_reporting(config.service, [DramatiqIntegration()], drop=WORKER_DROPS)
     dramatiq.set_broker(build(config))
 
 

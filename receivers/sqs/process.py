@@ -35,7 +35,7 @@ def main() -> int:
     except ConfigError as exc:
         print(f"weir sqs: {exc}", file=sys.stderr)
         return 2
-    configure_logging(config.service.log_level)
+    configure_logging(config.service.log_level, config.service.log_format)
     init_reporting(config.service)
     if queues:
         print(f"weir sqs: polling {', '.join(queue.url for queue in queues.values())}", flush=True)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import dataclasses
 import getpass
 import json
-import re
 import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any, NoReturn, TypeVar
 
 import typer
@@ -19,6 +18,7 @@ from pydantic_settings import BaseSettings
 from rich.console import Console
 
 from oncall.fleet import OnCall, load_config
+from oncall.since import parse_since as since
 from weir.errors import ConfigError, WeirError
 from weir.settings import load
 
@@ -27,9 +27,6 @@ __all__ = ["console", "emit_json", "fail", "open_oncall", "operator", "parse_sin
 S = TypeVar("S", bound=BaseSettings)
 
 console = Console()
-
-_DURATION = re.compile(r"^(\d+)\s*([smhd])$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
 def settings(settings_class: type[S]) -> S:
@@ -71,14 +68,10 @@ def parse_since(value: str | None) -> datetime | None:
     """``15m``, ``2h``, ``3d`` ago, or an ISO 8601 time (UTC if it names no zone)."""
     if value is None:
         return None
-    match = _DURATION.match(value.strip())
-    if match:
-        return datetime.now(UTC) - timedelta(**{_UNITS[match[2]]: int(match[1])})
     try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        fail(f"--since {value!r}: expected a duration (15m, 2h, 3d) or an ISO time (2026-11-23T08:00)")
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return since(value)
+    except ValueError as exc:
+        fail(f"--since {exc}")
 
 
 def operator() -> str:

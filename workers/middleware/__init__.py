@@ -4,6 +4,7 @@ from workers.middleware.entity_locks import EntityLocks
 from workers.middleware.gate_hold import GateHold
 from workers.middleware.lane_activity import LaneActivity
 from workers.middleware.lane_context import LaneContext
+from workers.middleware.log_context import LogContext
 from workers.middleware.retry_policy import RetryPolicy
 
-__all__ = ["EntityLocks", "GateHold", "LaneActivity", "LaneContext", "RetryPolicy"]
+__all__ = ["EntityLocks", "GateHold", "LaneActivity", "LaneContext", "LogContext", "RetryPolicy"]
