@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.installed
 GOLDEN := var/tryton/golden
 PROVISIONED := $(GOLDEN)/erp.json
 
-.PHONY: run test lint install erp services bench help
+.PHONY: run test lint install erp services browser bench help
 
 help:
 	@echo "make run    start the fleet (Procfile) with the embedded Tryton ERP"
@@ -34,12 +34,21 @@ $(PROVISIONED): $(INSTALLED) $(wildcard erp/tryton/local/*.py)
 services:
 	bin/ensure-services
 
+# The console's browser test drives Debian's chromium through chromedriver; installed when missing.
+browser:
+	bin/ensure-browser
+
+# `make run` guards the console with this demo token unless WEIR_CONSOLE_TOKEN is set (production refuses it).
+DEMO_CONSOLE_TOKEN := weir-demo-console-token
+
 run: install erp services
 	@echo "Weir: post webhooks to http://127.0.0.1:$${PORT:-8000}/webhooks/<channel> (channels in channels.toml)"
 	@echo "Weir: try '$(BIN)/weir send-sample' once the fleet is up"
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port $${PORT:-8000}
+	@token=$${WEIR_CONSOLE_TOKEN:+your WEIR_CONSOLE_TOKEN}; \
+	echo "Weir: the on-call console is http://127.0.0.1:$${WEIR_CONSOLE_PORT:-8010}/ (log in with $${token:-$(DEMO_CONSOLE_TOKEN)})"
+	WEIR_CONSOLE_TOKEN="$${WEIR_CONSOLE_TOKEN:-$(DEMO_CONSOLE_TOKEN)}" PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port $${PORT:-8000}
 
-test: lint erp services
+test: lint erp services browser
 	$(BIN)/python -m pytest
 
 lint: install

@@ -1,0 +1,172 @@
+"""The console in a real headless browser (Debian's chromium, driven through chromedriver):
+log in, read the status and a dead letter, replay it through its plan and confirmation.
+
+The browser must be installed (``bin/ensure-browser``, which ``make test`` runs); without it
+this test fails, saying so, rather than skipping. Each step's screenshot is kept in the test's
+``tmp_path``; the groups page's is also kept in ``var/screenshots/`` (and, with
+``WEIR_UPDATE_DOCS=1``, written to ``docs/console.png`` for the README).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
+
+from queues.dead import audit_log
+from queues.lanes import Lane
+from queues.topology import lane_queues
+from tests.console.conftest import TOKEN, DeadLetters
+from tests.support.net import eventually, free_port
+from tests.support.rabbit import RabbitProbe
+from tests.support.servers import REPO, ServiceProcess
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+README_SCREENSHOT = REPO / "docs" / "console.png"
+KEPT_SCREENSHOT = REPO / "var" / "screenshots" / "console-groups.png"
+
+
+def keep_screenshot(taken: Path) -> None:
+    """Keep the groups page's screenshot in ``var/screenshots/`` (ignored by git); with
+    ``WEIR_UPDATE_DOCS=1`` it also replaces the README's, so test runs leave the tree clean."""
+    KEPT_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(taken, KEPT_SCREENSHOT)
+    if os.environ.get("WEIR_UPDATE_DOCS") == "1":
+        shutil.copyfile(taken, README_SCREENSHOT)
+
+
+# Headless, and nothing that reaches the network: the machine has no internet.
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1360,860",
+]
+
+SCRIPT = "<script>alert('weir')</script>"
+
+
+@pytest.fixture
+def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebDriver]:
+    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
+    if missing:
+        pytest.fail(
+            f"the console's browser test needs {' and '.join(missing)}: run bin/ensure-browser "
+            "(or `sudo apt-get install chromium chromium-driver`)",
+            pytrace=False,
+        )
+    # Selenium Manager looks drivers up online unless told the paths and to stay offline.
+    monkeypatch.setenv("SE_OFFLINE", "true")
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for flag in [*FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"]:
+        options.add_argument(flag)
+    service = Service(executable_path=str(CHROMEDRIVER), log_output=str(tmp_path / "chromedriver.log"))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def console_process(namespace: str, tmp_path: Path) -> Iterator[str]:
+    """``python -m console`` as the Procfile runs it; its URL."""
+    port = free_port()
+    env = {"WEIR_NAMESPACE": namespace, "WEIR_CONSOLE_TOKEN": TOKEN, "WEIR_CONSOLE_PORT": str(port)}
+    process = ServiceProcess(["-m", "console"], env, tmp_path / "console.log").start()
+    url = f"http://127.0.0.1:{port}"
+    eventually(lambda: _answers(f"{url}/healthz"), timeout=30, interval=0.2, what="the console to listen")
+    yield url
+    process.stop()
+
+
+def test_on_call_logs_in_reads_a_dead_letter_and_replays_it_in_a_real_browser(
+    browser: WebDriver,
+    console_process: str,
+    dead_letters: DeadLetters,
+    rabbit: RabbitProbe,
+    redis_client: redis.Redis,
+    namespace: str,
+    tmp_path: Path,
+) -> None:
+    # Given orders waiting in critical, and dead letters of two causes, one carrying markup
+    dead_letters.waiting(Lane.CRITICAL, 2)
+    broken = dead_letters.add(payload={"id": 1001, "note": SCRIPT, "line_items": [{"sku": "SKU-0099"}]})
+    dead_letters.add()
+    dead_letters.add(lane=Lane.BULK, error_class="ErpRejected", error_message="product 1234567 is archived")
+    wait = WebDriverWait(browser, 30)
+
+    # When on-call opens the console, they are asked to log in
+    browser.get(console_process + "/")
+    browser.find_element(By.ID, "token").send_keys(TOKEN)
+    browser.find_element(By.ID, "name").send_keys("on-call")
+    browser.find_element(By.ID, "login").click()
+
+    # Then the status page shows the lanes as RabbitMQ holds them
+    ready = wait.until(expected_conditions.presence_of_element_located((By.ID, "critical-ready")))
+    assert ready.text == "2"
+    assert "dead letters growing" in browser.find_element(By.ID, "alerts").text
+    browser.save_screenshot(str(tmp_path / "1-status.png"))
+
+    # When they look at the dead letters by cause
+    browser.find_element(By.LINK_TEXT, "Dead letters").click()
+    groups = wait.until(expected_conditions.presence_of_element_located((By.ID, "groups")))
+    assert "2 × UnknownSku: unknown SKU SKU-0099" in groups.text
+    browser.save_screenshot(str(tmp_path / "2-groups.png"))
+    keep_screenshot(tmp_path / "2-groups.png")
+
+    # And open the broken order from its group
+    browser.find_element(By.PARTIAL_LINK_TEXT, "unknown SKU SKU-0099").click()
+    wait.until(expected_conditions.presence_of_element_located((By.ID, "letters")))
+    browser.find_element(By.LINK_TEXT, broken).click()
+    message = wait.until(expected_conditions.presence_of_element_located((By.ID, "payload")))
+
+    # Then they see the message, markup shown as text and never run
+    assert SCRIPT in message.text
+    assert "permanent" in browser.find_element(By.ID, "reason").text
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018
+    browser.save_screenshot(str(tmp_path / "3-detail.png"))
+
+    # When they plan its replay and confirm it with a reason
+    browser.find_element(By.ID, "plan-replay").click()
+    plan = wait.until(expected_conditions.presence_of_element_located((By.ID, "plan")))
+    assert "Replay 1 dead letter(s)" in plan.text
+    browser.save_screenshot(str(tmp_path / "4-plan.png"))
+    browser.find_element(By.ID, "why").send_keys("SKU-0099 added to the catalogue")
+    browser.find_element(By.ID, "confirm-button").click()
+
+    # Then it is replayed through the replay lane, and the audit log says who and why
+    outcome = wait.until(expected_conditions.presence_of_element_located((By.ID, "outcome")))
+    assert "1 replayed." in outcome.text
+    browser.save_screenshot(str(tmp_path / "5-outcome.png"))
+    replayed = rabbit.messages(lane_queues(namespace, Lane.REPLAY).ready)
+    assert [message["message_id"] for message in replayed] == [broken]
+    [entry] = audit_log(redis_client, namespace).read()
+    assert (entry.who, entry.why) == ("console:on-call@127.0.0.1", "SKU-0099 added to the catalogue")
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
