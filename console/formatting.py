@@ -6,18 +6,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from oncall.durations import duration
+
 __all__ = ["duration", "moment", "payload_of", "pretty_message", "unix_ms"]
-
-
-def duration(seconds: float | None) -> str:
-    """``42 s``, ``7 min``, ``3.5 h``; ``-`` for ``None`` (unknown)."""
-    if seconds is None:
-        return "-"
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 7_200:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
 
 
 def moment(value: datetime | None) -> str:

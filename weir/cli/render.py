@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from oncall.durations import duration
 from oncall.status import FleetStatus
 from queues.dead import AuditEntry, CauseGroup, DeadLetterReason, Plan
 
@@ -127,17 +128,6 @@ def plan_text(plan: Plan, action: str = "replay") -> str:
             f" {plan.quarantine} were replayed too often already and go to quarantine instead (--force replays them)."
         )
     return text
-
-
-def duration(seconds: float | None) -> str:
-    """``42 s``, ``7 min``, ``3.5 h``; ``-`` for ``None``."""
-    if seconds is None:
-        return "-"
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 7_200:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
 
 
 def moment(value: datetime) -> str:
