@@ -1,16 +1,21 @@
 """How fast the receiver turns signed webhooks into confirmed messages, against the broker's own limit.
 
 Runs the real receiver (``python -m receivers``) on the real RabbitMQ and Redis, drives it with
-signed ~1 KB Shopify order webhooks from a load generator on the same box, then measures raw
-persistent publishes of the same size with publisher confirms and a fixed number in flight.
+signed ~1 KB Shopify order webhooks from a load generator on the same box (wrk when it is
+installed, else a Python one: ``--load``), then measures raw persistent publishes of the same
+size with publisher confirms and a fixed number in flight.
 
-    .venv/bin/python -m bench.ingest [--seconds 20] [--connections 64] [--web-processes 1]
+    .venv/bin/python -m bench.ingest [--seconds 20] [--connections 64] [--web-processes 1] [--load wrk]
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import hmac
 import os
+import resource
 import signal
 import statistics
 import subprocess
@@ -18,6 +23,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -27,7 +33,8 @@ import uvloop
 
 from bench.broker_limit import confirmed_publish_rate, weir_publish_rate
 from bench.cpu import CpuMeter, pids_named
-from bench.loadgen import LoadResult, ShopifyRequests, run_load
+from bench.loadgen import ShopifyRequests, run_load
+from bench.wrk_load import run_wrk, wrk_available
 from queues.lanes import Lane
 from queues.topology import lane_queues
 from weir.samples import encode, shopify_order
@@ -100,25 +107,94 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def report(load: LoadResult, rates: dict[str, float], cpu: dict[str, float], args: argparse.Namespace) -> None:
-    accepted = load.statuses[202] / load.seconds
+@dataclass(frozen=True)
+class Measured:
+    """The receiver under load: accepted events per second, latencies in ms, what the answers were."""
+
+    generator: str
+    accepted_per_second: float
+    answers: str
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+
+
+def python_load(args: argparse.Namespace, template: bytes, meter: CpuMeter) -> Measured:
+    requests = ShopifyRequests(template, SECRET, "shop-us", f"127.0.0.1:{args.port}")
+    meter.start()
+    generator = own_cpu_seconds()
+    load = uvloop.run(
+        run_load(
+            "127.0.0.1", args.port, requests, connections=args.connections, warmup=args.warmup, seconds=args.seconds
+        )
+    )
+    meter.stop()
+    meter.used["load generator"] = own_cpu_seconds() - generator
+    return Measured(
+        generator="Python (raw asyncio)",
+        accepted_per_second=load.statuses[202] / load.seconds,
+        answers=str(dict(sorted(load.statuses.items()))),
+        p50_ms=statistics.median(load.latencies_ms),
+        p99_ms=percentile(load.latencies_ms, 0.99),
+        max_ms=max(load.latencies_ms),
+    )
+
+
+def wrk_load(args: argparse.Namespace, template: bytes, meter: CpuMeter, namespace: str) -> Measured:
+    def signed(number: int) -> tuple[str, bytes]:
+        body = template.replace(b"ORDER_ID", str(10**17 + number).encode())
+        return base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode(), body
+
+    run_wrk(args.port, "shop-us", signed, connections=args.connections, seconds=args.warmup)
+    before = lane_depth(namespace)
+    meter.start()
+    generator = own_cpu_seconds()
+    load = run_wrk(args.port, "shop-us", signed, connections=args.connections, seconds=args.seconds)
+    meter.stop()
+    meter.used["load generator"] = own_cpu_seconds() - generator
+    enqueued = lane_depth(namespace) - before
+    # Requests still in flight when wrk stops were enqueued but not counted by wrk: count the 2xx
+    # answers wrk saw, no more than RabbitMQ holds.
+    accepted = min(enqueued, load.requests - load.non_2xx)
+    answers = (
+        f"{load.requests} answered, {load.non_2xx} not 2xx, {load.socket_errors} socket errors; {enqueued} enqueued"
+    )
+    return Measured("wrk", accepted / load.seconds, answers, load.p50_ms, load.p99_ms, load.max_ms)
+
+
+def lane_depth(namespace: str) -> int:
+    """Messages in the critical lane, where orders go: what RabbitMQ confirmed."""
+    connection = pika.BlockingConnection(pika.URLParameters(BROKER_URL))
+    try:
+        name = lane_queues(namespace, Lane.CRITICAL).ready
+        return int(connection.channel().queue_declare(name, passive=True).method.message_count)
+    finally:
+        connection.close()
+
+
+def report(load: Measured, rates: dict[str, float], cpu: dict[str, float], args: argparse.Namespace) -> None:
+    accepted = load.accepted_per_second
     broker = rates["aiormq"]
     print(
-        f"receiver: {args.web_processes} process(es); load: {args.connections} keep-alive connections, "
-        f"{BODY_BYTES}-byte signed Shopify orders, {args.seconds:.0f} s measured after {args.warmup:.0f} s warm-up"
+        f"receiver: {args.web_processes} process(es); load from {load.generator}: {args.connections} keep-alive "
+        f"connections, {BODY_BYTES}-byte signed Shopify orders, {args.seconds:.0f} s measured after "
+        f"{args.warmup:.0f} s warm-up"
     )
-    print(f"  answers:                {dict(sorted(load.statuses.items()))}")
+    print(f"  answers:                {load.answers}")
     print(f"  accepted events/s:      {accepted:,.0f}")
-    print(
-        f"  latency p50 / p99:      {statistics.median(load.latencies_ms):.1f} ms / "
-        f"{percentile(load.latencies_ms, 0.99):.1f} ms (max {max(load.latencies_ms):.1f} ms)"
-    )
+    print(f"  latency p50 / p99:      {load.p50_ms:.1f} ms / {load.p99_ms:.1f} ms (max {load.max_ms:.1f} ms)")
     print("  CPU cores used:         " + ", ".join(f"{name} {used:.2f}" for name, used in cpu.items()))
     print(f"broker limit: persistent {BODY_BYTES}-byte publishes with confirms, {args.in_flight} in flight")
     print(f"  with aiormq (aio-pika): {broker:,.0f}/s")
     print(f"  with Weir's publisher:  {rates['weir']:,.0f}/s")
     print(f"ratio accepted / broker limit (aiormq): {accepted / broker:.2f}")
     print(f"ratio accepted / broker limit (Weir's publisher): {accepted / rates['weir']:.2f}")
+
+
+def own_cpu_seconds() -> float:
+    """CPU seconds of this process and of the children it waited for (wrk)."""
+    mine, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -131,28 +207,26 @@ def main() -> None:
     parser.add_argument("--web-processes", type=int, default=1)
     parser.add_argument("--in-flight", type=int, default=64)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--load",
+        choices=["wrk", "python"],
+        default="wrk" if wrk_available() else "python",
+        help="the load generator: wrk (apt-get install wrk; the default when installed) or Python",
+    )
     args = parser.parse_args()
 
     namespace = f"bench-{uuid.uuid4().hex[:8]}"
     template = order_template()
     receiver = start_receiver(namespace, args.port, args.web_processes)
     try:
-        requests = ShopifyRequests(template, SECRET, "shop-us", f"127.0.0.1:{args.port}")
         meter = CpuMeter(
             {
                 "receiver": pids_named("-m\0receivers") + pids_named("multiprocessing"),
                 "rabbitmq": pids_named("beam.smp"),
                 "redis": pids_named("redis-server"),
-                "load generator": [os.getpid()],
             }
         )
-        meter.start()
-        load = uvloop.run(
-            run_load(
-                "127.0.0.1", args.port, requests, connections=args.connections, warmup=args.warmup, seconds=args.seconds
-            )
-        )
-        meter.stop()
+        load = wrk_load(args, template, meter, namespace) if args.load == "wrk" else python_load(args, template, meter)
     finally:
         receiver.terminate()
         receiver.wait(30)
@@ -164,8 +238,9 @@ def main() -> None:
     weir_rate = uvloop.run(
         weir_publish_rate(BROKER_URL, f"{namespace}.lean", body, in_flight=args.in_flight, seconds=args.seconds)
     )
-    total = args.warmup + args.seconds
-    cpu = {name: used / total for name, used in meter.used.items()}
+    # The Python generator's meters span its warm-up; wrk's warm-up is a run of its own, unmetered.
+    metered = args.seconds + (args.warmup if args.load == "python" else 0)
+    cpu = {name: used / metered for name, used in meter.used.items()}
     report(load, {"aiormq": broker_rate, "weir": weir_rate}, cpu, args)
 
 
