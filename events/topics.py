@@ -16,6 +16,7 @@ __all__ = [
     "PRODUCT_UPDATED",
     "REFUND_CREATED",
     "REFUND_UPDATED",
+    "STATE_TOPICS",
     "entity_type",
 ]
 
@@ -34,6 +35,30 @@ PRODUCT_CREATED = "product.created"
 PRODUCT_UPDATED = "product.updated"
 
 
+#: Topics that report the whole current state of their entity (an order, a customer, stock
+#: figures): an older one than what was applied is stale. Refunds and fulfillments report facts
+#: (this refund happened), which are never stale: each applies once, whenever it comes.
+STATE_TOPICS = frozenset(
+    {
+        ORDER_CREATED,
+        ORDER_UPDATED,
+        ORDER_PAID,
+        ORDER_CANCELLED,
+        CUSTOMER_CREATED,
+        CUSTOMER_UPDATED,
+        INVENTORY_UPDATED,
+        PRODUCT_CREATED,
+        PRODUCT_UPDATED,
+    }
+)
+
+# Refunds and fulfillments belong to their order: one order's events are applied one at a time,
+# in order, and wait together behind a dead letter.
+_PART_OF_ORDER = frozenset({"refund", "fulfillment"})
+
+
 def entity_type(topic: str) -> str:
-    """The entity a topic is about: ``order`` for ``order.created``."""
-    return topic.partition(".")[0]
+    """The entity a topic is about: ``order`` for ``order.created``, and for ``refund.created``
+    and ``fulfillment.created`` too (their entity id is the order's)."""
+    kind = topic.partition(".")[0]
+    return "order" if kind in _PART_OF_ORDER else kind
