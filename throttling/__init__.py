@@ -2,7 +2,17 @@
 
 from throttling.errors import GateUnavailable, ThrottlingError
 from throttling.gate import Admission, FleetGate, GateState
+from throttling.high_water import HighWaterMark
 from throttling.keyed_lock import KeyedLock
 from throttling.policy import GatePolicy
 
-__all__ = ["Admission", "FleetGate", "GatePolicy", "GateState", "GateUnavailable", "KeyedLock", "ThrottlingError"]
+__all__ = [
+    "Admission",
+    "FleetGate",
+    "GatePolicy",
+    "GateState",
+    "GateUnavailable",
+    "HighWaterMark",
+    "KeyedLock",
+    "ThrottlingError",
+]
