@@ -28,7 +28,7 @@ from queues.settings import BrokerSettings
 from queues.tally import OutcomeTally, tally_key
 from queues.topology import lane_queues
 from tasks.actors import declare_event_actor
-from throttling import FleetGate, KeyedLock
+from throttling import FleetGate, HighWaterMark, KeyedLock
 from throttling.background import BackgroundWrites
 from throttling.lean_redis import LeanRedis
 from throttling.local_gate import LocalGate
@@ -37,8 +37,17 @@ from weir.logs import configure_logging
 from weir.reporting import init_reporting
 from weir.settings import RedisSettings, ServiceSettings, load, reject_demo_secret
 from weir.stores import sync_redis
+from workers.entities import entity_key, source_version
 from workers.erp_gate import BudgetGate
-from workers.middleware import EntityLocks, GateHold, LaneActivity, LaneContext, LogContext, RetryPolicy
+from workers.middleware import (
+    EntityLocks,
+    GateHold,
+    LaneActivity,
+    LaneContext,
+    LogContext,
+    RetryPolicy,
+    StaleFence,
+)
 from workers.reporting import WORKER_DROPS, report_dead_letter
 from workers.settings import WorkerSettings
 
@@ -95,6 +104,7 @@ def build(
     lean = LeanRedis(str(config.redis.url), timeout=config.redis.timeout_seconds)
     background = BackgroundWrites(lean)
     gate = erp_gate(config, client, background)
+    tally = OutcomeTally(client, tally_key(namespace))
     middleware = [
         # First, so its after-hook runs last and sees what the retry policy decided.
         LaneActivity(background, namespace, lease_ms=int(config.erp.timeout_seconds * 1000) + 60_000),
@@ -102,13 +112,16 @@ def build(
         LogContext(),
         LaneContext(),
         GateHold(gate.state, max_hold_ms=int(config.worker.max_hold_seconds * 1000)),
-        EntityLocks(_entity_lock(config, lean, background), _entity_key),
+        EntityLocks(_entity_lock(config, lean, background), entity_key),
+        # Under the entity lock: a state event is judged stale or not against what its entity
+        # last applied.
+        StaleFence(_marks(config, lean), source_version, tally=tally),
         TimeLimit(),
         RetryPolicy(
             dead_letter_store(client, namespace, config.dead.max_entries),
             describe=_facts,
             max_age_ms=lambda message: config.worker.max_age_seconds * 1000,
-            tally=OutcomeTally(client, tally_key(namespace)),
+            tally=tally,
             on_dead=report_dead_letter,
         ),
     ]
@@ -138,21 +151,17 @@ def _entity_lock(config: WorkerConfig, client: LeanRedis, background: Background
     return KeyedLock(client, prefix=prefix, lease_ms=lease_ms, background=background)
 
 
+def _marks(config: WorkerConfig, client: LeanRedis) -> HighWaterMark:
+    ttl_ms = config.worker.mark_ttl_seconds * 1000
+    return HighWaterMark(client, prefix=f"{config.service.namespace}:mark:", ttl_ms=ttl_ms)
+
+
 def setup() -> None:
     """Dramatiq's entry point: build this process's broker and make it the global one."""
     config = load_config()
     configure_logging(config.service.log_level, config.service.log_format)
     init_reporting(config.service, [DramatiqIntegration()], drop=WORKER_DROPS)
     dramatiq.set_broker(build(config))
-
-
-def _entity_key(message: MessageProxy) -> str | None:
-    # Read off the raw envelope: validating it is the actor's job, and costs a parse per message.
-    try:
-        envelope = message.args[0]
-        return f"{envelope['channel']}:{envelope['entity_type']}:{envelope['entity_id']}"
-    except (IndexError, KeyError, TypeError):
-        return None
 
 
 def _facts(message: MessageProxy) -> Mapping[str, str | None]:

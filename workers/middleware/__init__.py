@@ -6,5 +6,14 @@ from workers.middleware.lane_activity import LaneActivity
 from workers.middleware.lane_context import LaneContext
 from workers.middleware.log_context import LogContext
 from workers.middleware.retry_policy import RetryPolicy
+from workers.middleware.stale_fence import StaleFence
 
-__all__ = ["EntityLocks", "GateHold", "LaneActivity", "LaneContext", "LogContext", "RetryPolicy"]
+__all__ = [
+    "EntityLocks",
+    "GateHold",
+    "LaneActivity",
+    "LaneContext",
+    "LogContext",
+    "RetryPolicy",
+    "StaleFence",
+]

@@ -91,7 +91,8 @@ class LaneActivity(Middleware):
         self._finished(message, left=exception is None or message.failed)
 
     def after_skip_message(self, broker: Broker, message: MessageProxy) -> None:
-        self._finished(message, left=False)
+        # A skipped message (a stale state event) is acknowledged: it left the lane.
+        self._finished(message, left=True)
 
     def _finished(self, message: MessageProxy, *, left: bool) -> None:
         lane = lane_of(message.queue_name)
