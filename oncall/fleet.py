@@ -24,6 +24,7 @@ from queues.dead import (
     audit_log,
     dead_letter_store,
 )
+from queues.dead.holds import entity_holds
 from queues.lanes import Lane
 from queues.settings import BrokerSettings
 from queues.topology import DEAD_LETTER_ARGUMENTS, declarations, lane_queues, quarantine_queue
@@ -127,6 +128,7 @@ class OnCall:
                 quarantine_queue=quarantine,
                 replay_limit=self.config.dead.replay_limit,
                 replay_rate_per_second=rate,
+                holds=entity_holds(self._client, self.namespace),
             )
 
     def close(self) -> None:

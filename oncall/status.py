@@ -38,7 +38,9 @@ class LaneStatus(BaseModel):
     ``throughput_per_second`` is events finished per second over the last minute; the drain ETA
     divides what waits by it. ``desired_workers`` is the worker processes this lane could use:
     enough to drain it within its SLO, no more than its share of the ERP budget can feed, and
-    one while the breaker is open."""
+    one while the breaker is open. ``parked`` counts the lane's dead letters that are no
+    failures: events waiting behind an earlier dead letter of their entity (``dead`` includes
+    them, as RabbitMQ keeps both in the lane's XQ)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -47,6 +49,7 @@ class LaneStatus(BaseModel):
     delayed: int
     in_flight: int
     dead: int
+    parked: int
     oldest_age_seconds: float | None
     throughput_per_second: float
     drain_eta_seconds: float | None
@@ -191,6 +194,7 @@ class StatusReader:
             "ready": self._depth(queues.ready),
             "delayed": int(delayed),
             "dead": self._depth(queues.dead),
+            "parked": self._dead.parked_count(lane.value),
             "in_flight": int(in_flight),
             "head": float(head) / 1000 if head else 0.0,
             "throughput": finished / WINDOW_SECONDS,
@@ -226,6 +230,7 @@ class StatusReader:
             delayed=int(counts["delayed"]),
             in_flight=int(counts["in_flight"]),
             dead=int(counts["dead"]),
+            parked=int(counts["parked"]),
             oldest_age_seconds=age,
             throughput_per_second=throughput,
             drain_eta_seconds=eta,

@@ -22,6 +22,7 @@ from erp.gated import GatedTransport
 from erp.settings import ErpSettings
 from queues.broker import LaneBroker, build_broker
 from queues.dead import DeadLetterSettings, dead_letter_store
+from queues.dead.holds import entity_holds
 from queues.lanes import Lane
 from queues.message import envelope_of
 from queues.settings import BrokerSettings
@@ -40,6 +41,7 @@ from weir.stores import sync_redis
 from workers.entities import entity_key, source_version
 from workers.erp_gate import BudgetGate
 from workers.middleware import (
+    EntityHold,
     EntityLocks,
     GateHold,
     LaneActivity,
@@ -113,8 +115,9 @@ def build(
         LaneContext(),
         GateHold(gate.state, max_hold_ms=int(config.worker.max_hold_seconds * 1000)),
         EntityLocks(_entity_lock(config, lean, background), entity_key),
-        # Under the entity lock: a state event is judged stale or not against what its entity
-        # last applied.
+        # Under the entity lock: an event waits behind its entity's dead letter, then (once
+        # its turn comes) is judged stale or not against what its entity last applied.
+        EntityHold(entity_holds(client, namespace), entity_key),
         StaleFence(_marks(config, lean), source_version, tally=tally),
         TimeLimit(),
         RetryPolicy(
@@ -174,6 +177,7 @@ def _facts(message: MessageProxy) -> Mapping[str, str | None]:
         "channel": event.channel,
         "topic": event.topic,
         "entity_id": event.entity_id,
+        "entity_key": event.entity_key,
         "event_id": event.event_id,
         "correlation_id": event.correlation_id,
     }

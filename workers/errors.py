@@ -10,7 +10,7 @@ from dramatiq.middleware import MiddlewareError
 
 from weir.errors import WeirError
 
-__all__ = ["EntityBusy", "GateClosed"]
+__all__ = ["EntityBusy", "EntityParked", "EntityWaiting", "GateClosed"]
 
 
 class GateClosed(WeirError, MiddlewareError):
@@ -25,3 +25,19 @@ class GateClosed(WeirError, MiddlewareError):
 
 class EntityBusy(GateClosed):
     """Another worker is applying an event for the same entity right now."""
+
+
+class EntityWaiting(GateClosed):
+    """An earlier event of the same entity was released from the dead letters and has not
+    applied yet; this one waits its turn (without a named delay, so the wait grows)."""
+
+
+class EntityParked(WeirError, MiddlewareError):
+    """An earlier event of the same entity is a dead letter: this one is parked behind it, kept
+    with the dead letters until that one is replayed or purged. ``blocked_by`` is its id."""
+
+    parked = True
+
+    def __init__(self, message: str, *, blocked_by: str) -> None:
+        super().__init__(message)
+        self.blocked_by = blocked_by

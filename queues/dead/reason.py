@@ -11,7 +11,9 @@ from pydantic import BaseModel, ConfigDict
 
 __all__ = ["Classification", "DeadLetterReason", "FailureRecord", "State", "cause_of", "fingerprint_of"]
 
-Classification = Literal["permanent", "exhausted", "expired", "unschedulable"]
+#: ``parked`` is no failure: the message waits behind an earlier dead letter of its entity
+#: (:mod:`queues.dead.holds`) and is released with it.
+Classification = Literal["permanent", "exhausted", "expired", "unschedulable", "parked"]
 
 #: ``dead``: in its lane's XQ, waiting for someone; ``quarantined``: replayed too often, moved
 #: aside to the quarantine queue, where only a purge or a forced replay reaches it.
@@ -36,8 +38,9 @@ class DeadLetterReason(BaseModel):
     """Everything on-call needs to understand one dead letter without opening the message.
 
     ``classification``: ``permanent`` (retrying cannot help), ``exhausted`` (real failures ran out
-    of retries), ``expired`` (older than its lane's maximum age) or ``unschedulable`` (a retry
-    could not be enqueued). ``queue`` is the queue the message was processed from (its XQ is
+    of retries), ``expired`` (older than its lane's maximum age), ``unschedulable`` (a retry
+    could not be enqueued) or ``parked`` (waiting behind ``blocked_by``, the dead letter of the
+    same entity, ``entity_key``). ``queue`` is the queue the message was processed from (its XQ is
     ``<queue>.XQ``); ``lane`` the lane of the event. ``replays`` counts the times it was
     replayed before dying this time. ``cause`` is the normalised error its group shares and
     ``fingerprint`` names that group. Times are aware datetimes.
@@ -53,6 +56,8 @@ class DeadLetterReason(BaseModel):
     entity_id: str | None
     event_id: str | None
     correlation_id: str | None
+    entity_key: str | None = None
+    blocked_by: str | None = None
     error_class: str
     error_message: str
     classification: Classification

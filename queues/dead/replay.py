@@ -6,6 +6,11 @@ so a replay never starves live orders. The message starts over (its failures for
 carries a replay count; one that was replayed ``replay_limit`` times already is quarantined
 instead: moved to the quarantine queue, where only a forced replay or a purge reaches it.
 Every replay and purge is written to the audit log.
+
+A dead letter that blocks its entity (:mod:`queues.dead.holds`) takes the events parked behind
+it along: a replay sends them after it, each to wait until the one ahead has applied; a purge
+sends them on their own, as nothing is left to wait for. Either way the audit log says how many
+were released.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import Any
 from dramatiq.common import xq_name
 
 from queues.dead.audit import AuditLog
+from queues.dead.holds import EntityHolds
 from queues.dead.queue import DeadLetterQueue
 from queues.dead.reason import DeadLetterReason
 from queues.dead.store import DeadLetterFilter, DeadLetterStore
@@ -37,20 +43,24 @@ Progress = Callable[[int], None]
 class Plan:
     """What a replay would do: ``replay`` messages sent to the replay lane, ``quarantine`` moved
     aside for having been replayed too often; ``eta_seconds`` at the replay lane's share of the
-    ERP budget, one ERP call per event (``None`` when the budget is unlimited)."""
+    ERP budget, one ERP call per event (``None`` when the budget is unlimited); ``released``
+    parked events that follow the replayed ones."""
 
     replay: int
     quarantine: int
     eta_seconds: float | None
+    released: int = 0
 
 
 @dataclass
 class Outcome:
-    """What an action did; ``missing`` were no longer in their queue (replayed or purged already)."""
+    """What an action did; ``missing`` were no longer in their queue (replayed or purged already);
+    ``released`` parked events sent on behind the dead letters acted on."""
 
     done: int = 0
     quarantined: int = 0
     missing: list[str] = field(default_factory=list)
+    released: int = 0
 
 
 class Replayer:
@@ -66,8 +76,10 @@ class Replayer:
         quarantine_queue: str,
         replay_limit: int,
         replay_rate_per_second: float | None,
+        holds: EntityHolds | None = None,
     ) -> None:
         self._store = store
+        self._holds = holds
         self._queues = queues
         self._audit = audit
         self._replay_queue = replay_queue
@@ -80,18 +92,25 @@ class Replayer:
         reasons = self._store.select(where)
         replay = sum(1 for reason in reasons if force or not self._too_often(reason))
         quarantine = sum(1 for reason in reasons if not force and self._too_often(reason) and reason.state == "dead")
-        eta = None if not self._rate else math.ceil(replay / self._rate)
-        return Plan(replay, quarantine, eta)
+        released = sum(len(self._followers(reason)) for reason in reasons if force or not self._too_often(reason))
+        eta = None if not self._rate else math.ceil((replay + released) / self._rate)
+        return Plan(replay, quarantine, eta, released)
 
     def replay(
         self, where: DeadLetterFilter, *, who: str, why: str, force: bool = False, progress: Progress | None = None
     ) -> Outcome:
         """Send the dead letters ``where`` picks to the replay lane (or to quarantine)."""
         outcome = Outcome()
-        for source, reasons in self._by_queue(self._store.select(where)).items():
+        chosen = self._store.select(where)
+        followers = {reason.message_id: self._followers(reason) for reason in chosen}
+        for source, reasons in self._by_queue(chosen).items():
             self._replay_from(source, reasons, force, outcome, progress)
+        replayed = [followers[reason.message_id] for reason in chosen if self._store_lacks(reason)]
+        self._release(replayed, {reason.message_id for reason in chosen}, outcome, progress)
         selection = where.describe() | ({"force": True} if force else {})
         self._audit.append(who=who, action="replay", count=outcome.done, selection=selection, why=why)
+        if outcome.released:
+            self._audit.append(who=who, action="release", count=outcome.released, selection=selection, why=why)
         if outcome.quarantined:
             self._audit.append(who=who, action="quarantine", count=outcome.quarantined, selection=selection, why=why)
         return outcome
@@ -99,13 +118,19 @@ class Replayer:
     def purge(self, where: DeadLetterFilter, *, who: str, why: str, progress: Progress | None = None) -> Outcome:
         """Delete the dead letters ``where`` picks, message and reason."""
         outcome = Outcome()
-        for source, reasons in self._by_queue(self._store.select(where)).items():
+        chosen = self._store.select(where)
+        followers = {reason.message_id: self._followers(reason) for reason in chosen}
+        for source, reasons in self._by_queue(chosen).items():
             wanted = {reason.message_id for reason in reasons}
             taken = self._queues.take(source, wanted, lambda *_: _tick(progress))
             self._store.remove(wanted)
             outcome.done += len(taken)
             outcome.missing += sorted(wanted - taken)
+        unblocked = [followers[reason.message_id] for reason in chosen if self._leave(reason)]
+        self._release(unblocked, {reason.message_id for reason in chosen}, outcome, progress)
         self._audit.append(who=who, action="purge", count=outcome.done, selection=where.describe(), why=why)
+        if outcome.released:
+            self._audit.append(who=who, action="release", count=outcome.released, selection=where.describe(), why=why)
         return outcome
 
     def _replay_from(
@@ -117,7 +142,7 @@ class Replayer:
 
         def move(message_id: str, fields: dict[str, Any], body: bytes) -> bool:
             if force or not self._too_often(by_id[message_id]):
-                self._queues.publish(self._replay_queue, self._fresh(fields), message_id)
+                self._send_back(by_id[message_id], fields)
             elif source == self._quarantine_queue:
                 left.add(message_id)  # already aside: only a forced replay moves it on
                 return False
@@ -136,6 +161,53 @@ class Replayer:
         outcome.quarantined += len(quarantined & taken)
         outcome.missing += sorted(missing)
 
+    def _send_back(self, reason: DeadLetterReason, fields: dict[str, Any]) -> None:
+        """Publish the message to the replay lane; a blocker stops blocking first, so that what
+        parks behind it from now on waits for it instead (and blocks again if that fails)."""
+        holds, entity = self._holds, reason.entity_key
+        released = holds is not None and entity is not None and holds.release(entity, reason.message_id)
+        try:
+            self._queues.publish(self._replay_queue, self._fresh(fields), reason.message_id)
+        except Exception:
+            if released and holds is not None and entity is not None:
+                holds.block(entity, reason.message_id)
+            raise
+
+    def _followers(self, reason: DeadLetterReason) -> list[DeadLetterReason]:
+        """The parked events behind ``reason`` when it blocks its entity, in their line's order."""
+        if self._holds is None or reason.entity_key is None or reason.classification == "parked":
+            return []
+        line = self._holds.line(reason.entity_key)
+        if not line or line[0] != reason.message_id:
+            return []
+        parked = {found.message_id: found for found in self._store.get_many(line[1:])}
+        return [parked[message_id] for message_id in line[1:] if message_id in parked]
+
+    def _leave(self, reason: DeadLetterReason) -> bool:
+        """Take a purged dead letter out of its entity's line; whether it was the blocker."""
+        if self._holds is None or reason.entity_key is None:
+            return False
+        return self._holds.leave(reason.entity_key, reason.message_id)
+
+    def _store_lacks(self, reason: DeadLetterReason) -> bool:
+        """Whether ``reason`` left the store (it was replayed, not quarantined or left behind)."""
+        return self._store.get(reason.message_id) is None
+
+    def _release(
+        self,
+        followers: list[list[DeadLetterReason]],
+        handled: set[str],
+        outcome: Outcome,
+        progress: Progress | None,
+    ) -> None:
+        """Send each unblocked entity's parked events to the replay lane, in their line's order."""
+        pending = [reason for line in followers for reason in line if reason.message_id not in handled]
+        released = Outcome()
+        for source, reasons in self._by_queue(pending).items():
+            self._replay_from(source, reasons, True, released, progress)
+        outcome.released += released.done
+        outcome.missing += released.missing
+
     def _fresh(self, fields: dict[str, Any]) -> bytes:
         """The message as it starts over in the replay lane: failures forgotten, replays counted."""
         options = {name: value for name, value in fields.get("options", {}).items() if name not in ("weir", "eta")}
@@ -145,7 +217,8 @@ class Replayer:
         return json.dumps(fresh).encode()
 
     def _too_often(self, reason: DeadLetterReason) -> bool:
-        return reason.replays >= self._limit
+        # A parked event did not fail: however often it was sent back, it is never quarantined.
+        return reason.classification != "parked" and reason.replays >= self._limit
 
     def _by_queue(self, reasons: list[DeadLetterReason]) -> dict[str, list[DeadLetterReason]]:
         grouped: dict[str, list[DeadLetterReason]] = defaultdict(list)

@@ -116,6 +116,8 @@ class DeadLetterStore:
         pipeline.set(self._key("body", reason.message_id), body)
         pipeline.zadd(self._index, {reason.message_id: score})
         pipeline.zadd(self._key("cause", reason.fingerprint), {reason.message_id: score})
+        if reason.classification == "parked":
+            pipeline.zadd(self._key("parked", reason.lane or ""), {reason.message_id: score})
         pipeline.zrange(self._index, 0, -self._max_entries - 1)
         try:
             dropped = pipeline.execute()[-1]
@@ -128,6 +130,11 @@ class DeadLetterStore:
         """The reason kept for ``message_id``, if any."""
         raw = self._call(lambda: self._client.get(self._key("reason", message_id)))
         return None if raw is None else DeadLetterReason.model_validate_json(_raw(raw))
+
+    def get_many(self, message_ids: Iterable[str]) -> list[DeadLetterReason]:
+        """The reasons kept for these messages, in their order; those without one are left out."""
+        ids = list(message_ids)
+        return [reason for start in range(0, len(ids), _CHUNK) for reason in self._many(ids[start : start + _CHUNK])]
 
     def body(self, message_id: str) -> bytes | None:
         """The copy of the message kept with its reason, if any."""
@@ -170,6 +177,10 @@ class DeadLetterStore:
         """How many dead letters died at or after ``moment``."""
         return int(self._call(lambda: self._client.zcount(self._index, moment.timestamp(), "+inf")))
 
+    def parked_count(self, lane: str) -> int:
+        """How many of ``lane``'s dead letters are parked events, waiting behind another."""
+        return int(self._call(lambda: self._client.zcard(self._key("parked", lane))))
+
     def set_state(self, reason: DeadLetterReason, state: State) -> DeadLetterReason:
         """Store ``reason`` again with ``state``; return it."""
         changed = reason.model_copy(update={"state": state})
@@ -189,6 +200,8 @@ class DeadLetterStore:
         pipeline.zrem(self._index, *ids)
         for reason in reasons:
             pipeline.zrem(self._key("cause", reason.fingerprint), reason.message_id)
+            if reason.classification == "parked":
+                pipeline.zrem(self._key("parked", reason.lane or ""), reason.message_id)
         self._call(pipeline.execute)
 
     def _newest_first(self, where: DeadLetterFilter) -> Iterator[DeadLetterReason]:

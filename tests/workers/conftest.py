@@ -1,4 +1,6 @@
-"""A real Dramatiq worker on the real RabbitMQ, with Weir's middleware, for policy tests."""
+"""A real Dramatiq worker on the real RabbitMQ, with Weir's middleware, for policy tests; and
+the workers' own configuration, for tests that build the whole stack with :func:`workers.app.build`
+against the ERP simulator."""
 
 from __future__ import annotations
 
@@ -9,13 +11,20 @@ import pytest
 import redis
 from dramatiq import Worker
 
+from erp.settings import ErpSettings
 from queues.broker import LaneBroker, build_broker
-from queues.dead import DeadLetterStore
+from queues.dead import DeadLetterSettings, DeadLetterStore
 from queues.lanes import Lane
+from queues.settings import BrokerSettings
+from tests.fixtures.simulator import RunningSimulator
 from tests.support.rabbit import RABBITMQ_URL
 from throttling import KeyedLock
 from throttling.lean_redis import LeanRedis
+from weir.budget import BreakerSettings, BudgetSettings
+from weir.settings import RedisSettings, ServiceSettings
+from workers.app import WorkerConfig
 from workers.middleware import EntityLocks, RetryPolicy
+from workers.settings import WorkerSettings
 
 
 def key_from_first_argument(message: dramatiq.broker.MessageProxy) -> str | None:
@@ -64,3 +73,38 @@ def run_worker() -> Iterator[Callable[[LaneBroker], Worker]]:
     yield run
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture
+def worker_config(
+    service: ServiceSettings,
+    broker_settings: BrokerSettings,
+    redis_settings: RedisSettings,
+    simulator: RunningSimulator,
+) -> WorkerConfig:
+    return WorkerConfig(
+        service=service,
+        worker=WorkerSettings(),
+        budget=BudgetSettings(),
+        breaker=BreakerSettings(),
+        broker=broker_settings,
+        redis=redis_settings,
+        erp=ErpSettings(kind="simulator", url=simulator.url),
+        dead=DeadLetterSettings(),
+    )
+
+
+@pytest.fixture
+def run_workers() -> Iterator[Callable[[LaneBroker], Worker]]:
+    running: list[tuple[Worker, LaneBroker]] = []
+
+    def run(broker: LaneBroker) -> Worker:
+        worker = Worker(broker, worker_threads=2, worker_timeout=100)
+        worker.start()
+        running.append((worker, broker))
+        return worker
+
+    yield run
+    for worker, broker in running:
+        worker.stop()
+        broker.close()

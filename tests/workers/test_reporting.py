@@ -15,14 +15,12 @@ import redis
 from dramatiq import Worker
 from sentry_sdk.integrations.dramatiq import DramatiqIntegration
 
-from erp.settings import ErpSettings
 from erp.simulator import SimulatorErp
 from events.envelope import EventEnvelope
 from queues.broker import LaneBroker, build_broker
-from queues.dead import DeadLetterSettings, dead_letter_store
+from queues.dead import dead_letter_store
 from queues.lanes import Lane
 from queues.message import EVENT_ACTOR, event_message
-from queues.settings import BrokerSettings
 from queues.tally import OutcomeTally, tally_key
 from queues.topology import lane_queues
 from tests.fixtures.simulator import RunningSimulator
@@ -30,13 +28,11 @@ from tests.support.events import publish
 from tests.support.net import eventually
 from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
 from tests.support.sentry import RecordingTransport, recording_sentry
-from weir.budget import BreakerSettings, BudgetSettings
 from weir.samples import envelope, order_envelope, shopify_order
-from weir.settings import RedisSettings, ServiceSettings
+from weir.settings import ServiceSettings
 from workers.app import WorkerConfig, build
 from workers.middleware import LogContext, RetryPolicy
 from workers.reporting import WORKER_DROPS, report_dead_letter
-from workers.settings import WorkerSettings
 
 
 @pytest.fixture
@@ -44,41 +40,6 @@ def sentry(service: ServiceSettings) -> Iterator[RecordingTransport]:
     # Before any broker is built: the Dramatiq integration patches the broker's constructor.
     with recording_sentry(service, [DramatiqIntegration()], WORKER_DROPS) as transport:
         yield transport
-
-
-@pytest.fixture
-def worker_config(
-    service: ServiceSettings,
-    broker_settings: BrokerSettings,
-    redis_settings: RedisSettings,
-    simulator: RunningSimulator,
-) -> WorkerConfig:
-    return WorkerConfig(
-        service=service,
-        worker=WorkerSettings(),
-        budget=BudgetSettings(),
-        breaker=BreakerSettings(),
-        broker=broker_settings,
-        redis=redis_settings,
-        erp=ErpSettings(kind="simulator", url=simulator.url),
-        dead=DeadLetterSettings(),
-    )
-
-
-@pytest.fixture
-def run_workers() -> Iterator[Callable[[LaneBroker], Worker]]:
-    running: list[tuple[Worker, LaneBroker]] = []
-
-    def run(broker: LaneBroker) -> Worker:
-        worker = Worker(broker, worker_threads=2, worker_timeout=100)
-        worker.start()
-        running.append((worker, broker))
-        return worker
-
-    yield run
-    for worker, broker in running:
-        worker.stop()
-        broker.close()
 
 
 def unknown_sku_order(order_id: int) -> EventEnvelope:

@@ -260,6 +260,8 @@ def _report(outcome: Outcome, done: str, as_json: bool) -> None:
         emit_json(outcome)
         return
     console.print(f"{outcome.done} {done}.")
+    if outcome.released:
+        console.print(f"{outcome.released} parked event(s) released behind them, to apply in their order.")
     if outcome.quarantined:
         console.print(f"{outcome.quarantined} quarantined: replayed too often already (purge them, or --force).")
     if outcome.missing:

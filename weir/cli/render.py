@@ -20,7 +20,19 @@ __all__ = ["audit_table", "dead_letter_detail", "dead_letters_table", "groups_ta
 def status_view(status: FleetStatus) -> RenderableType:
     """Lanes, then the ERP, then alerts (red), as ``weir status`` prints them."""
     lanes = Table(title=f"Weir at {status.at:%Y-%m-%d %H:%M:%S} UTC")
-    for column in ("lane", "ready", "delayed", "in flight", "dead", "oldest", "done/s", "drain ETA", "SLO", "workers"):
+    for column in (
+        "lane",
+        "ready",
+        "delayed",
+        "in flight",
+        "dead",
+        "parked",
+        "oldest",
+        "done/s",
+        "drain ETA",
+        "SLO",
+        "workers",
+    ):
         lanes.add_column(column, justify="left" if column == "lane" else "right")
     for lane in status.lanes:
         lanes.add_row(
@@ -29,6 +41,7 @@ def status_view(status: FleetStatus) -> RenderableType:
             str(lane.delayed),
             str(lane.in_flight),
             str(lane.dead),
+            str(lane.parked),
             duration(lane.oldest_age_seconds),
             f"{lane.throughput_per_second:.1f}",
             "never" if lane.drain_eta_seconds is None else duration(lane.drain_eta_seconds),
@@ -118,11 +131,16 @@ def audit_table(entries: list[AuditEntry]) -> Table:
 
 def plan_text(plan: Plan, action: str = "replay") -> str:
     if action == "purge":
-        return f"Purge {plan.replay + plan.quarantine} dead letter(s): their messages and reasons are deleted for good."
+        text = f"Purge {plan.replay + plan.quarantine} dead letter(s): their messages and reasons are deleted for good."
+        if plan.released:
+            text += f" {plan.released} parked event(s) behind them are released to the replay lane."
+        return text
     eta = "at once (the budget is unlimited)" if plan.eta_seconds is None else f"in about {duration(plan.eta_seconds)}"
     text = (
         f"Replay {plan.replay} dead letter(s) through the replay lane, {eta} at the replay lane's share of the budget."
     )
+    if plan.released:
+        text += f" {plan.released} parked event(s) behind them follow, each once the one ahead applied."
     if plan.quarantine:
         text += (
             f" {plan.quarantine} were replayed too often already and go to quarantine instead (--force replays them)."

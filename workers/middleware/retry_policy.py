@@ -10,6 +10,10 @@ included) against one budget and dead-letters without saying why:
 * anything else is a **real failure**: retried with jittered exponential backoff, and
   dead-lettered as *exhausted* after the actor's ``max_failures``.
 
+A **parked** message (``exc.parked``: an earlier event of its entity is a dead letter) is kept
+with the dead letters the same way, classified ``parked``, with the blocker's id; it is no
+failure, so it is neither reported nor counted as dead.
+
 Whatever the cause, a message older than its lane's maximum age is dead-lettered as *expired*
 instead of waiting again: deferrals are free, but not endless.
 
@@ -57,7 +61,7 @@ class RetryPolicy(Middleware):
     """Retries, deferrals and dead letters for every actor on the broker.
 
     ``describe`` returns what a reason should say about a message (lane, channel, topic,
-    entity_id, event_id, correlation_id; missing keys are ``None``); ``max_age_ms`` the age past
+    entity_id, entity_key, event_id, correlation_id; missing keys are ``None``); ``max_age_ms`` the age past
     which a message stops waiting (``None``: no limit); ``on_dead`` hears of each dead letter once
     its reason is kept (error reporting). A deferral that names no delay waits
     ``deferral_delay_ms`` at first, doubling up to ``max_deferral_ms``. Delays and ages are
@@ -105,7 +109,9 @@ class RetryPolicy(Middleware):
             message.fail()
 
     def _decide(self, broker: Broker, message: MessageProxy, exception: BaseException) -> None:
-        if getattr(exception, "permanent", False):
+        if getattr(exception, "parked", False):
+            self._dead_letter(broker, message, exception, "parked")
+        elif getattr(exception, "permanent", False):
             self._count(message, exception)
             self._dead_letter(broker, message, exception, "permanent")
         elif self._expired(message):
@@ -165,6 +171,11 @@ class RetryPolicy(Middleware):
             logger.warning("Message %s waits: its dead-letter reason cannot be kept (%s).", message.message_id, exc)
             broker.enqueue(message.copy(), delay=self._reason_retry_delay_ms)
             return
+        message.fail()
+        if why == "parked":
+            logger.info("Message %s parked: it %s.", message.message_id, exception)
+            self._record("parked")
+            return
         logger.error(
             "Message %s dead-lettered (%s) after %d attempt(s): %s",
             message.message_id,
@@ -172,7 +183,6 @@ class RetryPolicy(Middleware):
             reason.attempts,
             _describe_error(exception),
         )
-        message.fail()
         self._record(f"dead:{why}", f"dead_cause:{reason.fingerprint}")
         if self._on_dead is not None:
             self._on_dead(reason)
@@ -213,11 +223,12 @@ class RetryPolicy(Middleware):
             last_failure_at=_moment(history[-1].at if history else None) or now,
             dead_lettered_at=now,
             replays=int(message.options.get(REPLAYS_OPTION, 0)),
+            blocked_by=getattr(exception, "blocked_by", None),
             **{key: self._describe(message).get(key) for key in _FACTS},
         )
 
 
-_FACTS = ("lane", "channel", "topic", "entity_id", "event_id", "correlation_id")
+_FACTS = ("lane", "channel", "topic", "entity_id", "entity_key", "event_id", "correlation_id")
 
 
 def _describe_error(exception: BaseException) -> str:

@@ -124,7 +124,7 @@ def test_replay_as_json_reports_its_outcome(weir: Weir, seeder: DeadLetterSeeder
 
     result = weir("dlq", "replay", reason.message_id, "--yes", "--why", "retry", "--json")
 
-    assert json.loads(result.stdout) == {"done": 1, "quarantined": 0, "missing": []}
+    assert json.loads(result.stdout) == {"done": 1, "quarantined": 0, "missing": [], "released": 0}
 
 
 def test_purge_by_id_deletes_it_after_confirmation_and_audits_it(
