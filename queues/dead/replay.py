@@ -157,6 +157,10 @@ class Replayer:
         for message_id in quarantined & taken:
             self._store.set_state(by_id[message_id], "quarantined")
         self._store.remove((taken - quarantined) | missing)
+        for message_id in missing:
+            if by_id[message_id].classification == "parked":
+                # Gone from its queue: nothing will come to take its turn, so it leaves its line.
+                self._leave(by_id[message_id])
         outcome.done += len(taken - quarantined)
         outcome.quarantined += len(quarantined & taken)
         outcome.missing += sorted(missing)

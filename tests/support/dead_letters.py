@@ -72,6 +72,8 @@ class DeadLetterSeeder:
             channel=facts.get("channel", "shop-us"),
             topic=facts.get("topic", "order.created"),
             entity_id=facts.get("entity_id", "1001"),
+            entity_key=facts.get("entity_key"),
+            blocked_by=facts.get("blocked_by"),
             event_id=message_id,
             correlation_id=facts.get("correlation_id", "corr-1"),
             error_class=error_class,

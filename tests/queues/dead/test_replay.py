@@ -11,11 +11,13 @@ import redis
 from queues.dead import (
     DeadLetterFilter,
     DeadLetterQueue,
+    DeadLetterReason,
     DeadLetterStore,
     Replayer,
     audit_log,
     dead_letter_store,
 )
+from queues.dead.holds import EntityHolds, entity_holds
 from queues.lanes import Lane
 from queues.topology import lane_queues, quarantine_queue
 from tests.support.dead_letters import DeadLetterSeeder
@@ -161,3 +163,87 @@ def test_progress_is_reported_message_by_message(replayer: Replayer, seeder: Dea
     replayer.replay(DeadLetterFilter(), who="ana", why="retry", progress=ticks.append)
 
     assert ticks == [1, 1, 1]
+
+
+ENTITY = "shop-us:order:1001"
+
+
+@pytest.fixture
+def holds(redis_client: redis.Redis, namespace: str) -> EntityHolds:
+    return entity_holds(redis_client, namespace)
+
+
+@pytest.fixture
+def holding_replayer(
+    namespace: str, store: DeadLetterStore, redis_client: redis.Redis, holds: EntityHolds, seeder: DeadLetterSeeder
+) -> Iterator[Replayer]:
+    queues = DeadLetterQueue(RABBITMQ_URL)
+    yield Replayer(
+        store,
+        queues,
+        audit_log(redis_client, namespace),
+        replay_queue=lane_queues(namespace, Lane.REPLAY).ready,
+        quarantine_queue=quarantine_queue(namespace),
+        replay_limit=2,
+        replay_rate_per_second=None,
+        holds=holds,
+    )
+    queues.close()
+
+
+def blocked(seeder: DeadLetterSeeder, holds: EntityHolds, followers: int) -> tuple[DeadLetterReason, list[str]]:
+    """A dead letter blocking ENTITY, and ``followers`` events parked behind it, in order."""
+    dead = seeder.seed(entity_key=ENTITY)
+    holds.block(ENTITY, dead.message_id)
+    parked = []
+    for _ in range(followers):
+        follower = seeder.seed(
+            classification="parked",
+            error_class="EntityParked",
+            error_message=f"waits behind dead letter {dead.message_id}",
+            entity_key=ENTITY,
+            blocked_by=dead.message_id,
+        )
+        holds.check(ENTITY, follower.message_id)
+        parked.append(follower.message_id)
+    return dead, parked
+
+
+def test_replaying_a_blocker_sends_its_parked_events_right_after_it_in_their_order(
+    holding_replayer: Replayer, seeder: DeadLetterSeeder, holds: EntityHolds, rabbit: RabbitProbe, namespace: str
+) -> None:
+    dead, parked = blocked(seeder, holds, followers=2)
+    chosen = DeadLetterFilter(ids=frozenset({dead.message_id}))
+
+    assert holding_replayer.plan(chosen).released == 2
+    outcome = holding_replayer.replay(chosen, who="test", why="fixed")
+
+    assert (outcome.done, outcome.released) == (1, 2)
+    replayed = rabbit.messages(lane_queues(namespace, Lane.REPLAY).ready)
+    assert [message["message_id"] for message in replayed] == [dead.message_id, *parked]
+    assert holds.blocker(ENTITY) is None
+    assert holds.line(ENTITY) == [dead.message_id, *parked]
+
+
+def test_a_parked_event_gone_from_its_queue_leaves_its_line_when_released(
+    holding_replayer: Replayer,
+    seeder: DeadLetterSeeder,
+    holds: EntityHolds,
+    store: DeadLetterStore,
+    namespace: str,
+) -> None:
+    # Given a blocker with two parked events, one of which someone took out of RabbitMQ
+    dead, [kept, gone] = blocked(seeder, holds, followers=2)
+    queues = DeadLetterQueue(RABBITMQ_URL)
+    try:
+        queues.take(lane_queues(namespace, Lane.CRITICAL).dead, {gone}, lambda *_: True)
+    finally:
+        queues.close()
+
+    # When the blocker is purged
+    outcome = holding_replayer.purge(DeadLetterFilter(ids=frozenset({dead.message_id})), who="test", why="junk")
+
+    # Then the one still there is released, and the line does not wait for the one that is gone
+    assert (outcome.done, outcome.released, outcome.missing) == (1, 1, [gone])
+    assert holds.line(ENTITY) == [kept]
+    assert store.select() == []
