@@ -40,6 +40,7 @@ from weir.settings import RedisSettings, ServiceSettings, load, reject_demo_secr
 from weir.stores import sync_redis
 from workers.entities import entity_key, source_version
 from workers.erp_gate import BudgetGate
+from workers.hook_logs import quiet_expected_hook_errors
 from workers.middleware import (
     EntityHold,
     EntityLocks,
@@ -163,6 +164,7 @@ def setup() -> None:
     """Dramatiq's entry point: build this process's broker and make it the global one."""
     config = load_config()
     configure_logging(config.service.log_level, config.service.log_format)
+    quiet_expected_hook_errors()
     init_reporting(config.service, [DramatiqIntegration()], drop=WORKER_DROPS)
     dramatiq.set_broker(build(config))
 
