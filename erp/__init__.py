@@ -1,7 +1,7 @@
 """ERP adapters: canonical events in, ERP calls out, every failure classified once, here."""
 
-from erp.adapter import ErpAdapter, SaleLine, SaleRecord, sale_reference
-from erp.errors import ErpError, ErpRejected, ErpThrottled, ErpTransient, ErpUnavailable, UnknownSku
+from erp.adapter import ErpAdapter, SaleChange, SaleLine, SaleRecord, refund_reference, sale_reference
+from erp.errors import ErpError, ErpRejected, ErpThrottled, ErpTransient, ErpUnavailable, SaleMissing, UnknownSku
 from erp.factory import build_erp
 from erp.settings import ErpSettings
 
@@ -13,9 +13,12 @@ __all__ = [
     "ErpThrottled",
     "ErpTransient",
     "ErpUnavailable",
+    "SaleChange",
     "SaleLine",
+    "SaleMissing",
     "SaleRecord",
     "UnknownSku",
     "build_erp",
+    "refund_reference",
     "sale_reference",
 ]

@@ -8,7 +8,8 @@ Above the adapter nobody catches httpx or JSON-RPC errors: the adapter raises on
     ├── ErpDeferred         the ERP, not the message, is the problem: wait, spending no retry
     │   ├── ErpUnavailable  no answer (refused, timed out), 502/503/504, refused credentials
     │   ├── ErpThrottled    the ERP asked us to slow down (429, Retry-After, "database is locked")
-    │   └── ErpGateClosed   the fleet's own gate holds calls back (breaker open, budget paused)
+    │   ├── ErpGateClosed   the fleet's own gate holds calls back (breaker open, budget paused)
+    │   └── SaleMissing     the event needs a sale its order's creation has not made yet
     └── ErpRejected         permanent: the same call will fail the same way
         └── UnknownSku      the order names SKUs the ERP does not have
 
@@ -31,6 +32,7 @@ __all__ = [
     "ErpThrottled",
     "ErpTransient",
     "ErpUnavailable",
+    "SaleMissing",
     "UnknownSku",
 ]
 
@@ -99,6 +101,12 @@ class ErpUnavailable(ErpDeferred):
 
 class ErpGateClosed(ErpDeferred):
     """The fleet's gate in front of the ERP holds calls back for now (breaker open, paused)."""
+
+
+class SaleMissing(ErpDeferred):
+    """A refund, fulfillment or cancellation names a sale the ERP does not hold yet: channels
+    deliver out of order, so it waits (spending no retry, with growing waits) for the order's
+    creation to apply; past the lane's maximum age it is dead-lettered as expired."""
 
 
 class ErpRejected(ErpError):

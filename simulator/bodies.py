@@ -16,11 +16,16 @@ from starlette.responses import Response
 from simulator.answers import json_response
 
 __all__ = [
+    "CancelBody",
     "CustomerBody",
+    "FulfillmentBody",
     "InvalidBody",
+    "LevelsBody",
     "LineBody",
     "OrderBody",
     "RefundBody",
+    "ReturnBody",
+    "RevisionBody",
     "StockBody",
     "invalid_body",
     "read_body",
@@ -84,3 +89,49 @@ class RefundBody(_Body):
 
     def fields(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
+
+
+class RevisionBody(_Body):
+    """An order's update: the order as it now stands, and the update's identity."""
+
+    revision: str = Field(min_length=1)
+    order: OrderBody
+
+
+class CancelBody(_Body):
+    """A cancellation; ``order``, when given, creates the (cancelled) sale if it is missing."""
+
+    order: OrderBody | None = None
+
+
+class ShippedBody(_Body):
+    sku: str = Field(min_length=1)
+    quantity: Decimal = Field(gt=0)
+
+
+class FulfillmentBody(_Body):
+    """Units shipped; no lines means the whole sale."""
+
+    fulfillment_id: str = Field(min_length=1)
+    lines: tuple[ShippedBody, ...] = ()
+
+
+class ReturnLineBody(_Body):
+    """A return's line: negative quantities; an empty SKU credits money alone."""
+
+    sku: str
+    quantity: Decimal
+    unit_price: Decimal
+
+
+class ReturnBody(_Body):
+    """A return sale of the sale ``sale_reference``."""
+
+    sale_reference: str = Field(min_length=1)
+    lines: tuple[ReturnLineBody, ...] = Field(min_length=1)
+
+
+class LevelsBody(_Body):
+    """Stock levels by SKU, set together or not at all."""
+
+    levels: dict[str, Decimal] = Field(min_length=1)

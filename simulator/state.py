@@ -1,4 +1,4 @@
-"""The simulated ERP's records: catalogue, sales, customers, stock levels and refunds.
+"""The simulated ERP's records: catalogue, sales, customers, stock levels, refunds and returns.
 
 Everything lives in memory, in the form the API answers with: ids are strings of digits,
 money and quantities decimal strings. One event loop only; no method awaits, so each runs
@@ -46,6 +46,8 @@ class ErpState:
         self.customers: dict[str, dict[str, Any]] = {}
         self.stock: dict[str, str] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
+        #: Return sales by their own reference (not counted as orders).
+        self.returns: dict[str, dict[str, Any]] = {}
         #: When each sale and customer was first stored, in Unix ms (benchmarks time the fleet by it).
         self.first_stored: dict[str, dict[str, int]] = {"sales": {}, "customers": {}}
         self._ids = itertools.count(1)
@@ -79,6 +81,9 @@ class ErpState:
                 {"sku": line.sku, "quantity": str(line.quantity), "unit_price": str(line.unit_price)}
                 for line in order.lines
             ],
+            "cancelled": False,
+            "shipped": False,
+            "exceptions": [],
         }
         self.sales[reference] = sale
         self.first_stored["sales"][reference] = _now_ms()
@@ -111,6 +116,14 @@ class ErpState:
         refund = {**fields, "id": str(next(self._ids)), "refund_id": refund_id, "reference": reference}
         self.refunds[refund_id] = refund
         return refund, True
+
+    def check_skus(self, skus: Iterable[str]) -> None:
+        """Raise :class:`UnknownSkus` naming every SKU of ``skus`` not in the catalogue."""
+        self._check_skus(skus)
+
+    def next_id(self) -> str:
+        """A new record id."""
+        return str(next(self._ids))
 
     def _check_skus(self, skus: Iterable[str]) -> None:
         unknown = set(skus) - self.catalogue

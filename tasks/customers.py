@@ -5,17 +5,17 @@ from __future__ import annotations
 import logging
 
 from erp.adapter import ErpAdapter
+from events.canonical import CustomerUpdated
 from events.envelope import EventEnvelope
-from events.mapping import customer_from
 
 __all__ = ["sync_customer"]
 
 logger = logging.getLogger(__name__)
 
 
-def sync_customer(event: EventEnvelope, erp: ErpAdapter) -> int:
+def sync_customer(event: EventEnvelope, updated: CustomerUpdated, erp: ErpAdapter) -> int:
     """Create or update the event's customer in the ERP; return its ERP id. Idempotent."""
-    customer = customer_from(event)
+    customer = updated.customer
     party_id = erp.upsert_customer(event.channel, customer)
     logger.info(
         "Customer %s of %s is party %s in the ERP; event %s, correlation %s.",

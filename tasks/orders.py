@@ -1,30 +1,29 @@
-"""Order events: an order placed (or paid) on a channel becomes one confirmed sale in the ERP."""
+"""Order events: an order placed becomes one confirmed sale; its updates and its cancellation
+follow it into the ERP."""
 
 from __future__ import annotations
 
 import logging
 
-from erp.adapter import ErpAdapter, SaleRecord
+from erp.adapter import ErpAdapter, SaleChange, SaleRecord
+from events.canonical import OrderCancelled, OrderCreated, OrderUpdated
 from events.envelope import EventEnvelope
-from events.mapping import order_from
 
-__all__ = ["sync_order"]
+__all__ = ["cancel_order", "create_order", "update_order"]
 
 logger = logging.getLogger(__name__)
 
 
-def sync_order(event: EventEnvelope, erp: ErpAdapter) -> SaleRecord:
-    """Make the event's order exist in the ERP as one confirmed sale; idempotent.
+def create_order(event: EventEnvelope, created: OrderCreated, erp: ErpAdapter) -> SaleRecord:
+    """Make the order exist in the ERP as one confirmed sale; idempotent.
 
     Raises:
-        PayloadError: the payload is not an order.
         ErpError: as :meth:`ErpAdapter.ensure_sale` raises it.
     """
-    order = order_from(event)
-    sale = erp.ensure_sale(event.channel, order)
+    sale = erp.ensure_sale(event.channel, created.order)
     logger.info(
         "Order %s of %s is sale %s (%s, total %s) in the ERP; event %s, correlation %s.",
-        order.id,
+        created.order.id,
         event.channel,
         sale.reference,
         sale.state,
@@ -33,3 +32,32 @@ def sync_order(event: EventEnvelope, erp: ErpAdapter) -> SaleRecord:
         event.correlation_id,
     )
     return sale
+
+
+def update_order(event: EventEnvelope, updated: OrderUpdated, erp: ErpAdapter) -> SaleChange:
+    """Make the sale follow the order, or record why it cannot (once per source version)."""
+    change = erp.update_sale(event.channel, updated.order, revision=updated.source_version.isoformat())
+    _log_change(event, updated.order.id, change)
+    return change
+
+
+def cancel_order(event: EventEnvelope, cancelled: OrderCancelled, erp: ErpAdapter) -> SaleChange:
+    """Cancel the order's sale (see :meth:`ErpAdapter.cancel_sale`)."""
+    change = erp.cancel_sale(event.channel, cancelled.cancellation)
+    _log_change(event, cancelled.cancellation.order_id, change)
+    return change
+
+
+def _log_change(event: EventEnvelope, order_id: str, change: SaleChange) -> None:
+    logger.log(
+        logging.WARNING if change.outcome == "exception" else logging.INFO,
+        "Order %s of %s: sale %s %s (%s)%s; event %s, correlation %s.",
+        order_id,
+        event.channel,
+        change.sale.reference,
+        change.outcome,
+        change.sale.state,
+        f": {change.detail}" if change.detail else "",
+        event.event_id,
+        event.correlation_id,
+    )

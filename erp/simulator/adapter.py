@@ -1,19 +1,28 @@
 """Weir's ERP contract (:class:`erp.adapter.ErpAdapter`) kept by the ERP simulator.
 
-The simulator makes each write idempotent itself: ``PUT /orders/<reference>`` creates the
-confirmed sale once and returns the existing one after, so an order applied twice, or by two
-workers at once, leaves one sale.
+The simulator makes each write idempotent itself, by reference: ``PUT /orders/<reference>``
+creates the confirmed sale once and returns the existing one after; updates, cancellations,
+fulfillments and returns are changes of that sale (:mod:`simulator.changes`), each applied once.
 """
 
 from __future__ import annotations
 
-import httpx
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
 
-from erp.adapter import SaleRecord, sale_reference
+import httpx
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, RootModel
+
+from erp.adapter import Outcome, SaleChange, SaleRecord, refund_reference, sale_reference
+from erp.returns import return_lines
 from erp.settings import ErpSettings
 from erp.simulator.client import SimulatorClient, segment
+from events.cancellation import Cancellation
+from events.fulfillment import Fulfillment
 from events.order import Customer, Order
+from events.refund import Refund
+from events.stock import StockLevel
 
 __all__ = ["SimulatorErp", "customer_code"]
 
@@ -29,14 +38,26 @@ class _Sale(SaleRecord):
     erp_id: int = Field(validation_alias=AliasChoices("id", "erp_id"))
 
 
+class _Change(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    sale: _Sale
+    outcome: Outcome
+    detail: str | None = None
+
+
 class _Created(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: int
 
 
+class _Levels(RootModel[dict[str, Decimal]]):
+    pass
+
+
 class SimulatorErp:
-    """Applies orders and customers to the simulator. Safe to share between worker threads."""
+    """Applies every canonical family to the simulator. Safe to share between worker threads."""
 
     def __init__(self, client: SimulatorClient) -> None:
         self._client = client
@@ -50,6 +71,39 @@ class SimulatorErp:
         path = f"/orders/{segment(sale_reference(channel, order.id))}"
         return _record(self._client.put(path, order.model_dump(mode="json"), _Sale))
 
+    def update_sale(self, channel: str, order: Order, *, revision: str) -> SaleChange:
+        path = f"/revisions/{segment(sale_reference(channel, order.id))}"
+        return self._change("PUT", path, {"revision": revision, "order": order.model_dump(mode="json")})
+
+    def cancel_sale(self, channel: str, cancellation: Cancellation) -> SaleChange:
+        path = f"/cancellations/{segment(sale_reference(channel, cancellation.order_id))}"
+        order = None if cancellation.order is None else cancellation.order.model_dump(mode="json")
+        return self._change("POST", path, {"order": order})
+
+    def record_refund(self, channel: str, refund: Refund) -> SaleChange:
+        order_channel = refund.order_channel or channel
+        reference = refund_reference(order_channel, refund.order_id, refund.refund_id)
+        # The return is created once, whatever lines a second attempt sends.
+        sold_reference = sale_reference(order_channel, refund.order_id)
+        sold = self._client.get(f"/orders/{segment(sold_reference)}", _Sale)
+        lines = return_lines(refund, sold.lines, sold_reference)
+        body = {"sale_reference": sold_reference, "lines": [line.model_dump(mode="json") for line in lines]}
+        return self._change("PUT", f"/returns/{segment(reference)}", body)
+
+    def fulfill_sale(self, channel: str, fulfillment: Fulfillment) -> SaleChange:
+        path = f"/fulfillments/{segment(sale_reference(channel, fulfillment.order_id))}"
+        body = fulfillment.model_dump(mode="json", include={"fulfillment_id", "lines"})
+        return self._change("POST", path, body)
+
+    def set_stock(self, levels: Sequence[StockLevel]) -> None:
+        wanted: dict[str, Decimal] = {}
+        for level in levels:
+            wanted[level.sku] = wanted.get(level.sku, Decimal(0)) + level.available
+        self._client.put("/stock", {"levels": {sku: str(quantity) for sku, quantity in wanted.items()}}, _Levels)
+
+    def stock_of(self, skus: Iterable[str]) -> dict[str, Decimal]:
+        return self._client.get("/stock", _Levels, params={"sku": sorted(set(skus))}).root
+
     def upsert_customer(self, channel: str, customer: Customer) -> int:
         path = f"/customers/{segment(customer_code(channel, customer.id))}"
         return self._client.put(path, customer.model_dump(mode="json"), _Created).id
@@ -60,6 +114,11 @@ class SimulatorErp:
 
     def close(self) -> None:
         self._client.close()
+
+    def _change(self, method: str, path: str, body: dict[str, Any]) -> SaleChange:
+        send = self._client.put if method == "PUT" else self._client.post
+        change = send(path, body, _Change)
+        return SaleChange(sale=_record(change.sale), outcome=change.outcome, detail=change.detail)
 
 
 def _record(sale: _Sale) -> SaleRecord:

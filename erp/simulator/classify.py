@@ -7,6 +7,7 @@ no answer (refused connection, timeout, reset)  :class:`~erp.errors.ErpUnavailab
 400 naming ``SSS_REQUEST_LIMIT_EXCEEDED``       :class:`~erp.errors.ErpThrottled` (NetSuite's
                                                 concurrency limit; no ``Retry-After``)
 422 ``unknown_sku``                             :class:`~erp.errors.UnknownSku`
+404 ``no_sale``                                 :class:`~erp.errors.SaleMissing` (waits for it)
 5xx, 408, 423, 425                              :class:`~erp.errors.ErpUnavailable`
 any other 4xx                                   :class:`~erp.errors.ErpRejected`
 ==============================================  =============================================
@@ -17,7 +18,7 @@ from __future__ import annotations
 import httpx
 import orjson
 
-from erp.errors import ErpError, ErpRejected, ErpServerError, ErpThrottled, ErpUnavailable, UnknownSku
+from erp.errors import ErpError, ErpRejected, ErpServerError, ErpThrottled, ErpUnavailable, SaleMissing, UnknownSku
 from erp.health import UNAVAILABLE, retry_after_seconds
 
 __all__ = ["LIMIT_CODE", "http_error", "transport_error"]
@@ -44,6 +45,8 @@ def http_error(response: httpx.Response, *, call: str) -> ErpError:
         skus = _unknown_skus(response.content)
         if skus is not None:
             return UnknownSku(skus, status=status, excerpt=text)
+    if status == 404 and _code(response.content) == "no_sale":
+        return SaleMissing(what, status=status, excerpt=text)
     if status in UNAVAILABLE:
         return ErpUnavailable(what, status=status, excerpt=text)
     if status >= 500:
@@ -51,13 +54,18 @@ def http_error(response: httpx.Response, *, call: str) -> ErpError:
     return ErpRejected(what, status=status, excerpt=text)
 
 
-def _unknown_skus(body: bytes) -> list[str] | None:
-    """The SKUs of an ``unknown_sku`` answer; None if it is another 422."""
+def _code(body: bytes) -> str | None:
+    """The ``error`` code of a JSON answer, if it has one."""
     try:
         answer = orjson.loads(body)
     except orjson.JSONDecodeError:
         return None
-    if not isinstance(answer, dict) or answer.get("error") != "unknown_sku":
+    return str(answer.get("error")) if isinstance(answer, dict) else None
+
+
+def _unknown_skus(body: bytes) -> list[str] | None:
+    """The SKUs of an ``unknown_sku`` answer; None if it is another 422."""
+    if _code(body) != "unknown_sku":
         return None
-    skus = answer.get("skus")
+    skus = orjson.loads(body).get("skus")
     return [str(sku) for sku in skus] if isinstance(skus, list) else []

@@ -60,6 +60,15 @@ class SimulatorClient:
         """
         return self._read(self._send("PUT", path, body), answer)
 
+    def post(self, path: str, body: Any, answer: type[M]) -> M:
+        """POST ``body`` as JSON to ``path``; raises as :meth:`put` does (and
+        :class:`~erp.errors.SaleMissing` when the sale a change names is missing)."""
+        return self._read(self._send("POST", path, body), answer)
+
+    def get(self, path: str, answer: type[M], params: dict[str, list[str]] | None = None) -> M:
+        """GET ``path`` with the query ``params``; raises as :meth:`put` does."""
+        return self._read(self._send("GET", path, None, params), answer)
+
     def find(self, path: str, answer: type[M]) -> M | None:
         """GET ``path``; None if the ERP answers 404. Raises as :meth:`put` does."""
         response = self._send("GET", path, None)
@@ -69,11 +78,11 @@ class SimulatorClient:
         """Close the connection pool; the client must not be used afterwards."""
         self._http.close()
 
-    def _send(self, method: str, path: str, body: Any) -> httpx.Response:
+    def _send(self, method: str, path: str, body: Any, params: dict[str, list[str]] | None = None) -> httpx.Response:
         content = None if body is None else orjson.dumps(body)
         headers = {"Content-Type": "application/json"} if content is not None else None
         try:
-            return self._http.request(method, path.lstrip("/"), content=content, headers=headers)
+            return self._http.request(method, path.lstrip("/"), content=content, headers=headers, params=params)
         except httpx.HTTPError as exc:
             call = f"{method} {path}"
             raise classify.transport_error(exc, call=call, timeout_seconds=self._timeout_seconds) from exc

@@ -65,6 +65,13 @@ class TrytonParties:
         created = self._client.call("model.party.address.create", [{"party": party_id, **values}])
         return int(created[0])
 
+    def matches(self, address_id: int, address: Address | None) -> bool:
+        """Whether Tryton's address ``address_id`` holds what ``address`` says (the same test
+        :meth:`address` uses to find one)."""
+        values = self._address_values(address)
+        (stored,) = self._client.call("model.party.address.read", [address_id], list(values))
+        return all(stored[name] == value for name, value in values.items())
+
     def _find(self, code: str) -> dict[str, Any] | None:
         rows = self._client.call("model.party.party.search_read", [["code", "=", code]], 0, 1, None, _PARTY_FIELDS)
         return rows[0] if rows else None

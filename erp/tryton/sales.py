@@ -20,7 +20,7 @@ from erp.adapter import SaleLine, SaleRecord
 from erp.errors import ErpRejected, ErpTransient
 from erp.tryton.client import TrytonClient
 
-__all__ = ["TrytonSales", "to_record"]
+__all__ = ["EDITABLE", "TrytonSales", "to_record"]
 
 logger = logging.getLogger(__name__)
 
@@ -30,18 +30,28 @@ _FIELDS = [
     "number",
     "state",
     "total_amount",
+    "currency",
+    "party",
+    "invoice_address",
+    "shipment_address",
+    "shipment_state",
+    "shipments.state",
     "lines.type",
     "lines.product.code",
+    "lines.unit",
     "lines.quantity",
     "lines.unit_price",
 ]
 _SETTLED = frozenset({"processing", "done"})
+#: States in which a sale's lines and addresses may still change.
+EDITABLE = frozenset({"draft", "quotation"})
 # The call that moves a sale on from each unsettled state; "cancelled" has none.
 _NEXT = {"draft": "quote", "quotation": "confirm", "confirmed": "process"}
 
 
-def to_record(sale: dict[str, Any]) -> SaleRecord:
+def to_record(sale: dict[str, Any], exceptions: tuple[str, ...] = ()) -> SaleRecord:
     """A sale as read with :data:`_FIELDS`, as Weir's :class:`SaleRecord`."""
+    shipments = [shipment["state"] for shipment in sale["shipments."]]
     return SaleRecord(
         erp_id=sale["id"],
         reference=sale["reference"],
@@ -49,6 +59,9 @@ def to_record(sale: dict[str, Any]) -> SaleRecord:
         state=sale["state"],
         total=sale["total_amount"],
         lines=tuple(_line(line) for line in sale["lines."] if line["type"] == "line"),
+        cancelled=sale["state"] == "cancelled" or (bool(shipments) and all(s == "cancelled" for s in shipments)),
+        shipped=bool(shipments) and all(s == "done" for s in shipments),
+        exceptions=exceptions,
     )
 
 
@@ -85,6 +98,11 @@ class TrytonSales:
         """
         created = self._client.call("model.sale.sale.create", [values])
         return int(created[0])
+
+    def call(self, sale: dict[str, Any], method: str) -> dict[str, Any]:
+        """Run ``model.sale.sale.<method>`` on the sale (``draft``, ``cancel``...); return it read again."""
+        self._client.call(f"model.sale.sale.{method}", [sale["id"]])
+        return self.read(sale["id"])
 
     def drive(self, sale: dict[str, Any]) -> dict[str, Any]:
         """Move the sale on until it is processing (or done); return it as read afterwards.

@@ -8,50 +8,81 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from events.canonical import CanonicalEvent
 from events.envelope import EventEnvelope
 from events.errors import PayloadError, UnsupportedEvent
+from events.mapping.amazon import amazon_events
+from events.mapping.bigcommerce import BigCommerceResource, bigcommerce_events, resource_of
+from events.mapping.canonical import hmac_events, standard_events
+from events.mapping.delivered import Delivered
 from events.mapping.fields import mapping
-from events.mapping.shopify import shopify_customer, shopify_order
-from events.mapping.standard import standard_customer, standard_order
-from events.order import Customer, Order
+from events.mapping.shopify import shopify_events
+from events.mapping.square import square_events
+from events.mapping.stripe import stripe_events
+from events.mapping.woocommerce import woocommerce_events
 
-__all__ = ["customer_from", "order_from"]
+__all__ = ["MAPPINGS", "canonical_events", "thin_resource"]
 
 T = TypeVar("T")
 
-_ORDERS: Mapping[str, Callable[[dict[str, Any]], Order]] = MappingProxyType(
-    {"shopify": shopify_order, "standard": standard_order}
-)
-_CUSTOMERS: Mapping[str, Callable[[dict[str, Any]], Customer]] = MappingProxyType(
-    {"shopify": shopify_customer, "standard": standard_customer}
+Mapping_ = Callable[[Delivered], tuple[CanonicalEvent, ...]]
+
+#: The mapping of every provider, by the name channels give it.
+MAPPINGS: Mapping[str, Mapping_] = MappingProxyType(
+    {
+        "shopify": shopify_events,
+        "standard": standard_events,
+        "woocommerce": woocommerce_events,
+        "bigcommerce": bigcommerce_events,
+        "square": square_events,
+        "stripe": stripe_events,
+        "hmac": hmac_events,
+        "amazon": amazon_events,
+    }
 )
 
 
-def order_from(event: EventEnvelope) -> Order:
-    """The canonical order an order event carries.
+def canonical_events(event: EventEnvelope, resource: dict[str, Any] | None = None) -> tuple[CanonicalEvent, ...]:
+    """The canonical events an envelope carries, in the order they apply (most carry one; none
+    when the event changes nothing the ERP keeps). ``resource`` is the full resource a thin
+    payload names, fetched (see :func:`thin_resource`). Each event's ``source_version`` is the
+    envelope's ``occurred_at``.
 
     Raises:
-        PayloadError: the payload does not map to an order, with the reason.
-        UnsupportedEvent: no mapping exists for the event's provider.
+        PayloadError: the payload does not map, with the reason.
+        UnsupportedEvent: the provider or topic has no mapping.
     """
-    return _map(event, _ORDERS, "order")
-
-
-def customer_from(event: EventEnvelope) -> Customer:
-    """The canonical customer a customer event carries (same errors as :func:`order_from`)."""
-    return _map(event, _CUSTOMERS, "customer")
-
-
-def _map(event: EventEnvelope, table: Mapping[str, Callable[[dict[str, Any]], T]], what: str) -> T:
-    mapper = table.get(event.provider)
+    mapper = MAPPINGS.get(event.provider)
     if mapper is None:
-        raise UnsupportedEvent(f"no {what} mapping for provider {event.provider!r}")
+        raise UnsupportedEvent(f"no mapping for provider {event.provider!r}")
+    return _guarded(lambda: mapper(_delivered(event, resource)))
+
+
+def thin_resource(event: EventEnvelope) -> BigCommerceResource | None:
+    """What the worker must fetch before :func:`canonical_events` can map ``event``, or ``None``
+    when its payload is whole (every provider but BigCommerce). Raises as :func:`canonical_events`."""
+    if event.provider != "bigcommerce":
+        return None
+    return _guarded(lambda: resource_of(event.topic, _delivered(event, None).payload))
+
+
+def _delivered(event: EventEnvelope, resource: dict[str, Any] | None) -> Delivered:
     try:
-        return mapper(mapping(event.payload_data(), "the payload"))
-    except ValidationError as exc:
-        raise PayloadError(f"the payload is not a valid {what}: {_summary(exc)}") from exc
+        payload = mapping(event.payload_data(), "the payload")
     except ValueError as exc:
         raise PayloadError(f"the payload is not valid JSON: {exc}") from exc
+    return Delivered(event.topic, event.source_topic, payload, event.occurred_at, resource)
+
+
+def _guarded(build: Callable[[], T]) -> T:
+    try:
+        return build()
+    except ValidationError as exc:
+        raise PayloadError(f"the payload does not map to the canonical model: {_summary(exc)}") from exc
+    except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError) as exc:
+        # A field of a shape no mapping anticipated: the same payload would fail the same way
+        # on every retry, so it is the payload's fault, told with what was found.
+        raise PayloadError(f"the payload has a field of an unexpected shape: {exc!r}") from exc
 
 
 def _summary(exc: ValidationError) -> str:

@@ -12,7 +12,17 @@ from typing import Any
 
 from events.errors import PayloadError
 
-__all__ = ["decimal_of", "field", "mapping", "sequence", "text_of"]
+__all__ = [
+    "array",
+    "decimal_of",
+    "field",
+    "mapping",
+    "object_or_empty",
+    "optional_decimal",
+    "optional_text",
+    "sequence",
+    "text_of",
+]
 
 
 def field(data: dict[str, Any], key: str, where: str = "") -> Any:
@@ -30,11 +40,26 @@ def mapping(value: object, where: str) -> dict[str, Any]:
     return value
 
 
+def object_or_empty(value: object) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (for optional objects)."""
+    return value if isinstance(value, dict) else {}
+
+
 def sequence(data: dict[str, Any], key: str) -> Sequence[Any]:
     """``data[key]`` as a non-empty JSON array."""
     value = data.get(key)
     if not isinstance(value, list) or not value:
         raise PayloadError(f"{key} must be a non-empty array")
+    return value
+
+
+def array(data: dict[str, Any], key: str) -> Sequence[Any]:
+    """``data[key]`` as a JSON array, empty when absent or null."""
+    value = data.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise PayloadError(f"{key} must be an array")
     return value
 
 
@@ -56,6 +81,18 @@ def decimal_of(value: object, what: str) -> Decimal:
     if not number.is_finite():
         raise PayloadError(f"{what} is not a finite number: {value!r}")
     return number
+
+
+def optional_text(value: object) -> str | None:
+    """A non-empty string or an integer as text, else ``None`` (for fields nothing depends on)."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        return None
+    return str(value)
+
+
+def optional_decimal(value: object, what: str) -> Decimal | None:
+    """:func:`decimal_of`, or ``None`` when the value is absent (null or an empty string)."""
+    return None if value is None or value == "" else decimal_of(value, what)
 
 
 def _path(where: str, key: str) -> str:

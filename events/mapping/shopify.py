@@ -1,4 +1,4 @@
-"""Shopify payloads (``orders/create``, ``orders/paid``, ``customers/*``) as canonical models.
+"""Shopify payloads as canonical events: orders, refunds, fulfillments, customers, products.
 
 Payloads arrive parsed with every non-integer number as Decimal; money fields that Shopify sends
 as strings go through Decimal too. Ids are kept as text, digit for digit.
@@ -6,21 +6,56 @@ as strings go through Decimal too. Ids are kept as text, digit for digit.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
-from events.mapping.fields import decimal_of, field, mapping, sequence, text_of
+from events import topics
+from events.cancellation import Cancellation
+from events.canonical import (
+    CanonicalEvent,
+    CustomerUpdated,
+    FulfillmentCreated,
+    InventoryUpdated,
+    OrderCancelled,
+    OrderCreated,
+    OrderUpdated,
+    RefundCreated,
+)
+from events.errors import PayloadError, UnsupportedEvent
+from events.fulfillment import FulfilledLine, Fulfillment
+from events.mapping.delivered import Delivered
+from events.mapping.fields import array, decimal_of, field, mapping, optional_decimal, optional_text, sequence, text_of
 from events.order import Address, Customer, Order, OrderLine
+from events.refund import Refund, RefundLine
+from events.stock import StockLevel
 from events.timestamps import parse_instant
 
-__all__ = ["shopify_customer", "shopify_order"]
+__all__ = ["shopify_customer", "shopify_events", "shopify_order"]
+
+logger = logging.getLogger(__name__)
+
+# Fulfillment statuses that mean nothing left the warehouse.
+_NOT_SHIPPED = frozenset({"cancelled", "failure", "error"})
 
 
-def shopify_order(payload: dict[str, Any]) -> Order:
-    """The canonical order of an ``orders/create`` (or ``orders/paid``) payload.
+def shopify_events(delivered: Delivered) -> tuple[CanonicalEvent, ...]:
+    """The canonical events of a Shopify webhook.
 
     Raises:
         PayloadError: a required field is missing or malformed (see :mod:`events.mapping.fields`).
+        UnsupportedEvent: the topic has no canonical family.
     """
+    mapper = _BY_TOPIC.get(delivered.topic)
+    if mapper is None:
+        raise UnsupportedEvent(f"Shopify's {delivered.source_topic} has no canonical family")
+    return mapper(delivered.payload, delivered.version)
+
+
+def shopify_order(payload: dict[str, Any]) -> Order:
+    """The canonical order of an ``orders/*`` payload."""
     order_id = text_of(field(payload, "id"), "id")
     return Order(
         id=order_id,
@@ -43,6 +78,107 @@ def shopify_customer(payload: dict[str, Any]) -> Customer:
         email=payload.get("email") or None,
         address=_address(payload.get("default_address")),
     )
+
+
+def _created(payload: dict[str, Any], version: datetime) -> tuple[CanonicalEvent, ...]:
+    return (OrderCreated(source_version=version, order=shopify_order(payload)),)
+
+
+def _updated(payload: dict[str, Any], version: datetime) -> tuple[CanonicalEvent, ...]:
+    # An order's state says it is cancelled even on orders/updated, which may arrive last.
+    if payload.get("cancelled_at"):
+        return _cancelled(payload, version)
+    return (OrderUpdated(source_version=version, order=shopify_order(payload)),)
+
+
+def _cancelled(payload: dict[str, Any], version: datetime) -> tuple[CanonicalEvent, ...]:
+    order = shopify_order(payload)
+    cancellation = Cancellation(order_id=order.id, reason=optional_text(payload.get("cancel_reason")), order=order)
+    return (OrderCancelled(source_version=version, cancellation=cancellation),)
+
+
+def _refund(payload: dict[str, Any], version: datetime) -> tuple[CanonicalEvent, ...]:
+    amount, currency = _refunded(payload)
+    refund = Refund(
+        order_id=text_of(field(payload, "order_id"), "order_id"),
+        refund_id=text_of(field(payload, "id"), "id"),
+        currency=currency,
+        lines=tuple(_refund_line(item, index) for index, item in enumerate(array(payload, "refund_line_items"))),
+        amount=amount,
+        reason=optional_text(payload.get("note")),
+    )
+    return (RefundCreated(source_version=version, refund=refund),)
+
+
+def _refund_line(item: object, index: int) -> RefundLine:
+    where = f"refund_line_items[{index}]"
+    entry = mapping(item, where)
+    line_item = mapping(field(entry, "line_item", where), f"{where}.line_item")
+    return RefundLine(
+        sku=text_of(line_item.get("sku"), f"{where}.line_item.sku"),
+        quantity=decimal_of(field(entry, "quantity", where), f"{where}.quantity"),
+        amount=optional_decimal(entry.get("subtotal"), f"{where}.subtotal"),
+    )
+
+
+def _refunded(payload: dict[str, Any]) -> tuple[Any, str | None]:
+    """The sum of the refund's successful refund transactions, and their currency."""
+    transactions = [
+        mapping(item, f"transactions[{index}]") for index, item in enumerate(array(payload, "transactions"))
+    ]
+    refunds = [t for t in transactions if t.get("kind") == "refund" and t.get("status") in ("success", None)]
+    if not refunds:
+        return None, None
+    amounts = [decimal_of(field(t, "amount", "transactions[]"), "transactions[].amount") for t in refunds]
+    return sum(amounts[1:], amounts[0]), optional_text(refunds[0].get("currency"))
+
+
+def _fulfillment(payload: dict[str, Any], version: datetime) -> tuple[CanonicalEvent, ...]:
+    fulfillment_id = text_of(field(payload, "id"), "id")
+    status = payload.get("status")
+    if status in _NOT_SHIPPED:
+        raise PayloadError(f"fulfillment {fulfillment_id} is {status} on the channel: nothing shipped")
+    fulfillment = Fulfillment(
+        order_id=text_of(field(payload, "order_id"), "order_id"),
+        fulfillment_id=fulfillment_id,
+        lines=tuple(_fulfilled(item, index) for index, item in enumerate(array(payload, "line_items"))),
+        carrier=optional_text(payload.get("tracking_company")),
+        tracking_number=optional_text(payload.get("tracking_number")),
+    )
+    return (FulfillmentCreated(source_version=version, fulfillment=fulfillment),)
+
+
+def _fulfilled(item: object, index: int) -> FulfilledLine:
+    where = f"line_items[{index}]"
+    entry = mapping(item, where)
+    return FulfilledLine(
+        sku=text_of(entry.get("sku"), f"{where}.sku"),
+        quantity=decimal_of(field(entry, "quantity", where), f"{where}.quantity"),
+    )
+
+
+def _customer(payload: dict[str, Any], version: datetime) -> tuple[CanonicalEvent, ...]:
+    return (CustomerUpdated(source_version=version, customer=shopify_customer(payload)),)
+
+
+def _inventory_level(payload: dict[str, Any], version: datetime) -> tuple[CanonicalEvent, ...]:
+    item = optional_text(payload.get("inventory_item_id"))
+    raise PayloadError(
+        f"Shopify's inventory level names inventory item {item}, not a SKU; subscribe the channel to "
+        "products/update, whose variants carry their SKU and inventory_quantity"
+    )
+
+
+def _product(payload: dict[str, Any], version: datetime) -> tuple[CanonicalEvent, ...]:
+    levels = tuple(
+        StockLevel(sku=str(variant["sku"]), available=decimal_of(variant["inventory_quantity"], "inventory_quantity"))
+        for variant in (mapping(item, "variants[]") for item in array(payload, "variants"))
+        if optional_text(variant.get("sku")) and variant.get("inventory_quantity") is not None
+    )
+    if not levels:
+        logger.info("Shopify product %s has no variant with a SKU and a stock figure.", payload.get("id"))
+        return ()
+    return (InventoryUpdated(source_version=version, levels=levels),)
 
 
 def _order_customer(payload: dict[str, Any], order_id: str) -> Customer:
@@ -88,3 +224,23 @@ def _address(value: object) -> Address | None:
 def _name(value: dict[str, Any]) -> str | None:
     name = " ".join(part for part in (value.get("first_name"), value.get("last_name")) if part)
     return name or None
+
+
+_Mapper = Callable[[dict[str, Any], datetime], tuple[CanonicalEvent, ...]]
+
+_BY_TOPIC: Mapping[str, _Mapper] = MappingProxyType(
+    {
+        topics.ORDER_CREATED: _created,
+        topics.ORDER_UPDATED: _updated,
+        topics.ORDER_PAID: _updated,
+        topics.ORDER_CANCELLED: _cancelled,
+        topics.REFUND_CREATED: _refund,
+        topics.FULFILLMENT_CREATED: _fulfillment,
+        topics.FULFILLMENT_UPDATED: _fulfillment,
+        topics.CUSTOMER_CREATED: _customer,
+        topics.CUSTOMER_UPDATED: _customer,
+        topics.INVENTORY_UPDATED: _inventory_level,
+        topics.PRODUCT_CREATED: _product,
+        topics.PRODUCT_UPDATED: _product,
+    }
+)

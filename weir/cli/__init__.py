@@ -12,7 +12,7 @@ import sys
 import typer
 from rich.console import Console
 
-from weir.cli import catalogue, dlq
+from weir.cli import catalogue, dlq, schema
 from weir.cli.samples import send_sample, show_sale
 from weir.cli.status import status
 from weir.errors import WeirError
@@ -25,6 +25,7 @@ app.add_typer(dlq.app, name="dlq")
 app.command("send-sample")(send_sample)
 app.command("sale")(show_sale)
 app.add_typer(catalogue.app, name="catalogue")
+app.add_typer(schema.app, name="schema")
 
 
 def main() -> None:

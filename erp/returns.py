@@ -1,0 +1,47 @@
+"""What a refund returns, whatever the ERP: the refunded lines back at negative quantities, and
+a credit line (no SKU) for money refunded beyond them. Both adapters build their returns here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from erp.adapter import SaleLine
+from erp.errors import ErpRejected
+from events.refund import Refund
+
+__all__ = ["CREDIT_SKU", "return_lines"]
+
+#: The SKU of a credit line: it returns money, not goods.
+CREDIT_SKU = ""
+
+_CENTS = Decimal("0.0001")
+
+
+def return_lines(refund: Refund, sold: Iterable[SaleLine], reference: str) -> tuple[SaleLine, ...]:
+    """The lines of ``refund``'s return of the sale ``reference`` that sold ``sold``.
+
+    A refunded line is priced at what the channel refunded for it per unit, else at the price it
+    was sold for. Money beyond the lines (shipping, a goodwill credit, a refund naming no lines)
+    is one credit line of quantity -1.
+
+    Raises:
+        ErpRejected: the refund returns a SKU the sale did not sell, or returns nothing.
+    """
+    prices = {line.sku: line.unit_price for line in sold}
+    lines, covered = [], Decimal(0)
+    for line in refund.lines:
+        if line.amount is not None:
+            price = (line.amount / line.quantity).quantize(_CENTS)
+        elif line.sku in prices:
+            price = prices[line.sku]
+        else:
+            raise ErpRejected(f"refund {refund.refund_id} returns {line.sku}, which {reference} did not sell")
+        covered += price * line.quantity
+        lines.append(SaleLine(sku=line.sku, quantity=-line.quantity, unit_price=price))
+    rest = (refund.amount - covered) if refund.amount is not None else Decimal(0)
+    if rest > 0:
+        lines.append(SaleLine(sku=CREDIT_SKU, quantity=Decimal(-1), unit_price=rest))
+    if not lines:
+        raise ErpRejected(f"refund {refund.refund_id} of {reference} names neither lines nor an amount")
+    return tuple(lines)

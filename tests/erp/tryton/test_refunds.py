@@ -1,0 +1,98 @@
+"""Refunds in Tryton: one return sale per refund, negative quantities and a credit line."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from erp.adapter import SaleLine, refund_reference
+from erp.errors import ErpRejected, SaleMissing, UnknownSku
+from erp.tryton import TrytonClient, TrytonErp
+from events.refund import Refund, RefundLine
+from tests.erp.tryton.orders import CHANNEL, order, unique
+
+
+def count(looker: TrytonClient, reference: str) -> int:
+    return int(looker.call("model.sale.sale.search_count", [["reference", "=", reference]]))
+
+
+def test_a_refund_of_lines_becomes_a_return_sale_at_the_prices_sold(
+    tryton_erp: TrytonErp, looker: TrytonClient
+) -> None:
+    placed = order()
+    sale = tryton_erp.ensure_sale(CHANNEL, placed)
+    refund = Refund(order_id=placed.id, refund_id="rf1", lines=(RefundLine(sku="SKU-0001", quantity=Decimal(1)),))
+
+    change = tryton_erp.record_refund(CHANNEL, refund)
+
+    assert change.outcome == "created"
+    assert change.sale.reference == refund_reference(CHANNEL, placed.id, "rf1")
+    assert change.sale.lines == (SaleLine(sku="SKU-0001", quantity=Decimal(-1), unit_price=Decimal("11.00")),)
+    assert (change.sale.state, change.sale.total) == ("processing", Decimal("-11.00"))
+    (read,) = looker.call("model.sale.sale.read", [change.sale.erp_id], ["party", "shipment_returns"])
+    (original,) = looker.call("model.sale.sale.read", [sale.erp_id], ["party"])
+    assert read["party"] == original["party"]
+    assert len(read["shipment_returns"]) == 1
+
+
+def test_money_refunded_beyond_the_lines_is_a_credit_line(tryton_erp: TrytonErp) -> None:
+    placed = order()
+    tryton_erp.ensure_sale(CHANNEL, placed)
+    refund = Refund(
+        order_id=placed.id,
+        refund_id="rf2",
+        amount=Decimal("17.50"),
+        lines=(RefundLine(sku="SKU-0002", quantity=Decimal(1), amount=Decimal("12.50")),),
+    )
+
+    change = tryton_erp.record_refund(CHANNEL, refund)
+
+    assert change.sale.lines == (
+        SaleLine(sku="SKU-0002", quantity=Decimal(-1), unit_price=Decimal("12.50")),
+        SaleLine(sku="", quantity=Decimal(-1), unit_price=Decimal("5.00")),
+    )
+    assert change.sale.total == Decimal("-17.50")
+
+
+def test_a_refund_of_an_amount_alone_from_another_channel_credits_the_order(tryton_erp: TrytonErp) -> None:
+    placed = order()
+    tryton_erp.ensure_sale(CHANNEL, placed)
+    refund = Refund(order_id=placed.id, order_channel=CHANNEL, refund_id="re_1", amount=Decimal("3.00"))
+
+    change = tryton_erp.record_refund("stripe-test", refund)
+
+    assert change.sale.reference == refund_reference(CHANNEL, placed.id, "re_1")
+    assert change.sale.total == Decimal("-3.00")
+
+
+def test_the_same_refund_twice_gives_one_return(tryton_erp: TrytonErp, looker: TrytonClient) -> None:
+    placed = order()
+    tryton_erp.ensure_sale(CHANNEL, placed)
+    refund = Refund(order_id=placed.id, refund_id="rf3", amount=Decimal("1.00"))
+
+    first = tryton_erp.record_refund(CHANNEL, refund)
+    second = tryton_erp.record_refund(CHANNEL, refund)
+
+    assert (first.outcome, second.outcome) == ("created", "unchanged")
+    assert second.sale == first.sale
+    assert count(looker, first.sale.reference) == 1
+
+
+def test_a_refund_before_its_order_waits(tryton_erp: TrytonErp) -> None:
+    with pytest.raises(SaleMissing):
+        tryton_erp.record_refund(CHANNEL, Refund(order_id=unique("order"), refund_id="rf4", amount=Decimal(1)))
+
+
+def test_a_refund_of_an_unknown_or_unsold_sku_changes_nothing(tryton_erp: TrytonErp, looker: TrytonClient) -> None:
+    placed = order()
+    tryton_erp.ensure_sale(CHANNEL, placed)
+    ghost = Refund(order_id=placed.id, refund_id="rf5", lines=(RefundLine(sku=unique("NOPE"), quantity=Decimal(1)),))
+    unsold = Refund(order_id=placed.id, refund_id="rf5", lines=(RefundLine(sku="SKU-0009", quantity=Decimal(1)),))
+
+    with pytest.raises(UnknownSku):
+        tryton_erp.record_refund(CHANNEL, ghost)
+    with pytest.raises(ErpRejected, match="did not sell"):
+        tryton_erp.record_refund(CHANNEL, unsold)
+
+    assert count(looker, refund_reference(CHANNEL, placed.id, "rf5")) == 0

@@ -1,0 +1,191 @@
+"""Shopify payloads as canonical events, and clear reasons when they are not."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from events import (
+    CustomerUpdated,
+    FulfillmentCreated,
+    InventoryUpdated,
+    OrderCancelled,
+    OrderCreated,
+    OrderUpdated,
+    PayloadError,
+    RefundCreated,
+)
+from events.mapping import canonical_events
+from tests.events.mapping.envelopes import VERSION, envelope
+from weir.samples import shopify_order
+
+
+def mapped(payload: object, topic: str = "order.created", source_topic: str = "orders/create") -> Any:
+    (event,) = canonical_events(envelope(payload, provider="shopify", topic=topic, source_topic=source_topic))
+    return event
+
+
+def test_an_order_maps_with_exact_ids_money_and_its_source_version() -> None:
+    event = mapped(shopify_order(820982911946154508, customer_id=115310627314723954))
+
+    assert isinstance(event, OrderCreated)
+    assert event.source_version == VERSION
+    order = event.order
+    assert (order.id, order.currency, order.number) == ("820982911946154508", "USD", "#54508")
+    assert order.customer.id == "115310627314723954"
+    assert [(line.sku, line.quantity, line.unit_price) for line in order.lines] == [
+        ("SKU-0001", Decimal(2), Decimal("11.00")),
+        ("SKU-0002", Decimal(1), Decimal("12.00")),
+    ]
+    assert order.lines_total == Decimal("34.00")
+    assert order.shipping_address is not None and order.shipping_address.city == "Springfield"
+
+
+def test_a_price_sent_as_a_json_number_stays_exact() -> None:
+    payload = (
+        '{"id": 1, "currency": "USD", "customer": {"id": 2}, "line_items": [{"sku": "A", "quantity": 3, "price": 0.1}]}'
+    )
+
+    order = mapped(payload).order
+
+    assert order.lines[0].unit_price == Decimal("0.1")
+    assert order.lines_total == Decimal("0.3")
+
+
+def test_a_guest_checkout_is_identified_by_its_email() -> None:
+    payload = shopify_order(5)
+    del payload["customer"]
+
+    assert mapped(payload).order.customer.id == "guest:jane@example.com"
+
+
+def test_an_update_carries_the_whole_order() -> None:
+    payload = {**shopify_order(7), "note": "gift wrap"}
+
+    event = mapped(payload, "order.updated", "orders/updated")
+
+    assert isinstance(event, OrderUpdated)
+    assert event.order.id == "7"
+
+
+def test_an_update_of_a_cancelled_order_is_a_cancellation_carrying_the_order() -> None:
+    payload = {**shopify_order(8), "cancelled_at": "2026-11-23T11:00:00-05:00", "cancel_reason": "customer"}
+
+    event = mapped(payload, "order.updated", "orders/updated")
+
+    assert isinstance(event, OrderCancelled)
+    assert (event.cancellation.order_id, event.cancellation.reason) == ("8", "customer")
+    assert event.cancellation.order is not None
+
+
+def test_a_refund_names_its_order_lines_and_the_money_given_back() -> None:
+    payload = {
+        "id": 890088186047892319,
+        "order_id": 820982911946154508,
+        "note": "damaged",
+        "refund_line_items": [
+            {"quantity": 1, "line_item_id": 1, "subtotal": 11.0, "line_item": {"sku": "SKU-0001", "price": "11.00"}}
+        ],
+        "transactions": [
+            {"kind": "refund", "status": "success", "amount": "11.00", "currency": "USD"},
+            {"kind": "refund", "status": "failure", "amount": "99.00", "currency": "USD"},
+        ],
+    }
+
+    event = mapped(payload, "refund.created", "refunds/create")
+
+    assert isinstance(event, RefundCreated)
+    refund = event.refund
+    assert (refund.order_id, refund.refund_id, refund.reason) == ("820982911946154508", "890088186047892319", "damaged")
+    assert (refund.amount, refund.currency) == (Decimal("11.00"), "USD")
+    assert [(line.sku, line.quantity, line.amount) for line in refund.lines] == [
+        ("SKU-0001", Decimal(1), Decimal("11.0"))
+    ]
+
+
+def test_a_fulfillment_names_what_shipped() -> None:
+    payload = {
+        "id": 255858046,
+        "order_id": 450789469,
+        "status": "success",
+        "tracking_company": "UPS",
+        "tracking_number": "1Z2345",
+        "line_items": [{"sku": "SKU-0001", "quantity": 2}],
+    }
+
+    event = mapped(payload, "fulfillment.created", "fulfillments/create")
+
+    assert isinstance(event, FulfillmentCreated)
+    fulfillment = event.fulfillment
+    assert (fulfillment.order_id, fulfillment.fulfillment_id, fulfillment.tracking_number) == (
+        "450789469",
+        "255858046",
+        "1Z2345",
+    )
+    assert [(line.sku, line.quantity) for line in fulfillment.lines] == [("SKU-0001", Decimal(2))]
+
+
+def test_a_cancelled_fulfillment_fails_permanently_since_nothing_shipped() -> None:
+    payload = {"id": 1, "order_id": 2, "status": "cancelled", "line_items": []}
+
+    with pytest.raises(PayloadError, match="nothing shipped"):
+        mapped(payload, "fulfillment.updated", "fulfillments/update")
+
+
+def test_a_customer_maps() -> None:
+    event = mapped(
+        {"id": 7, "first_name": "Ada", "last_name": "L", "email": "a@x"}, "customer.updated", "customers/update"
+    )
+
+    assert isinstance(event, CustomerUpdated)
+    assert (event.customer.id, event.customer.name, event.customer.email) == ("7", "Ada L", "a@x")
+
+
+def test_a_product_reports_the_stock_of_each_variant_with_a_sku() -> None:
+    payload = {
+        "id": 632910392,
+        "variants": [
+            {"sku": "SKU-0001", "inventory_item_id": 1, "inventory_quantity": 10},
+            {"sku": "SKU-0002", "inventory_item_id": 2, "inventory_quantity": -1},
+            {"sku": "", "inventory_item_id": 3, "inventory_quantity": 5},
+        ],
+    }
+
+    event = mapped(payload, "product.updated", "products/update")
+
+    assert isinstance(event, InventoryUpdated)
+    assert [(level.sku, level.available) for level in event.levels] == [
+        ("SKU-0001", Decimal(10)),
+        ("SKU-0002", Decimal(-1)),
+    ]
+
+
+def test_an_inventory_level_without_a_sku_fails_permanently_saying_what_to_subscribe_to() -> None:
+    payload = {"inventory_item_id": 271878346596884015, "location_id": 24826418, "available": 42}
+
+    with pytest.raises(PayloadError, match="products/update"):
+        mapped(payload, "inventory.updated", "inventory_levels/update")
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda p: p["line_items"][0].pop("sku"), r"line_items\[0\].sku"),
+        (lambda p: p["line_items"][1].update(quantity=0), "quantity"),
+        (lambda p: p["line_items"][0].update(price="free"), r"line_items\[0\].price"),
+        (lambda p: p.pop("currency"), "currency"),
+        (lambda p: p.update(line_items=[]), "line_items"),
+        (lambda p: p.update(line_items="none"), "line_items"),
+        (lambda p: p["line_items"][0].update(quantity=[1]), r"line_items\[0\].quantity"),
+    ],
+    ids=["no-sku", "zero-quantity", "bad-price", "no-currency", "no-lines", "lines-not-a-list", "quantity-a-list"],
+)
+def test_a_payload_that_is_not_an_order_fails_permanently_with_its_reason(change, reason: str) -> None:  # type: ignore[no-untyped-def]
+    payload = shopify_order(6)
+    change(payload)
+
+    with pytest.raises(PayloadError, match=reason) as failure:
+        mapped(payload)
+    assert failure.value.permanent
