@@ -38,7 +38,7 @@ from receivers.providers import PROVIDER_KINDS, NoOptions, Provider, ProviderNam
 from weir.errors import ConfigError
 from weir.settings import reject_demo_secret
 
-__all__ = ["Channel", "load_channels"]
+__all__ = ["Channel", "channel_options", "load_channels"]
 
 _NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
 
@@ -105,6 +105,19 @@ def load_channels(
     return {
         name: _build(name, table, _provider(name, table, tolerance_seconds), environ, production)
         for name, table in parsed.channels.items()
+    }
+
+
+def channel_options(path: Path, provider: ProviderName) -> dict[str, ProviderOptions]:
+    """The validated options of every channel of ``provider`` in the file at ``path``, by name,
+    without their secrets (what a worker needs to reach a channel's API).
+
+    Raises:
+        ConfigError: as :func:`load_channels` does for a missing or invalid file or options.
+    """
+    parsed = _read(path)
+    return {
+        name: _provider(name, table, 300)[0] for name, table in parsed.channels.items() if table.provider == provider
     }
 
 

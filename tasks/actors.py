@@ -13,6 +13,7 @@ from events.envelope import EventEnvelope
 from events.errors import PayloadError
 from queues.message import EVENT_ACTOR
 from tasks.handlers import apply
+from tasks.resources import ChannelResources, ResourceFetcher
 from weir.errors import WeirError
 
 __all__ = ["RETRY_POLICY", "TIME_LIMIT_MS", "declare_event_actor"]
@@ -33,19 +34,23 @@ RETRY_POLICY: dict[str, Any] = {
 TIME_LIMIT_MS = 120_000
 
 
-def declare_event_actor(broker: Broker, erp: ErpAdapter, *, queue_name: str) -> Actor[Any, None]:
-    """Declare ``apply_event`` on ``broker``, applying events to ``erp``.
+def declare_event_actor(
+    broker: Broker, erp: ErpAdapter, *, queue_name: str, resources: ResourceFetcher | None = None
+) -> Actor[Any, None]:
+    """Declare ``apply_event`` on ``broker``, applying events to ``erp`` (fetching what thin
+    payloads name through ``resources``; without it, no channel API is configured).
 
     ``queue_name`` is where the actor is declared; event messages name their own lane's queue
     and reach the same actor from any of them.
     """
+    fetcher = resources or ChannelResources()
 
     def apply_event(envelope: dict[str, Any]) -> None:
         try:
             event = EventEnvelope.model_validate(envelope)
         except ValidationError as exc:
             raise PayloadError(f"the message does not carry an event envelope: {exc}") from exc
-        apply(event, erp)
+        apply(event, erp, fetcher)
 
     declare = dramatiq.actor(
         actor_name=EVENT_ACTOR, queue_name=queue_name, broker=broker, time_limit=TIME_LIMIT_MS, **RETRY_POLICY

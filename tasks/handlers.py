@@ -1,5 +1,5 @@
-"""From an event envelope to ERP operations: map it to canonical events, then run each family's
-operation."""
+"""From an event envelope to ERP operations: map it to canonical events (fetching a thin
+payload's resource first), then run each family's operation."""
 
 from __future__ import annotations
 
@@ -15,26 +15,34 @@ from events.canonical import (
     RefundCreated,
 )
 from events.envelope import EventEnvelope
-from events.mapping import canonical_events
+from events.mapping import canonical_events, thin_resource
 from tasks.customers import sync_customer
 from tasks.fulfillments import fulfill_order
 from tasks.orders import cancel_order, create_order, update_order
 from tasks.refunds import record_refund
+from tasks.resources import ChannelResources, ResourceFetcher
 from tasks.stock import adjust_stock
 
 __all__ = ["apply", "handle"]
 
+_NO_RESOURCES = ChannelResources()
 
-def apply(event: EventEnvelope, erp: ErpAdapter) -> None:
+
+def apply(event: EventEnvelope, erp: ErpAdapter, resources: ResourceFetcher = _NO_RESOURCES) -> None:
     """Apply every canonical event the envelope carries to ``erp``, in order.
 
+    A thin payload's resource is fetched through ``resources`` first (by default there is no
+    channel API, so such an event is refused as permanent).
+
     Raises:
-        PayloadError: the payload does not map (permanent, with the reason); BigCommerce's thin
-            payloads too, until the worker fetches what they name.
+        PayloadError: the payload does not map (permanent, with the reason).
         UnsupportedEvent: the provider or topic has no mapping (permanent).
+        ChannelApiError: the resource could not be fetched.
         ErpError: as the adapter raises it.
     """
-    for canonical in canonical_events(event):
+    wanted = thin_resource(event)
+    resource = None if wanted is None else resources.fetch(event.channel, wanted)
+    for canonical in canonical_events(event, resource):
         handle(event, canonical, erp)
 
 

@@ -13,6 +13,7 @@ from oncall.settings import OnCallSettings
 from queues.dead import DeadLetterSettings
 from queues.settings import BrokerSettings
 from receivers.settings import ReceiverSettings
+from tasks.settings import ChannelApiSettings
 from weir.budget import BreakerSettings, BudgetSettings
 from weir.settings import RedisSettings, ServiceSettings
 from workers.settings import WorkerSettings
@@ -36,6 +37,7 @@ def variables(settings_class: type[BaseSettings]) -> list[str]:
         RedisSettings,
         BrokerSettings,
         ReceiverSettings,
+        ChannelApiSettings,
         WorkerSettings,
         BudgetSettings,
         BreakerSettings,

@@ -10,6 +10,7 @@ where they occur)::
     ├── receivers.sqs.QueueUnavailable      SQS could not be read or acknowledged (polls back off)
     ├── queues.errors.QueueError            the broker or the dedupe store could not confirm
     ├── events.errors.EventError            a payload cannot be mapped to the canonical model
+    ├── tasks.errors.ChannelApiError        a channel's API could not give what a thin payload names
     ├── erp.errors.ErpError                 the ERP refused or failed a call
     │   ├── ErpTransient                    worth retrying: timeouts, 5xx, refused connections
     │   │   └── ErpThrottled                the ERP asked us to slow down (429, lock errors)

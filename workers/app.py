@@ -6,6 +6,8 @@ adapter and the actor, put together once per process. Nothing imports this modul
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -28,8 +30,13 @@ from queues.message import envelope_of
 from queues.settings import BrokerSettings
 from queues.tally import OutcomeTally, tally_key
 from queues.topology import lane_queues
+from receivers.channels import channel_options
+from receivers.providers import BigCommerceOptions
 from tasks.actors import declare_event_actor
-from throttling import FleetGate, HighWaterMark, KeyedLock
+from tasks.bigcommerce import BigCommerceApi
+from tasks.resources import ChannelResources, ResourceFetcher
+from tasks.settings import ChannelApiSettings
+from throttling import FleetGate, GatePolicy, HighWaterMark, KeyedLock
 from throttling.background import BackgroundWrites
 from throttling.lean_redis import LeanRedis
 from throttling.local_gate import LocalGate
@@ -54,7 +61,9 @@ from workers.middleware import (
 from workers.reporting import WORKER_DROPS, report_dead_letter
 from workers.settings import WorkerSettings
 
-__all__ = ["WorkerConfig", "build", "load_config", "setup"]
+__all__ = ["WorkerConfig", "build", "channel_resources", "load_config", "setup"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -98,10 +107,12 @@ def build(
     erp: ErpAdapter | None = None,
     erp_transport: httpx.BaseTransport | None = None,
     lanes: Iterable[Lane] = tuple(Lane),
+    resources: ResourceFetcher | None = None,
 ) -> LaneBroker:
     """A broker with Weir's middleware and the ``apply_event`` actor, applying events to ``erp``
     (by default the adapter ``config.erp`` names, behind the fleet's ERP gate, over
-    ``erp_transport`` or the network). It does not consume until a Worker runs it."""
+    ``erp_transport`` or the network), fetching thin payloads' resources through ``resources``
+    (by default the channels file's APIs). It does not consume until a Worker runs it."""
     namespace = config.service.namespace
     client = sync_redis(config.redis)
     lean = LeanRedis(str(config.redis.url), timeout=config.redis.timeout_seconds)
@@ -131,7 +142,8 @@ def build(
     ]
     broker = build_broker(str(config.broker.url), namespace, middleware=middleware, lanes=lanes)
     critical = lane_queues(namespace, Lane.CRITICAL).ready
-    declare_event_actor(broker, erp or _gated_erp(config, gate, erp_transport), queue_name=critical)
+    fetcher = resources or channel_resources(load(ChannelApiSettings), client, namespace)
+    declare_event_actor(broker, erp or _gated_erp(config, gate, erp_transport), queue_name=critical, resources=fetcher)
     return broker
 
 
@@ -140,6 +152,21 @@ def erp_gate(config: WorkerConfig, client: redis.Redis, background: BackgroundWr
     lease_ms = int(config.erp.timeout_seconds * 1000) + 5_000
     policy = gate_policy(config.budget, config.breaker, lease_ms=lease_ms)
     return FleetGate(client, prefix=f"{config.service.namespace}:erp:", policy=policy, background=background)
+
+
+def channel_resources(settings: ChannelApiSettings, client: redis.Redis, namespace: str) -> ChannelResources:
+    """The API of every BigCommerce channel that has a base URL and a token, each behind a
+    fleet-wide gate of its own."""
+    apis, gates = {}, {}
+    for name, options in channel_options(settings.channels_file, "bigcommerce").items():
+        token = options.token_from(os.environ) if isinstance(options, BigCommerceOptions) else None
+        if not isinstance(options, BigCommerceOptions) or options.api_base_url is None or token is None:
+            logger.warning("BigCommerce channel %s has no API base URL or token: its events cannot be mapped.", name)
+            continue
+        apis[name] = BigCommerceApi(options.api_base_url, token, timeout_seconds=settings.channel_api_timeout_seconds)
+        policy = GatePolicy(rate_per_second=settings.channel_api_rate_per_second, concurrency=0, burst=3)
+        gates[name] = FleetGate(client, prefix=f"{namespace}:channel-api:{name}:", policy=policy)
+    return ChannelResources(apis, gates)
 
 
 def _gated_erp(config: WorkerConfig, gate: FleetGate, inner: httpx.BaseTransport | None) -> ErpAdapter:

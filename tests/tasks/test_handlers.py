@@ -6,13 +6,15 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 
 from erp.adapter import sale_reference
 from erp.errors import SaleMissing
 from erp.simulator import SimulatorErp
 from events.errors import PayloadError, UnsupportedEvent
-from tasks import apply
+from tasks import ChannelApiRejected, ChannelResources, apply
+from tasks.bigcommerce import BigCommerceApi
 from tests.events.mapping.envelopes import envelope
 from weir.samples import shopify_order
 
@@ -84,8 +86,55 @@ def test_a_topic_without_a_family_fails_permanently(simulator_erp: SimulatorErp)
         apply(envelope({}, provider="nobody", topic="order.created"), simulator_erp)
 
 
-def test_a_bigcommerce_payload_is_refused_until_what_it_names_is_fetched(simulator_erp: SimulatorErp) -> None:
+def bigcommerce_store(request: httpx.Request) -> httpx.Response:
+    """A BigCommerce store's API answering for order 250, as the real one shapes it."""
+    assert request.headers["X-Auth-Token"] == "token"
+    answers: dict[str, Any] = {
+        "/stores/s/v2/orders/250": {
+            "id": 250,
+            "customer_id": 32,
+            "status_id": 11,
+            "currency_code": "USD",
+            "billing_address": {"first_name": "Jane", "last_name": "Doe", "email": "j@x", "country_iso2": "US"},
+        },
+        "/stores/s/v2/orders/250/products": [{"id": 7, "sku": "SKU-0001", "quantity": 2, "base_price": "11.0000"}],
+        "/stores/s/v2/orders/250/shipping_addresses": [],
+    }
+    if request.url.path not in answers:
+        return httpx.Response(404, json={"status": 404})
+    return httpx.Response(200, json=answers[request.url.path])
+
+
+def test_a_bigcommerce_order_is_fetched_from_the_store_then_applied(simulator_erp: SimulatorErp) -> None:
+    api = BigCommerceApi("https://api.example/stores/s", "token", transport=httpx.MockTransport(bigcommerce_store))
+    channel = f"bigc-{uuid.uuid4().hex[:8]}"
+    thin = {"scope": "store/order/created", "data": {"type": "order", "id": 250}, "created_at": 1795425300}
+    event = envelope(thin, provider="bigcommerce", topic="order.created", channel=channel)
+
+    apply(event, simulator_erp, ChannelResources({channel: api}))
+
+    sale = simulator_erp.find_sale(sale_reference(channel, "250"))
+    assert sale is not None and sale.total == Decimal("22.00")
+
+
+def test_a_bigcommerce_event_of_a_channel_without_an_api_fails_permanently(simulator_erp: SimulatorErp) -> None:
     thin = {"scope": "store/order/created", "data": {"type": "order", "id": 250}, "created_at": 1795425300}
 
-    with pytest.raises(PayloadError, match="fetched"):
-        apply(envelope(thin, provider="bigcommerce", topic="order.created"), simulator_erp)
+    with pytest.raises(ChannelApiRejected) as caught:
+        apply(envelope(thin, provider="bigcommerce", topic="order.created", channel="bigc-x"), simulator_erp)
+
+    assert caught.value.permanent
+
+
+def test_a_fetched_bigcommerce_resource_that_does_not_map_fails_permanently(simulator_erp: SimulatorErp) -> None:
+    thin = {"scope": "store/order/created", "data": {"type": "order", "id": 250}, "created_at": 1795425300}
+
+    with pytest.raises(PayloadError, match="order"):
+        apply(envelope(thin, provider="bigcommerce", topic="order.created"), simulator_erp, _Nothing())
+
+
+class _Nothing:
+    """Fetches an empty resource, as a store answering nothing useful would."""
+
+    def fetch(self, channel: str, wanted: object) -> dict[str, Any]:
+        return {}

@@ -1,0 +1,74 @@
+"""Fetching what a thin payload names, per channel, under each channel API's own rate limit.
+
+BigCommerce's webhooks carry only a resource's type and id; the worker fetches the resource
+from the store's API before mapping it. Those calls count against the store's API quota, not
+the ERP's, so they pass a fleet-wide gate of their own (one per channel) and a call the gate
+holds back defers its message instead of waiting in a worker thread.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from events.mapping import BigCommerceResource
+from tasks.bigcommerce import BigCommerceApi
+from tasks.errors import ChannelApiDeferred, ChannelApiError, ChannelApiRejected
+from throttling import FleetGate
+
+__all__ = ["ChannelResources", "ResourceFetcher"]
+
+
+class ResourceFetcher(Protocol):
+    """Fetches a thin payload's resource from its channel's API."""
+
+    def fetch(self, channel: str, wanted: BigCommerceResource) -> dict[str, Any]:
+        """The resource ``wanted`` of ``channel``. Raises only :mod:`tasks.errors` errors."""
+        ...
+
+
+class ChannelResources:
+    """The API of each channel that sends thin payloads (none by default), each behind its gate.
+
+    ``gates`` maps a channel to the gate its calls pass; a channel without one is not limited.
+    """
+
+    def __init__(
+        self, apis: Mapping[str, BigCommerceApi] | None = None, gates: Mapping[str, FleetGate] | None = None
+    ) -> None:
+        self._apis = dict(apis or {})
+        self._gates = dict(gates or {})
+
+    def fetch(self, channel: str, wanted: BigCommerceResource) -> dict[str, Any]:
+        """See :meth:`ResourceFetcher.fetch`.
+
+        Raises:
+            ChannelApiRejected: the channel has no API configured (its payloads cannot be mapped).
+            ChannelApiDeferred: the channel's rate limit holds the call back.
+        """
+        api = self._apis.get(channel)
+        if api is None:
+            raise ChannelApiRejected(f"channel {channel} has no API base URL and token to fetch its {wanted.kind}")
+        gate = self._gates.get(channel)
+        if gate is None:
+            return api.fetch(wanted)
+        admission = gate.admit(tier=1)
+        if not admission.granted:
+            raise ChannelApiDeferred(f"channel {channel}'s API rate limit holds calls back", delay_ms=admission.wait_ms)
+        started = time.monotonic()
+        try:
+            resource = api.fetch(wanted)
+        except ChannelApiDeferred:
+            gate.settle(admission, "throttled")
+            raise
+        except ChannelApiError:
+            gate.settle(admission, "failure")
+            raise
+        gate.settle(admission, "ok", latency_ms=(time.monotonic() - started) * 1000)
+        return resource
+
+    def close(self) -> None:
+        """Close every API's connections."""
+        for api in self._apis.values():
+            api.close()
