@@ -80,7 +80,7 @@ def report(
     over_limit = sum(stats.refused_per_second.get("rate_limit", {}).values())
     storm = sum(stats.refused_per_second.get("storm", {}).values())
     print(
-        f"ERP budget {budget:g} requests/s, burst {args.burst} (the simulator's limit too, bucket of {args.sim_burst}), "
+        f"ERP budget {budget:g} requests/s, burst {args.burst:g} (the simulator's limit too, bucket of {args.sim_burst}), "
         f"concurrency {args.concurrency}"
     )
     print(f"  busiest 1-s window:            {max(received.values())} requests (budget + 1 = {budget + 1:g})")

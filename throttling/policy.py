@@ -12,7 +12,8 @@ class GatePolicy:
     """The limits one gate enforces for every process that shares it.
 
     ``rate_per_second`` and ``concurrency`` are ceilings for the whole fleet (0 means none);
-    ``burst`` is how many calls may go at once after an idle spell. ``tier_shares`` are the
+    ``burst`` is how many calls may go at once after an idle spell; a fraction lets a call go that
+    part of an interval early, so a slot a caller came a little late for is not lost. ``tier_shares`` are the
     minimum shares of the rate for tiers 2..n (tier 1 has the rest and the first claim on
     anything left idle). A lease (ms) bounds how long a call whose process died still counts
     as in flight.
@@ -26,7 +27,7 @@ class GatePolicy:
 
     rate_per_second: float
     concurrency: int
-    burst: int = 1
+    burst: float = 1.0
     tier_shares: tuple[float, ...] = ()
     lease_ms: int = 60_000
     min_factor: float = 0.1

@@ -14,7 +14,8 @@ class BudgetSettings(BaseSettings):
     """``WEIR_BUDGET_*``: the ERP's budget, one for the whole fleet however many workers run.
 
     ``RATE`` (ERP requests per second, 0 = unlimited), ``BURST`` (requests that may go at once
-    after an idle spell), ``CONCURRENCY`` (requests in flight, 0 = unlimited);
+    after an idle spell; 1.5 lets a request go half an interval early, so the budget loses no
+    slot a worker thread woke a little late for), ``CONCURRENCY`` (requests in flight, 0 = unlimited);
     ``STANDARD_SHARE``, ``BULK_SHARE`` and ``REPLAY_SHARE``: the minimum shares those lanes keep
     when critical is busy (critical has the rest, and first claim on anything idle); ``FLOOR``: the lowest a
     throttle or a breaker's slow start cuts the rate to, as a fraction; ``RAMP_SECONDS``: how
@@ -26,7 +27,7 @@ class BudgetSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WEIR_BUDGET_", extra="ignore")
 
     rate: float = Field(default=20.0, ge=0)
-    burst: int = Field(default=1, ge=1)
+    burst: float = Field(default=1.0, ge=1)
     concurrency: int = Field(default=4, ge=0)
     standard_share: float = Field(default=0.3, ge=0, le=1)
     bulk_share: float = Field(default=0.1, ge=0, le=1)

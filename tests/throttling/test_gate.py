@@ -111,6 +111,35 @@ def test_in_no_second_does_the_fleet_pass_more_than_rate_plus_burst(make_gate, c
     assert busiest <= 51
 
 
+def calls_of_a_caller_late_by(gate: FleetGate, clock: Clock, lateness_ms: int, seconds: int) -> list[int]:
+    """When each call went, for a caller that asks ``lateness_ms`` after every wait it is told."""
+    stamps: list[int] = []
+    retry_at, end = clock.now, clock.now + seconds * 1000
+    while clock.now < end:
+        if clock.now >= retry_at:
+            admission = gate.admit(1)
+            if admission.granted:
+                stamps.append(clock.now)
+                gate.settle(admission, "ok")
+            else:
+                retry_at = clock.now + admission.wait_ms + lateness_ms
+        clock.now += 1
+    return stamps
+
+
+def test_a_fractional_burst_gives_back_the_slots_a_late_caller_would_lose(make_gate, clock) -> None:  # type: ignore[no-untyped-def]
+    # Given a caller that always comes 3 ms after the slot it was told of (20 ms apart at 50/s)
+    strict = calls_of_a_caller_late_by(make_gate(rate_per_second=50, burst=1), clock, 3, seconds=4)
+    lenient = calls_of_a_caller_late_by(make_gate(rate_per_second=50, burst=1.5), clock, 3, seconds=4)
+
+    # Then a burst of 1 loses the lateness on every call, and a burst of 1.5 keeps the full rate
+    # without ever passing rate + 1 in a second
+    assert len(strict) < 0.9 * 200
+    assert len(lenient) >= 199
+    busiest = max(sum(1 for stamp in lenient if start <= stamp < start + 1000) for start in lenient)
+    assert busiest <= 51
+
+
 def test_the_concurrency_ceiling_holds_and_a_settled_call_frees_its_slot(make_gate) -> None:  # type: ignore[no-untyped-def]
     gate = make_gate(rate_per_second=0, concurrency=2)
     first, second, third = gate.admit(1), gate.admit(2), gate.admit(3)
