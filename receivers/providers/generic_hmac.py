@@ -18,6 +18,7 @@ from pydantic import Field
 from receivers.errors import BadSignature
 from receivers.providers.base import Delivery, Provider, parse_json_object, require_header, require_id
 from receivers.providers.options import ProviderOptions
+from receivers.providers.subjects import subject_entity_id
 from receivers.signing import hex_hmac_sha256, matches_any
 
 __all__ = ["GenericHmacOptions", "GenericHmacProvider"]
@@ -62,11 +63,12 @@ class GenericHmacProvider(Provider):
     def parse(self, headers: Mapping[str, str], body: bytes, received_at: datetime) -> Delivery:
         delivery_id = require_id(require_header(headers, self._delivery_header), self._delivery_header)
         source_topic = require_header(headers, self._topic_header)
+        topic = self._topics.get(source_topic, source_topic)
         payload = parse_json_object(body)
         return Delivery(
             delivery_id=delivery_id,
             source_topic=source_topic,
-            topic=self._topics.get(source_topic, source_topic),
-            entity_id=require_id(payload["id"], "the payload's id") if "id" in payload else delivery_id,
+            topic=topic,
+            entity_id=subject_entity_id(topic, payload) or delivery_id,
             occurred_at=received_at,
         )

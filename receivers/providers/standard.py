@@ -16,6 +16,7 @@ from typing import ClassVar
 from events.timestamps import parse_instant
 from receivers.errors import BadSignature, MalformedRequest, StaleTimestamp
 from receivers.providers.base import Delivery, Provider, parse_json_object, require_header, require_id
+from receivers.providers.subjects import subject_entity_id
 from receivers.signing import b64_hmac_sha256, matches_any, strict_b64decode
 
 __all__ = ["StandardWebhooksProvider"]
@@ -65,7 +66,7 @@ class StandardWebhooksProvider(Provider):
             delivery_id=delivery_id,
             source_topic=topic,
             topic=topic,
-            entity_id=require_id(data["id"], "data.id") if "id" in data else delivery_id,
+            entity_id=subject_entity_id(topic, data) or delivery_id,
             occurred_at=parse_instant(payload.get("timestamp")) or received_at,
         )
 

@@ -87,6 +87,16 @@ def test_header_names_and_topic_names_are_per_channel() -> None:
     )
 
 
+def test_a_refund_is_about_the_order_it_names_and_stock_levels_about_their_skus() -> None:
+    refund = b'{"order_id": "PO-7", "refund_id": "r-1", "amount": "2.00"}'
+    stock = b'{"levels": [{"sku": "SKU-1", "available": 4}]}'
+    parsed = [
+        provider.parse({k.lower(): v for k, v in hmac_headers(body, "s", topic=topic).items()}, body, NOW)
+        for body, topic in ((refund, "refund.created"), (stock, "inventory.updated"))
+    ]
+    assert [delivery.entity_id for delivery in parsed] == ["PO-7", "SKU-1"]
+
+
 @pytest.mark.parametrize("header", ["x-github-delivery", "x-github-event"])
 def test_a_missing_delivery_id_or_topic_is_a_malformed_request(header: str) -> None:
     headers = {"x-github-delivery": "d-1", "x-github-event": "order.created"}

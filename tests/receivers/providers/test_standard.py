@@ -97,6 +97,42 @@ def test_a_delivery_reads_its_id_type_and_entity() -> None:
     assert delivery.occurred_at == datetime(2026, 11, 23, 15, 15, tzinfo=UTC)
 
 
+@pytest.mark.parametrize(
+    ("topic", "data"),
+    [
+        ("order.cancelled", {"order_id": "PO-77", "reason": "customer"}),
+        ("refund.created", {"order_id": "PO-77", "refund_id": "r-1", "amount": "2.00"}),
+        ("fulfillment.created", {"order_id": "PO-77", "fulfillment_id": "f-1"}),
+    ],
+)
+def test_a_cancellation_refund_or_fulfillment_is_about_the_order_it_names(topic: str, data: dict[str, str]) -> None:
+    # So the workers apply it under the order's lock, fence it with the order's versions and
+    # hold it behind the order's dead letter, rather than as an entity of its own delivery.
+    body = encode({"type": topic, "timestamp": "2026-11-23T15:15:00Z", "data": data})
+    delivery = provider.parse(lower(standard_headers(body, VECTOR_SECRET)), body, datetime(2026, 11, 23, tzinfo=UTC))
+    assert delivery.entity_id == "PO-77"
+
+
+def test_stock_levels_are_about_the_skus_they_count_so_an_older_count_of_them_is_stale() -> None:
+    levels = [{"sku": "SKU-2", "available": 3}, {"sku": "SKU-1", "available": 5, "location": "back"}]
+    bodies = [
+        encode({"type": "inventory.updated", "timestamp": f"2026-11-23T15:1{minute}:00Z", "data": {"levels": levels}})
+        for minute in (5, 6)
+    ]
+    deliveries = [
+        provider.parse(lower(standard_headers(body, VECTOR_SECRET)), body, datetime(2026, 11, 23, tzinfo=UTC))
+        for body in bodies
+    ]
+    assert [delivery.entity_id for delivery in deliveries] == ["SKU-1@back,SKU-2", "SKU-1@back,SKU-2"]
+
+
+def test_stock_levels_naming_too_many_skus_for_one_id_are_each_their_own_entity() -> None:
+    levels = [{"sku": f"SKU-{n:04}", "available": n} for n in range(40)]
+    body = encode({"type": "inventory.updated", "data": {"levels": levels}})
+    headers = lower(standard_headers(body, VECTOR_SECRET, message_id="msg_9"))
+    assert provider.parse(headers, body, datetime(2026, 11, 23, tzinfo=UTC)).entity_id == "msg_9"
+
+
 @pytest.mark.parametrize("body", [b'{"data": {}}', b'{"type": "order.created", "data": [1]}'])
 def test_a_body_without_type_or_data_object_is_a_malformed_request(body: bytes) -> None:
     headers = lower(standard_headers(body, VECTOR_SECRET))
