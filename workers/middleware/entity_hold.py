@@ -27,6 +27,7 @@ from dramatiq.broker import MessageProxy
 
 from queues.dead.holds import EntityHolds, HoldsUnavailable
 from workers.errors import EntityParked, EntityWaiting
+from workers.middleware.deliveries import delivery_of
 
 __all__ = ["EntityHold"]
 
@@ -39,7 +40,7 @@ class EntityHold(Middleware):
     def __init__(self, holds: EntityHolds, key_of: Callable[[MessageProxy], str | None]) -> None:
         self._holds = holds
         self._key_of = key_of
-        self._seen: dict[str, tuple[str, str]] = {}
+        self._seen: dict[int, tuple[str, str]] = {}
         self._degraded = False
 
     def before_process_message(self, broker: Broker, message: MessageProxy) -> None:
@@ -54,7 +55,7 @@ class EntityHold(Middleware):
                 self._degraded = True
             return
         self._degraded = False
-        self._seen[message.message_id] = (entity, verdict.action)
+        self._seen[delivery_of(message)] = (entity, verdict.action)
         if verdict.action == "park":
             logger.info("Event %s of %s parked behind dead letter %s.", message.message_id, entity, verdict.behind)
             raise EntityParked(f"waits behind dead letter {verdict.behind}", blocked_by=str(verdict.behind))
@@ -64,7 +65,7 @@ class EntityHold(Middleware):
     def after_process_message(
         self, broker: Broker, message: MessageProxy, *, result: Any = None, exception: BaseException | None = None
     ) -> None:
-        entity, action = self._seen.pop(message.message_id, ("", ""))
+        entity, action = self._seen.pop(delivery_of(message), ("", ""))
         if action in ("free", "head") and message.failed:
             self._change(self._holds.block, entity, message)
             logger.info("Entity %s waits behind dead letter %s.", entity, message.message_id)
@@ -75,7 +76,7 @@ class EntityHold(Middleware):
             self._change(self._holds.leave, entity, message)
 
     def after_skip_message(self, broker: Broker, message: MessageProxy) -> None:
-        entity, action = self._seen.pop(message.message_id, ("", ""))
+        entity, action = self._seen.pop(delivery_of(message), ("", ""))
         if action == "head":
             self._change(self._holds.leave, entity, message)
 

@@ -23,6 +23,7 @@ from dramatiq.broker import MessageProxy
 
 from throttling import GateUnavailable, KeyedLock
 from workers.errors import EntityBusy
+from workers.middleware.deliveries import delivery_of
 
 __all__ = ["EntityLocks"]
 
@@ -44,7 +45,7 @@ class EntityLocks(Middleware):
     def __init__(self, lock: KeyedLock, key_of: Callable[[MessageProxy], str | None]) -> None:
         self._lock = lock
         self._key_of = key_of
-        self._held: dict[str, tuple[str, str]] = {}
+        self._held: dict[int, tuple[str, str]] = {}
         self._held_keys: set[str] = set()
         self._guard = threading.Lock()
         self._degraded = False
@@ -75,7 +76,7 @@ class EntityLocks(Middleware):
             self._forget(key)
             raise
         with self._guard:
-            self._held[message.message_id] = (key, token)
+            self._held[delivery_of(message)] = (key, token)
 
     def _fleet_lock(self, key: str) -> str:
         try:
@@ -124,7 +125,7 @@ class EntityLocks(Middleware):
 
     def _release(self, message: MessageProxy) -> None:
         with self._guard:
-            held = self._held.pop(message.message_id, None)
+            held = self._held.pop(delivery_of(message), None)
         if held is None:
             return
         key, token = held

@@ -18,6 +18,7 @@ from dramatiq.broker import MessageProxy
 from erp.adapter import sale_reference
 from queues.topology import lane_of
 from weir import log_context
+from workers.middleware.deliveries import delivery_of
 
 __all__ = ["LogContext"]
 
@@ -30,10 +31,10 @@ class LogContext(Middleware):
     """
 
     def __init__(self) -> None:
-        self._tokens: dict[str, Token[Mapping[str, str]]] = {}
+        self._tokens: dict[int, Token[Mapping[str, str]]] = {}
 
     def before_process_message(self, broker: Broker, message: MessageProxy) -> None:
-        self._tokens[message.message_id] = log_context.bind(**ids_of(message))
+        self._tokens[delivery_of(message)] = log_context.bind(**ids_of(message))
 
     def after_process_message(
         self, broker: Broker, message: MessageProxy, *, result: Any = None, exception: BaseException | None = None
@@ -44,7 +45,7 @@ class LogContext(Middleware):
         self._unbind(message)
 
     def _unbind(self, message: MessageProxy) -> None:
-        token = self._tokens.pop(message.message_id, None)
+        token = self._tokens.pop(delivery_of(message), None)
         if token is not None:
             log_context.unbind(token)
 

@@ -30,6 +30,7 @@ from dramatiq.middleware import SkipMessage
 from queues.tally import OutcomeTally
 from throttling import GateUnavailable, HighWaterMark
 from workers.entities import SourceVersion
+from workers.middleware.deliveries import delivery_of
 
 __all__ = ["StaleFence"]
 
@@ -53,7 +54,7 @@ class StaleFence(Middleware):
         self._marks = marks
         self._version_of = version_of
         self._tally = tally
-        self._pending: dict[str, SourceVersion] = {}
+        self._pending: dict[int, SourceVersion] = {}
         self._degraded = False
 
     def before_process_message(self, broker: Broker, message: MessageProxy) -> None:
@@ -79,12 +80,12 @@ class StaleFence(Middleware):
             if self._tally is not None:
                 self._tally.count("skipped:stale")
             raise SkipMessage(f"stale: version {version.version_ms} < {mark}")
-        self._pending[message.message_id] = version
+        self._pending[delivery_of(message)] = version
 
     def after_process_message(
         self, broker: Broker, message: MessageProxy, *, result: Any = None, exception: BaseException | None = None
     ) -> None:
-        version = self._pending.pop(message.message_id, None)
+        version = self._pending.pop(delivery_of(message), None)
         if version is None or exception is not None:
             return
         try:
@@ -98,7 +99,7 @@ class StaleFence(Middleware):
             )
 
     def after_skip_message(self, broker: Broker, message: MessageProxy) -> None:
-        self._pending.pop(message.message_id, None)
+        self._pending.pop(delivery_of(message), None)
 
 
 def _moment(ms: int) -> str:
