@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
+from events.canonical import CanonicalEvent
 from events.envelope import EventEnvelope
+from events.topics import entity_type
 from queues.broker import build_broker
 from queues.lanes import Lane
 from queues.message import event_message
+from queues.routing import LaneRouter
 from queues.topology import lane_queues
+from receivers.providers import StandardWebhooksProvider
 from tests.support.rabbit import RABBITMQ_URL
 from weir.samples import customer_envelope, order_envelope
 
-__all__ = ["customer_event", "order_event", "publish"]
+__all__ = ["canonical_envelope", "customer_event", "order_event", "publish"]
 
 
 def customer_event(customer_id: int, lane: Lane = Lane.BULK) -> EventEnvelope:
@@ -23,6 +30,35 @@ def customer_event(customer_id: int, lane: Lane = Lane.BULK) -> EventEnvelope:
 def order_event(order_id: int) -> EventEnvelope:
     """A Shopify ``orders/create`` in the critical lane."""
     return order_envelope(order_id)
+
+
+def canonical_envelope(channel: str, event: CanonicalEvent, *, delivery_id: str | None = None) -> EventEnvelope:
+    """``event`` as the receiver enqueues it when an in-house system sends it in Weir's canonical
+    JSON over Standard Webhooks: read by the provider (entity, source time from the body's
+    ``timestamp``), routed to its topic's default lane."""
+    fields = event.model_dump(mode="json", exclude={"schema_version", "family", "source_version"})
+    ((name, subject),) = fields.items()
+    data = {name: subject} if name == "levels" else subject
+    body = json.dumps({"type": event.family, "timestamp": event.source_version.isoformat(), "data": data})
+    received_at = datetime.now(UTC)
+    delivery_id = delivery_id or f"msg_{uuid.uuid4().hex}"
+    delivery = StandardWebhooksProvider().parse({"webhook-id": delivery_id}, body.encode(), received_at)
+    event_id = uuid.uuid4().hex
+    return EventEnvelope(
+        event_id=event_id,
+        delivery_id=delivery.delivery_id,
+        channel=channel,
+        provider=StandardWebhooksProvider.name,
+        topic=delivery.topic,
+        source_topic=delivery.source_topic,
+        entity_type=entity_type(delivery.topic),
+        entity_id=delivery.entity_id,
+        occurred_at=delivery.occurred_at,
+        received_at=received_at,
+        correlation_id=event_id,
+        lane=LaneRouter().lane_for(delivery.topic).value,
+        payload=body,
+    )
 
 
 def publish(namespace: str, envelopes: Iterable[EventEnvelope]) -> int:
