@@ -5,11 +5,16 @@ RabbitMQ cannot fetch a message by id, so a take scans the queue: it gets every 
 acknowledges only those the caller moved on; every other message is given back (requeued in
 its place). A message is acknowledged only after what the caller did with it (a confirmed
 publish to another queue) succeeded, so a failure halfway loses nothing.
+
+RabbitMQ puts given-back messages back in their queue asynchronously, after the take returns; a
+take waits until they are ready again (at most :data:`REQUEUE_WAIT_SECONDS`), so that a scan
+right after it (a purged dead letter's parked followers, in the same queue) finds them.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -18,7 +23,10 @@ import pika.exceptions
 
 from queues.errors import QueueError
 
-__all__ = ["DeadLetterQueue", "Handler"]
+__all__ = ["REQUEUE_WAIT_SECONDS", "DeadLetterQueue", "Handler"]
+
+#: The longest a take waits for the messages it gave back to be ready in their queue again, in s.
+REQUEUE_WAIT_SECONDS = 5.0
 
 #: Gets a chosen message's id and fields (Dramatiq's) and its raw body; returns whether it was
 #: moved on (and may be acknowledged).
@@ -42,6 +50,7 @@ class DeadLetterQueue:
         try:
             fetched = self._fetch_all(queue)
             taken = self._hand_over(fetched, set(wanted), handle)
+            self._await_requeued(queue, len(fetched) - len(taken))
         except pika.exceptions.AMQPError as exc:
             raise QueueError(f"RabbitMQ failed while scanning {queue}: {exc!r}") from exc
         return taken
@@ -81,6 +90,13 @@ class DeadLetterQueue:
     def close(self) -> None:
         if self._connection.is_open:
             self._connection.close()
+
+    def _await_requeued(self, queue: str, given_back: int) -> None:
+        """Wait until ``queue`` holds at least the ``given_back`` messages ready again (or the
+        deadline passes: a message someone else took meanwhile must not hold this up for long)."""
+        deadline = time.monotonic() + REQUEUE_WAIT_SECONDS
+        while given_back and self.depth(queue) < given_back and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def _fetch_all(self, queue: str) -> list[tuple[int, str, dict[str, Any], bytes]]:
         fetched = []

@@ -166,10 +166,6 @@ def test_once_the_cause_is_fixed_and_the_dead_letter_replayed_the_orders_events_
     assert [entry.action for entry in oncall.audit.read()] == ["release", "replay"]
 
 
-# Quarantined: in one full-suite run of six it released 0 of the 2 parked events (purge's
-# outcome (1, 0)); alone, and with both cores loaded, it has passed every time. The cause is not
-# found yet; it still runs, and a pass shows as XPASS.
-@pytest.mark.xfail(reason="intermittent: purge sometimes releases none of the parked events", strict=False)
 def test_purging_a_dead_letter_releases_the_events_parked_behind_it(
     erp: RecordingErp,
     worker_config: WorkerConfig,

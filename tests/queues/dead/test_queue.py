@@ -49,6 +49,23 @@ def test_only_the_wanted_messages_are_taken_and_the_others_stay_in_order(
     assert ids_in(rabbit, source) == ["a", "c"]
 
 
+def test_a_take_right_after_another_finds_every_message_the_first_gave_back(
+    queues: DeadLetterQueue, namespace: str
+) -> None:
+    # Given a purge's blocker taken first, and its followers in the same queue
+    source = f"{namespace}.critical.XQ"
+    for round_ in range(20):
+        fill(queues, source, f"blocker-{round_}", f"follower-{round_}-1", f"follower-{round_}-2")
+        queues.take(source, {f"blocker-{round_}"}, lambda message_id, fields, body: True)
+
+        # When the followers are taken at once after
+        followers = {f"follower-{round_}-1", f"follower-{round_}-2"}
+        taken = queues.take(source, followers, lambda message_id, fields, body: True)
+
+        # Then both were there to take: RabbitMQ had put them back before the first take returned
+        assert taken == followers
+
+
 def test_a_message_the_handler_did_not_move_stays(queues: DeadLetterQueue, namespace: str, rabbit: RabbitProbe) -> None:
     source = f"{namespace}.critical.XQ"
     fill(queues, source, "a", "b")
