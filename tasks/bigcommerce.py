@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from events.mapping import BigCommerceResource
+from events.mapping import BigCommerceResource, ThinResource
 from tasks.errors import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient
 
 __all__ = ["BigCommerceApi"]
@@ -34,14 +34,17 @@ class BigCommerceApi:
         root = base_url if base_url.endswith("/") else f"{base_url}/"
         self._http = httpx.Client(base_url=root, headers=headers, timeout=timeout_seconds, transport=transport)
 
-    def fetch(self, wanted: BigCommerceResource) -> dict[str, Any]:
+    def fetch(self, wanted: ThinResource) -> dict[str, Any]:
         """The resource ``wanted`` names, in the shape the BigCommerce mapping reads.
 
         Raises:
-            ChannelApiRejected: the resource does not exist, or the token is refused.
+            ChannelApiRejected: the resource does not exist, the token is refused, or ``wanted``
+                is not a BigCommerce resource.
             ChannelApiDeferred: the store asked us to slow down (429).
             ChannelApiTransient: no answer, or a failure of the store's own.
         """
+        if not isinstance(wanted, BigCommerceResource):
+            raise ChannelApiRejected(f"a BigCommerce channel cannot fetch Square's {wanted.kind} {wanted.id}")
         if wanted.kind == "customer":
             found = self._get("v3/customers", params={"id:in": wanted.id, "include": "addresses"})["data"]
             if not found:

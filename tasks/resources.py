@@ -1,9 +1,10 @@
 """Fetching what a thin payload names, per channel, under each channel API's own rate limit.
 
-BigCommerce's webhooks carry only a resource's type and id; the worker fetches the resource
-from the store's API before mapping it. Those calls count against the store's API quota, not
-the ERP's, so they pass a fleet-wide gate of their own (one per channel) and a call the gate
-holds back defers its message instead of waiting in a worker thread.
+BigCommerce's webhooks carry only a resource's type and id, Square's order webhooks only a
+summary; the worker fetches the resource from the channel's API before mapping it. Those calls
+count against the channel's API quota, not the ERP's, so they pass a fleet-wide gate of their
+own (one per channel) and a call the gate holds back defers its message instead of waiting in a
+worker thread.
 """
 
 from __future__ import annotations
@@ -12,19 +13,30 @@ import time
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from events.mapping import BigCommerceResource
-from tasks.bigcommerce import BigCommerceApi
+from events.mapping import ThinResource
 from tasks.errors import ChannelApiDeferred, ChannelApiError, ChannelApiRejected
 from throttling import FleetGate
 
-__all__ = ["ChannelResources", "ResourceFetcher"]
+__all__ = ["ChannelApi", "ChannelResources", "ResourceFetcher"]
 
 
 class ResourceFetcher(Protocol):
     """Fetches a thin payload's resource from its channel's API."""
 
-    def fetch(self, channel: str, wanted: BigCommerceResource) -> dict[str, Any]:
+    def fetch(self, channel: str, wanted: ThinResource) -> dict[str, Any]:
         """The resource ``wanted`` of ``channel``. Raises only :mod:`tasks.errors` errors."""
+        ...
+
+
+class ChannelApi(Protocol):
+    """One channel's API (:class:`~tasks.bigcommerce.BigCommerceApi`, :class:`~tasks.square.SquareApi`)."""
+
+    def fetch(self, wanted: ThinResource) -> dict[str, Any]:
+        """The resource ``wanted``. Raises only :mod:`tasks.errors` errors."""
+        ...
+
+    def close(self) -> None:
+        """Close the API's connections."""
         ...
 
 
@@ -35,12 +47,12 @@ class ChannelResources:
     """
 
     def __init__(
-        self, apis: Mapping[str, BigCommerceApi] | None = None, gates: Mapping[str, FleetGate] | None = None
+        self, apis: Mapping[str, ChannelApi] | None = None, gates: Mapping[str, FleetGate] | None = None
     ) -> None:
         self._apis = dict(apis or {})
         self._gates = dict(gates or {})
 
-    def fetch(self, channel: str, wanted: BigCommerceResource) -> dict[str, Any]:
+    def fetch(self, channel: str, wanted: ThinResource) -> dict[str, Any]:
         """See :meth:`ResourceFetcher.fetch`.
 
         Raises:

@@ -16,7 +16,8 @@ class Delivered:
     ``topic`` is canonical (``refund.created``), ``source_topic`` the provider's own name;
     ``payload`` the body parsed with every non-integer number as Decimal; ``version`` the
     event's source version (see :mod:`events.canonical`). ``resource`` is the full resource a
-    thin payload names, fetched from the channel's API (BigCommerce), else ``None``.
+    thin payload names, fetched from the channel's API (BigCommerce, a Square order summary's
+    order), else ``None``.
     """
 
     topic: str

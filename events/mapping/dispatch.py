@@ -11,19 +11,23 @@ from pydantic import ValidationError
 from events.canonical import CanonicalEvent
 from events.envelope import EventEnvelope
 from events.errors import PayloadError, UnsupportedEvent
+from events.mapping import bigcommerce, square
 from events.mapping.amazon import amazon_events
-from events.mapping.bigcommerce import BigCommerceResource, bigcommerce_events, resource_of
+from events.mapping.bigcommerce import BigCommerceResource, bigcommerce_events
 from events.mapping.canonical import hmac_events, standard_events
 from events.mapping.delivered import Delivered
 from events.mapping.fields import mapping
 from events.mapping.shopify import shopify_events
-from events.mapping.square import square_events
+from events.mapping.square import SquareResource, square_events
 from events.mapping.stripe import stripe_events
 from events.mapping.woocommerce import woocommerce_events
 
-__all__ = ["MAPPINGS", "canonical_events", "thin_resource"]
+__all__ = ["MAPPINGS", "ThinResource", "canonical_events", "thin_resource"]
 
 T = TypeVar("T")
+
+#: What the worker fetches from a channel's API before a thin payload can be mapped.
+ThinResource = BigCommerceResource | SquareResource
 
 Mapping_ = Callable[[Delivered], tuple[CanonicalEvent, ...]]
 
@@ -58,12 +62,15 @@ def canonical_events(event: EventEnvelope, resource: dict[str, Any] | None = Non
     return _guarded(lambda: mapper(_delivered(event, resource)))
 
 
-def thin_resource(event: EventEnvelope) -> BigCommerceResource | None:
+def thin_resource(event: EventEnvelope) -> ThinResource | None:
     """What the worker must fetch before :func:`canonical_events` can map ``event``, or ``None``
-    when its payload is whole (every provider but BigCommerce). Raises as :func:`canonical_events`."""
-    if event.provider != "bigcommerce":
-        return None
-    return _guarded(lambda: resource_of(event.topic, _delivered(event, None).payload))
+    when its payload is whole (every BigCommerce payload is thin; of Square's, only an order
+    summary that is not a cancellation). Raises as :func:`canonical_events`."""
+    if event.provider == "bigcommerce":
+        return _guarded(lambda: bigcommerce.resource_of(event.topic, _delivered(event, None).payload))
+    if event.provider == "square":
+        return _guarded(lambda: square.resource_of(event.topic, _delivered(event, None).payload))
+    return None
 
 
 def _delivered(event: EventEnvelope, resource: dict[str, Any] | None) -> Delivered:

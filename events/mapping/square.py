@@ -3,8 +3,9 @@
 ``{"type", "event_id", "created_at", "data": {"type", "id", "object": {...}}}``. Amounts are
 ``amount_money: {"amount": <minor units>, "currency"}``; stock quantities are strings. Square's
 order notifications are summaries (``order_created: {order_id, state, version}``): a cancelled
-state maps alone, but a sale needs the order itself, which the summary lacks unless the object
-carries the full ``order`` (Weir does not call Square's RetrieveOrder). Square line items and
+state maps alone, but a sale needs the order itself, so :func:`resource_of` names the order the
+worker fetches with Square's RetrieveOrder, and :func:`square_events` maps what was fetched
+(``{"order": {...}}``, given as ``Delivered.resource``). Square line items and
 stock counts name catalogue variations, not SKUs: a line's SKU is its ``metadata.sku`` when
 the seller sets one, else its ``catalog_object_id``, which the ERP's catalogue must then hold.
 """
@@ -13,9 +14,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 from events import topics
 from events.cancellation import Cancellation
@@ -39,26 +41,59 @@ from events.refund import Refund
 from events.stock import StockLevel
 from events.timestamps import parse_instant
 
-__all__ = ["square_events"]
+__all__ = ["SquareResource", "resource_of", "square_events"]
 
 logger = logging.getLogger(__name__)
 
 _FAILED_REFUNDS = frozenset({"REJECTED", "FAILED"})
 
 
+@dataclass(frozen=True)
+class SquareResource:
+    """What an order summary names: the order, by ``id``, to fetch with RetrieveOrder."""
+
+    kind: Literal["order"]
+    id: str
+
+
+def resource_of(topic: str, payload: dict[str, Any]) -> SquareResource | None:
+    """The order to fetch before mapping a notification, or ``None`` when its payload maps
+    alone (every type but an order summary that is not a cancellation).
+
+    Raises:
+        PayloadError: an order notification's object carries neither an order nor a summary.
+    """
+    if topic not in (topics.ORDER_CREATED, topics.ORDER_UPDATED):
+        return None
+    data_object = _data_object(payload)
+    if isinstance(data_object.get("order"), dict):
+        return None
+    summary = _summary(data_object)
+    if summary.get("state") == "CANCELED":
+        return None
+    return SquareResource("order", text_of(field(summary, "order_id"), "order_id"))
+
+
 def square_events(delivered: Delivered) -> tuple[CanonicalEvent, ...]:
-    """The canonical events of a Square notification.
+    """The canonical events of a Square notification; an order summary's from the order
+    fetched for it (``delivered.resource``, RetrieveOrder's ``{"order": {...}}``).
 
     Raises:
         PayloadError: a required field is missing or malformed, or an order summary that is
-            not a cancellation (the sale needs the full order).
+            not a cancellation came without its fetched order.
         UnsupportedEvent: the type has no canonical family (payments, ...).
     """
     mapper = _BY_TOPIC.get(delivered.topic)
     if mapper is None:
         raise UnsupportedEvent(f"Square's {delivered.source_topic} has no canonical family")
-    data_object = mapping(mapping(delivered.payload.get("data"), "data").get("object"), "data.object")
+    data_object = _data_object(delivered.payload)
+    if delivered.resource is not None and mapper is _order_event:
+        data_object = {"order": mapping(field(delivered.resource, "order"), "order")}
     return mapper(data_object, delivered.topic, delivered.version)
+
+
+def _data_object(payload: dict[str, Any]) -> dict[str, Any]:
+    return mapping(mapping(payload.get("data"), "data").get("object"), "data.object")
 
 
 def _order_event(data_object: dict[str, Any], topic: str, version: datetime) -> tuple[CanonicalEvent, ...]:
@@ -74,7 +109,7 @@ def _order_event(data_object: dict[str, Any], topic: str, version: datetime) -> 
         return (OrderCancelled(source_version=version, cancellation=Cancellation(order_id=order_id)),)
     raise PayloadError(
         f"Square sent only a summary of order {order_id} (state {summary.get('state')}, version "
-        f"{summary.get('version')}); the sale needs the full order, which Weir does not fetch from Square"
+        f"{summary.get('version')}); the sale needs the full order, which must be fetched from Square first"
     )
 
 

@@ -31,7 +31,7 @@ def test_a_body_that_is_not_a_json_object_fails_permanently(payload: str) -> Non
         canonical_events(envelope(payload, provider="shopify", topic="order.created"))
 
 
-def test_only_bigcommerce_payloads_name_a_resource_to_fetch() -> None:
+def test_a_thin_bigcommerce_payload_names_a_resource_to_fetch_and_a_whole_payload_none() -> None:
     bigcommerce = envelope(
         {"scope": "store/order/created", "data": {"type": "order", "id": 250}},
         provider="bigcommerce",

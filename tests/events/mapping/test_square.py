@@ -13,11 +13,12 @@ from events import (
     InventoryUpdated,
     OrderCancelled,
     OrderCreated,
+    OrderUpdated,
     PayloadError,
     RefundCreated,
     UnsupportedEvent,
 )
-from events.mapping import canonical_events
+from events.mapping import SquareResource, canonical_events, thin_resource
 from tests.events.mapping.envelopes import envelope
 
 
@@ -25,10 +26,23 @@ def notification(event_type: str, data_object: dict[str, Any], data_id: str = "X
     return {"type": event_type, "event_id": "ev-1", "data": {"type": "x", "id": data_id, "object": data_object}}
 
 
-def mapped(topic: str, event_type: str, data_object: dict[str, Any]) -> tuple[Any, ...]:
-    return canonical_events(
-        envelope(notification(event_type, data_object), provider="square", topic=topic, source_topic=event_type)
-    )
+def square(topic: str, event_type: str, data_object: dict[str, Any]) -> Any:
+    return envelope(notification(event_type, data_object), provider="square", topic=topic, source_topic=event_type)
+
+
+def mapped(
+    topic: str, event_type: str, data_object: dict[str, Any], resource: dict[str, Any] | None = None
+) -> tuple[Any, ...]:
+    return canonical_events(square(topic, event_type, data_object), resource)
+
+
+ORDER = {
+    "id": "O-1",
+    "state": "OPEN",
+    "line_items": [
+        {"quantity": "2", "catalog_object_id": "VAR-1", "base_price_money": {"amount": 1150, "currency": "USD"}}
+    ],
+}
 
 
 def test_an_order_summary_that_is_cancelled_cancels_the_order() -> None:
@@ -36,6 +50,51 @@ def test_an_order_summary_that_is_cancelled_cancels_the_order() -> None:
 
     assert isinstance(event, OrderCancelled)
     assert (event.cancellation.order_id, event.cancellation.order) == ("O-1", None)
+
+
+def test_an_order_summary_asks_for_its_order_to_be_fetched() -> None:
+    summary = {"order_created": {"order_id": "O-1", "state": "OPEN", "version": 1}}
+
+    assert thin_resource(square("order.created", "order.created", summary)) == SquareResource("order", "O-1")
+
+
+@pytest.mark.parametrize(
+    "data_object",
+    [{"order_updated": {"order_id": "O-1", "state": "CANCELED"}}, {"order": ORDER}],
+    ids=["cancelled-summary", "full-order"],
+)
+def test_a_cancelled_summary_or_a_full_order_needs_nothing_fetched(data_object: dict[str, Any]) -> None:
+    assert thin_resource(square("order.updated", "order.updated", data_object)) is None
+
+
+def test_other_square_notifications_need_nothing_fetched() -> None:
+    customer = {"customer": {"id": "C-1"}}
+
+    assert thin_resource(square("customer.created", "customer.created", customer)) is None
+
+
+@pytest.mark.parametrize(("topic", "family"), [("order.created", OrderCreated), ("order.updated", OrderUpdated)])
+def test_the_order_fetched_for_a_summary_maps_as_a_full_order(
+    topic: str, family: type[OrderCreated] | type[OrderUpdated]
+) -> None:
+    summary = {topic.replace(".", "_"): {"order_id": "O-1", "state": "OPEN", "version": 2}}
+
+    (event,) = mapped(topic, topic, summary, {"order": ORDER})
+
+    assert isinstance(event, family)
+    assert (event.order.id, event.order.currency) == ("O-1", "USD")
+    assert [(line.sku, line.quantity, line.unit_price) for line in event.order.lines] == [
+        ("VAR-1", Decimal(2), Decimal("11.50"))
+    ]
+
+
+def test_a_fetched_order_that_was_cancelled_since_cancels_the_sale() -> None:
+    summary = {"order_updated": {"order_id": "O-1", "state": "OPEN", "version": 2}}
+
+    (event,) = mapped("order.updated", "order.updated", summary, {"order": {**ORDER, "state": "CANCELED"}})
+
+    assert isinstance(event, OrderCancelled)
+    assert event.cancellation.order is not None and event.cancellation.order.id == "O-1"
 
 
 def test_an_order_summary_alone_cannot_make_a_sale_and_fails_permanently_saying_why() -> None:
