@@ -31,11 +31,12 @@ from queues.settings import BrokerSettings
 from queues.tally import OutcomeTally, tally_key
 from queues.topology import lane_queues
 from receivers.channels import channel_options
-from receivers.providers import BigCommerceOptions
+from receivers.providers import BigCommerceOptions, ProviderOptions, SquareOptions
 from tasks.actors import declare_event_actor
 from tasks.bigcommerce import BigCommerceApi
-from tasks.resources import ChannelResources, ResourceFetcher
+from tasks.resources import ChannelApi, ChannelResources, ResourceFetcher
 from tasks.settings import ChannelApiSettings
+from tasks.square import SquareApi
 from throttling import FleetGate, GatePolicy, HighWaterMark, KeyedLock
 from throttling.background import BackgroundWrites
 from throttling.lean_redis import LeanRedis
@@ -155,18 +156,34 @@ def erp_gate(config: WorkerConfig, client: redis.Redis, background: BackgroundWr
 
 
 def channel_resources(settings: ChannelApiSettings, client: redis.Redis, namespace: str) -> ChannelResources:
-    """The API of every BigCommerce channel that has a base URL and a token, each behind a
-    fleet-wide gate of its own."""
-    apis, gates = {}, {}
-    for name, options in channel_options(settings.channels_file, "bigcommerce").items():
-        token = options.token_from(os.environ) if isinstance(options, BigCommerceOptions) else None
-        if not isinstance(options, BigCommerceOptions) or options.api_base_url is None or token is None:
-            logger.warning("BigCommerce channel %s has no API base URL or token: its events cannot be mapped.", name)
+    """The API of every BigCommerce and Square channel that has a base URL and a token, each
+    behind a fleet-wide gate of its own."""
+    apis: dict[str, ChannelApi] = {}
+    gates = {}
+    options = {
+        **channel_options(settings.channels_file, "bigcommerce"),
+        **channel_options(settings.channels_file, "square"),
+    }
+    for name, channel in options.items():
+        api = _channel_api(channel, settings.channel_api_timeout_seconds)
+        if api is None:
+            logger.warning("Channel %s has no API base URL or token: its thin events cannot be mapped.", name)
             continue
-        apis[name] = BigCommerceApi(options.api_base_url, token, timeout_seconds=settings.channel_api_timeout_seconds)
+        apis[name] = api
         policy = GatePolicy(rate_per_second=settings.channel_api_rate_per_second, concurrency=0, burst=3)
         gates[name] = FleetGate(client, prefix=f"{namespace}:channel-api:{name}:", policy=policy)
     return ChannelResources(apis, gates)
+
+
+def _channel_api(options: ProviderOptions, timeout_seconds: float) -> ChannelApi | None:
+    if not isinstance(options, BigCommerceOptions | SquareOptions) or options.api_base_url is None:
+        return None
+    token = options.token_from(os.environ)
+    if token is None:
+        return None
+    if isinstance(options, SquareOptions):
+        return SquareApi(options.api_base_url, token, timeout_seconds=timeout_seconds)
+    return BigCommerceApi(options.api_base_url, token, timeout_seconds=timeout_seconds)
 
 
 def _gated_erp(config: WorkerConfig, gate: FleetGate, inner: httpx.BaseTransport | None) -> ErpAdapter:

@@ -5,6 +5,9 @@ The URL is part of what is signed, byte for byte as registered with Square (sche
 query, trailing slash), so it comes from the channel's ``notification_url`` option and is never
 rebuilt from the request: behind a proxy the request's own URL differs. Square signs no
 timestamp; deliveries are deduplicated on the body's ``event_id``, which retries keep.
+
+Order notifications carry a summary only: the worker fetches the full order from Square's
+Orders API (the channel's ``api_base_url`` and access token, see :class:`SquareOptions`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import ClassVar
 
-from pydantic import field_validator
+from pydantic import SecretStr, field_validator, model_validator
 
 from events import topics
 from events.timestamps import parse_instant
@@ -40,9 +43,18 @@ SQUARE_TOPICS: Mapping[str, str] = MappingProxyType(
 
 
 class SquareOptions(ProviderOptions):
-    """``notification_url``: the subscription's URL exactly as registered with Square."""
+    """``notification_url``: the subscription's URL exactly as registered with Square.
+
+    Where the worker fetches the full order a summary names: ``api_base_url`` is Square's API
+    root (``https://connect.squareup.com``, or ``https://connect.squareupsandbox.com``); the
+    access token is given inline as ``access_token`` or, better, read from the environment
+    variable named by ``access_token_env``. All three are optional for receiving.
+    """
 
     notification_url: str
+    api_base_url: str | None = None
+    access_token: SecretStr | None = None
+    access_token_env: str | None = None
 
     @field_validator("notification_url")
     @classmethod
@@ -50,6 +62,25 @@ class SquareOptions(ProviderOptions):
         if not url.startswith(("https://", "http://")) or any(char.isspace() for char in url):
             raise ValueError("notification_url must be the http(s) URL registered with Square, exactly")
         return url
+
+    @model_validator(mode="after")
+    def _one_source_of_token(self) -> SquareOptions:
+        if self.access_token is not None and self.access_token_env is not None:
+            raise ValueError("give either access_token or access_token_env, not both")
+        if self.api_base_url is not None and not self.api_base_url.startswith(("https://", "http://")):
+            raise ValueError("api_base_url must be an http(s) URL")
+        return self
+
+    def inline_secrets(self) -> tuple[str, ...]:
+        return () if self.access_token is None else (self.access_token.get_secret_value(),)
+
+    def token_from(self, environ: Mapping[str, str]) -> str | None:
+        """The access token: inline, or from ``access_token_env`` in ``environ`` (``None`` if neither is set)."""
+        if self.access_token is not None:
+            return self.access_token.get_secret_value()
+        if self.access_token_env is None:
+            return None
+        return environ.get(self.access_token_env) or None
 
 
 class SquareProvider(Provider):

@@ -65,6 +65,30 @@ def test_bigcommerce_channels_can_hold_the_api_the_worker_fetches_from(tmp_path:
     assert options.token_from({"BC_TOKEN": "t0k3n"}) == "t0k3n"
 
 
+def test_square_channels_can_hold_the_api_the_worker_fetches_orders_from(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[channels.sq]\nprovider = "square"\nsecrets = ["k"]\n'
+        '[channels.sq.options]\nnotification_url = "https://weir.example/webhooks/sq"\n'
+        'api_base_url = "https://connect.squareup.com"\naccess_token_env = "SQ_TOKEN"\n',
+    )
+    options = load(path)["sq"].options
+    assert isinstance(options, SquareOptions)
+    assert options.api_base_url == "https://connect.squareup.com"
+    assert options.token_from({"SQ_TOKEN": "t0k3n"}) == "t0k3n"
+
+
+def test_a_square_channel_takes_one_source_of_access_token(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[channels.sq]\nprovider = "square"\nsecrets = ["k"]\n'
+        '[channels.sq.options]\nnotification_url = "https://weir.example/webhooks/sq"\n'
+        'access_token = "a"\naccess_token_env = "SQ_TOKEN"\n',
+    )
+    with pytest.raises(ConfigError, match="channel sq has invalid options"):
+        load(path)
+
+
 def test_a_demo_api_token_is_refused_in_production(tmp_path: Path) -> None:
     path = write(
         tmp_path,

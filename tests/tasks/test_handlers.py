@@ -15,6 +15,7 @@ from erp.simulator import SimulatorErp
 from events.errors import PayloadError, UnsupportedEvent
 from tasks import ChannelApiRejected, ChannelResources, apply
 from tasks.bigcommerce import BigCommerceApi
+from tasks.square import SquareApi
 from tests.events.mapping.envelopes import envelope
 from weir.samples import shopify_order
 
@@ -138,3 +139,35 @@ class _Nothing:
 
     def fetch(self, channel: str, wanted: object) -> dict[str, Any]:
         return {}
+
+
+def square_seller(request: httpx.Request) -> httpx.Response:
+    """Square's Orders API answering for order O-250, as the real one shapes it."""
+    assert request.headers["Authorization"] == "Bearer token"
+    if request.url.path != "/v2/orders/O-250":
+        return httpx.Response(404, json={"errors": [{"category": "INVALID_REQUEST_ERROR", "code": "NOT_FOUND"}]})
+    line = {"quantity": "2", "catalog_object_id": "SKU-0001", "base_price_money": {"amount": 1100, "currency": "USD"}}
+    return httpx.Response(200, json={"order": {"id": "O-250", "state": "OPEN", "line_items": [line]}})
+
+
+def square_summary(channel: str) -> Any:
+    summary = {"order_created": {"order_id": "O-250", "state": "OPEN", "version": 1}}
+    body = {"type": "order.created", "event_id": "ev-1", "data": {"type": "order", "id": "O-250", "object": summary}}
+    return envelope(body, provider="square", topic="order.created", channel=channel)
+
+
+def test_a_square_order_summary_is_fetched_from_square_then_applied(simulator_erp: SimulatorErp) -> None:
+    api = SquareApi("https://connect.example", "token", transport=httpx.MockTransport(square_seller))
+    channel = f"square-{uuid.uuid4().hex[:8]}"
+
+    apply(square_summary(channel), simulator_erp, ChannelResources({channel: api}))
+
+    sale = simulator_erp.find_sale(sale_reference(channel, "O-250"))
+    assert sale is not None and sale.total == Decimal("22.00")
+
+
+def test_a_square_order_summary_of_a_channel_without_an_api_fails_permanently(simulator_erp: SimulatorErp) -> None:
+    with pytest.raises(ChannelApiRejected, match="no API base URL and token to fetch its order") as caught:
+        apply(square_summary("square-x"), simulator_erp)
+
+    assert caught.value.permanent

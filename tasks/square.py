@@ -1,0 +1,86 @@
+"""One Square seller's Orders API, read by the worker: the full order an order summary names.
+
+    >>> api = SquareApi("https://connect.squareup.com", token)
+    >>> api.fetch(SquareResource("order", "CAISEM82RcpmcFBM0TfOyiHV3es"))
+    {"order": {"id": ..., "line_items": [...], ...}}
+
+What :meth:`SquareApi.fetch` returns is RetrieveOrder's answer, which :mod:`events.mapping.square`
+maps. Every failure is classified here, into :mod:`tasks.errors`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from events.mapping import SquareResource, ThinResource
+from tasks.errors import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient
+
+__all__ = ["SQUARE_VERSION", "SquareApi"]
+
+#: The Square API version Weir's Square mapping was written against (sent as ``Square-Version``).
+SQUARE_VERSION = "2025-01-23"
+
+#: Answers after which the same call may succeed later.
+_TRANSIENT = frozenset({408, 425, 500, 502, 503, 504})
+
+
+class SquareApi:
+    """Reads one seller's orders with its access token. ``timeout_seconds`` bounds each call.
+    Safe to share between threads."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        version: str = SQUARE_VERSION,
+        timeout_seconds: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        headers = {"Authorization": f"Bearer {token}", "Square-Version": version, "Accept": "application/json"}
+        root = base_url if base_url.endswith("/") else f"{base_url}/"
+        self._http = httpx.Client(base_url=root, headers=headers, timeout=timeout_seconds, transport=transport)
+
+    def fetch(self, wanted: ThinResource) -> dict[str, Any]:
+        """``{"order": {...}}``: the order ``wanted`` names.
+
+        Raises:
+            ChannelApiRejected: the order does not exist, the token is refused, or ``wanted``
+                is not a Square order.
+            ChannelApiDeferred: Square asked us to slow down (429).
+            ChannelApiTransient: no answer, or a failure of Square's own.
+        """
+        if not isinstance(wanted, SquareResource):
+            raise ChannelApiRejected(f"a Square channel cannot fetch BigCommerce's {wanted.kind} {wanted.id}")
+        path = f"v2/orders/{wanted.id}"
+        answer = self._get(path)
+        if not isinstance(answer, dict) or not isinstance(answer.get("order"), dict):
+            raise ChannelApiRejected(f"Square answered GET {path} without an order")
+        return {"order": answer["order"]}
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def _get(self, path: str) -> Any:
+        try:
+            response = self._http.get(path)
+        except httpx.HTTPError as exc:
+            raise ChannelApiTransient(f"Square GET {path} failed before an answer: {exc!r}") from exc
+        status = response.status_code
+        what = f"Square answered HTTP {status} to GET {path}: {response.text[:200]}"
+        if status == 404:
+            raise ChannelApiRejected(f"Square has no such order (it may belong to another seller). {what}")
+        if status == 429:
+            retry_after = response.headers.get("Retry-After", "")
+            raise ChannelApiDeferred(what, delay_ms=int(retry_after) * 1000 if retry_after.isdigit() else None)
+        if status in _TRANSIENT:
+            raise ChannelApiTransient(what)
+        if not response.is_success:
+            raise ChannelApiRejected(what)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ChannelApiTransient(f"Square answered GET {path} with something that is not JSON") from exc
