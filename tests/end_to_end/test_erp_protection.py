@@ -36,10 +36,11 @@ def dead_letters(rabbit: RabbitProbe, namespace: str) -> int:
 def test_the_budget_holds_across_several_worker_processes(
     namespace: str, simulator: RunningSimulator, tmp_path: Path, rabbit: RabbitProbe
 ) -> None:
-    # Given an ERP that allows 20 requests a second (its bucket holds two, so that network jitter
-    # between two calls spaced exactly 50 ms apart does not count as a burst), and a fleet
-    # budgeted at exactly that
-    simulator.control.set_policy(rate_limit={"per_second": 20, "burst": 2}, latency={"kind": "fixed", "ms": 5})
+    # Given an ERP that allows 20 requests a second, and a fleet budgeted at exactly that. Its
+    # bucket holds four: calls the gate spaced 50 ms apart reach it bunched when six worker
+    # processes share two cores (a thread admitted on time waits for the CPU), and that bunching
+    # is the machine's, not the budget's; the per-second count below is what holds the budget.
+    simulator.control.set_policy(rate_limit={"per_second": 20, "burst": 4}, latency={"kind": "fixed", "ms": 5})
     env = simulator_env(namespace, simulator.url, WEIR_BUDGET_RATE=20, WEIR_BUDGET_CONCURRENCY=0)
     fleet = Fleet(env=env, logs=tmp_path)
     publish(namespace, [customer_event(n, Lane.BULK) for n in range(400)])
