@@ -24,8 +24,7 @@ from erp.settings import ErpSettings
 from erp.tryton import TrytonErp
 from events.envelope import EventEnvelope
 from events.topics import STATE_TOPICS
-from oncall.fleet import OnCall, OnCallConfig
-from oncall.settings import OnCallSettings
+from oncall.fleet import OnCall
 from queues.activity import activity_keys
 from queues.dead import DeadLetterSettings, dead_letter_store
 from queues.lanes import Lane
@@ -35,6 +34,7 @@ from queues.topology import lane_queues
 from tests.support.convergence import Stream, assert_converged, stream_of
 from tests.support.events import canonical_envelope, publish
 from tests.support.net import eventually
+from tests.support.oncall import oncall_of
 from tests.support.rabbit import RabbitProbe
 from weir.budget import BreakerSettings, BudgetSettings
 from weir.settings import RedisSettings, ServiceSettings
@@ -73,16 +73,7 @@ def workers(worker_config: WorkerConfig) -> Iterator[Worker]:
 
 @pytest.fixture
 def oncall(worker_config: WorkerConfig) -> Iterator[OnCall]:
-    config = OnCallConfig(
-        service=worker_config.service,
-        redis=worker_config.redis,
-        broker=worker_config.broker,
-        budget=worker_config.budget,
-        breaker=worker_config.breaker,
-        dead=worker_config.dead,
-        oncall=OnCallSettings(),
-    )
-    oncall = OnCall(config)
+    oncall = oncall_of(worker_config)
     yield oncall
     oncall.close()
 

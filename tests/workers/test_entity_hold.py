@@ -17,8 +17,7 @@ from dramatiq import Worker
 from erp.errors import UnknownSku
 from erp.simulator import SimulatorErp
 from events.envelope import EventEnvelope
-from oncall.fleet import OnCall, OnCallConfig
-from oncall.settings import OnCallSettings
+from oncall.fleet import OnCall
 from queues.broker import LaneBroker, build_broker
 from queues.dead import DeadLetterFilter, DeadLetterReason, dead_letter_store
 from queues.dead.holds import entity_holds
@@ -27,6 +26,7 @@ from queues.topology import lane_queues
 from tests.fixtures.simulator import RunningSimulator
 from tests.support.events import publish
 from tests.support.net import eventually
+from tests.support.oncall import oncall_of
 from tests.support.proxy import TcpProxy
 from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
 from tests.support.recording_erp import RecordingErp
@@ -59,16 +59,7 @@ def erp(simulator_erp: SimulatorErp, simulator: RunningSimulator) -> RecordingEr
 
 @pytest.fixture
 def oncall(worker_config: WorkerConfig) -> Iterator[OnCall]:
-    config = OnCallConfig(
-        service=worker_config.service,
-        redis=worker_config.redis,
-        broker=worker_config.broker,
-        budget=worker_config.budget,
-        breaker=worker_config.breaker,
-        dead=worker_config.dead,
-        oncall=OnCallSettings(),
-    )
-    oncall = OnCall(config)
+    oncall = oncall_of(worker_config)
     yield oncall
     oncall.close()
 
