@@ -14,7 +14,8 @@ from tests.support.net import eventually
 def refused(url: str) -> bool:
     try:
         httpx.get(f"{url}/orders/none", timeout=5)
-    except httpx.ConnectError:
+    except (httpx.ConnectError, httpx.ReadError):
+        # A request that connected just as a "refuse" outage began has its connection cut.
         return True
     return False
 
