@@ -44,7 +44,7 @@ class BigCommerceApi:
             ChannelApiTransient: no answer, or a failure of the store's own.
         """
         if not isinstance(wanted, BigCommerceResource):
-            raise ChannelApiRejected(f"a BigCommerce channel cannot fetch Square's {wanted.kind} {wanted.id}")
+            raise ChannelApiRejected(f"a BigCommerce channel cannot fetch another provider's {wanted.kind} {wanted.id}")
         if wanted.kind == "customer":
             found = self._get("v3/customers", params={"id:in": wanted.id, "include": "addresses"})["data"]
             if not found:

@@ -53,7 +53,7 @@ class SquareApi:
             ChannelApiTransient: no answer, or a failure of Square's own.
         """
         if not isinstance(wanted, SquareResource):
-            raise ChannelApiRejected(f"a Square channel cannot fetch BigCommerce's {wanted.kind} {wanted.id}")
+            raise ChannelApiRejected(f"a Square channel cannot fetch another provider's {wanted.kind} {wanted.id}")
         path = f"v2/orders/{wanted.id}"
         answer = self._get(path)
         if not isinstance(answer, dict) or not isinstance(answer.get("order"), dict):

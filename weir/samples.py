@@ -27,6 +27,8 @@ __all__ = [
     "php_encode",
     "shopify_headers",
     "shopify_order",
+    "sp_api_order",
+    "sp_api_order_item",
     "square_event",
     "square_headers",
     "standard_headers",
@@ -308,6 +310,38 @@ def amazon_order_change(
             "NotificationId": notification_id or str(uuid.uuid4()),
         },
     }
+
+
+def sp_api_order(order_id: str, status: str = "Unshipped", **fields: Any) -> dict[str, Any]:
+    """An order as SP-API's getOrder answers it (its ``payload``), without buyer information
+    (which needs Amazon's restricted-data access); ``fields`` adds or replaces fields."""
+    return {
+        "AmazonOrderId": order_id,
+        "PurchaseDate": "2026-11-23T15:10:00Z",
+        "LastUpdateDate": "2026-11-23T15:15:00Z",
+        "OrderStatus": status,
+        "FulfillmentChannel": "MFN",
+        "MarketplaceId": "ATVPDKIKX0DER",
+        **fields,
+    }
+
+
+def sp_api_order_item(
+    sku: str, quantity: int, line_price: str, *, currency: str = "USD", shipped: int = 0, title: str | None = None
+) -> dict[str, Any]:
+    """One of getOrderItems' ``OrderItems``: ``quantity`` units of ``sku`` for ``line_price`` in
+    all (SP-API prices the line, not the unit)."""
+    item: dict[str, Any] = {
+        "ASIN": "B00TESTASIN",
+        "OrderItemId": f"item-{sku}",
+        "SellerSKU": sku,
+        "QuantityOrdered": quantity,
+        "QuantityShipped": shipped,
+        "ItemPrice": {"CurrencyCode": currency, "Amount": line_price},
+    }
+    if title is not None:
+        item["Title"] = title
+    return item
 
 
 def encode(payload: dict[str, Any]) -> bytes:

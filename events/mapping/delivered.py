@@ -17,7 +17,7 @@ class Delivered:
     ``payload`` the body parsed with every non-integer number as Decimal; ``version`` the
     event's source version (see :mod:`events.canonical`). ``resource`` is the full resource a
     thin payload names, fetched from the channel's API (BigCommerce, a Square order summary's
-    order), else ``None``.
+    order, an Amazon order change's order and items), else ``None``.
     """
 
     topic: str

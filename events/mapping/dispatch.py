@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from events.canonical import CanonicalEvent
 from events.envelope import EventEnvelope
 from events.errors import PayloadError, UnsupportedEvent
-from events.mapping import bigcommerce, square
-from events.mapping.amazon import amazon_events
+from events.mapping import amazon, bigcommerce, square
+from events.mapping.amazon import AmazonResource, amazon_events
 from events.mapping.bigcommerce import BigCommerceResource, bigcommerce_events
 from events.mapping.canonical import hmac_events, standard_events
 from events.mapping.delivered import Delivered
@@ -27,7 +27,7 @@ __all__ = ["MAPPINGS", "ThinResource", "canonical_events", "thin_resource"]
 T = TypeVar("T")
 
 #: What the worker fetches from a channel's API before a thin payload can be mapped.
-ThinResource = BigCommerceResource | SquareResource
+ThinResource = BigCommerceResource | SquareResource | AmazonResource
 
 Mapping_ = Callable[[Delivered], tuple[CanonicalEvent, ...]]
 
@@ -65,11 +65,14 @@ def canonical_events(event: EventEnvelope, resource: dict[str, Any] | None = Non
 def thin_resource(event: EventEnvelope) -> ThinResource | None:
     """What the worker must fetch before :func:`canonical_events` can map ``event``, or ``None``
     when its payload is whole (every BigCommerce payload is thin; of Square's, only an order
-    summary that is not a cancellation). Raises as :func:`canonical_events`."""
+    summary that is not a cancellation; of Amazon's, only an ``ORDER_CHANGE`` that is neither a
+    cancellation nor an order awaiting payment). Raises as :func:`canonical_events`."""
     if event.provider == "bigcommerce":
         return _guarded(lambda: bigcommerce.resource_of(event.topic, _delivered(event, None).payload))
     if event.provider == "square":
         return _guarded(lambda: square.resource_of(event.topic, _delivered(event, None).payload))
+    if event.provider == "amazon":
+        return _guarded(lambda: amazon.resource_of(event.topic, _delivered(event, None).payload))
     return None
 
 
