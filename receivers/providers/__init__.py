@@ -4,7 +4,7 @@ from receivers.providers.amazon import AmazonOptions, AmazonProvider
 from receivers.providers.base import Delivery, Provider
 from receivers.providers.bigcommerce import BigCommerceOptions, BigCommerceProvider
 from receivers.providers.generic_hmac import GenericHmacOptions, GenericHmacProvider
-from receivers.providers.options import NoOptions, ProviderOptions
+from receivers.providers.options import AccessTokenOptions, NoOptions, ProviderOptions
 from receivers.providers.registry import PROVIDER_KINDS, ProviderKind, ProviderName
 from receivers.providers.shopify import ShopifyProvider
 from receivers.providers.square import SquareOptions, SquareProvider
@@ -14,6 +14,7 @@ from receivers.providers.woocommerce import WooCommerceProvider
 
 __all__ = [
     "PROVIDER_KINDS",
+    "AccessTokenOptions",
     "AmazonOptions",
     "AmazonProvider",
     "BigCommerceOptions",

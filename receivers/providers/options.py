@@ -7,9 +7,11 @@ process instead of being ignored.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from collections.abc import Mapping
 
-__all__ = ["NoOptions", "ProviderOptions"]
+from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
+
+__all__ = ["AccessTokenOptions", "NoOptions", "ProviderOptions"]
 
 
 class ProviderOptions(BaseModel):
@@ -25,3 +27,29 @@ class ProviderOptions(BaseModel):
 
 class NoOptions(ProviderOptions):
     """The options of providers that take none: any key is refused."""
+
+
+class AccessTokenOptions(ProviderOptions):
+    """Options of a provider whose API the worker reads with an access token, given inline as
+    ``access_token`` or, better, read from the environment variable named by
+    ``access_token_env`` (one or the other, or neither: the API is then not read)."""
+
+    access_token: SecretStr | None = None
+    access_token_env: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source_of_token(self) -> AccessTokenOptions:
+        if self.access_token is not None and self.access_token_env is not None:
+            raise ValueError("give either access_token or access_token_env, not both")
+        return self
+
+    def inline_secrets(self) -> tuple[str, ...]:
+        return () if self.access_token is None else (self.access_token.get_secret_value(),)
+
+    def token_from(self, environ: Mapping[str, str]) -> str | None:
+        """The access token: inline, or from ``access_token_env`` in ``environ`` (``None`` if neither is set)."""
+        if self.access_token is not None:
+            return self.access_token.get_secret_value()
+        if self.access_token_env is None:
+            return None
+        return environ.get(self.access_token_env) or None

@@ -17,13 +17,13 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import ClassVar
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import field_validator
 
 from events import topics
 from events.timestamps import parse_instant
 from receivers.errors import BadSignature, MalformedRequest
 from receivers.providers.base import Delivery, Provider, parse_json_object, require_header, require_id
-from receivers.providers.options import ProviderOptions
+from receivers.providers.options import AccessTokenOptions
 from receivers.signing import b64_hmac_sha256, matches_any
 
 __all__ = ["SQUARE_TOPICS", "SquareOptions", "SquareProvider"]
@@ -42,19 +42,16 @@ SQUARE_TOPICS: Mapping[str, str] = MappingProxyType(
 )
 
 
-class SquareOptions(ProviderOptions):
+class SquareOptions(AccessTokenOptions):
     """``notification_url``: the subscription's URL exactly as registered with Square.
 
     Where the worker fetches the full order a summary names: ``api_base_url`` is Square's API
-    root (``https://connect.squareup.com``, or ``https://connect.squareupsandbox.com``); the
-    access token is given inline as ``access_token`` or, better, read from the environment
-    variable named by ``access_token_env``. All three are optional for receiving.
+    root (``https://connect.squareup.com``, or ``https://connect.squareupsandbox.com``), read
+    with the access token (see :class:`AccessTokenOptions`). Both are optional for receiving.
     """
 
     notification_url: str
     api_base_url: str | None = None
-    access_token: SecretStr | None = None
-    access_token_env: str | None = None
 
     @field_validator("notification_url")
     @classmethod
@@ -63,24 +60,12 @@ class SquareOptions(ProviderOptions):
             raise ValueError("notification_url must be the http(s) URL registered with Square, exactly")
         return url
 
-    @model_validator(mode="after")
-    def _one_source_of_token(self) -> SquareOptions:
-        if self.access_token is not None and self.access_token_env is not None:
-            raise ValueError("give either access_token or access_token_env, not both")
-        if self.api_base_url is not None and not self.api_base_url.startswith(("https://", "http://")):
+    @field_validator("api_base_url")
+    @classmethod
+    def _an_api_url(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("https://", "http://")):
             raise ValueError("api_base_url must be an http(s) URL")
-        return self
-
-    def inline_secrets(self) -> tuple[str, ...]:
-        return () if self.access_token is None else (self.access_token.get_secret_value(),)
-
-    def token_from(self, environ: Mapping[str, str]) -> str | None:
-        """The access token: inline, or from ``access_token_env`` in ``environ`` (``None`` if neither is set)."""
-        if self.access_token is not None:
-            return self.access_token.get_secret_value()
-        if self.access_token_env is None:
-            return None
-        return environ.get(self.access_token_env) or None
+        return url
 
 
 class SquareProvider(Provider):
