@@ -1,7 +1,8 @@
 """Fetching what a thin payload names, per channel, under each channel API's own rate limit.
 
 BigCommerce's webhooks carry only a resource's type and id, Square's order webhooks only a
-summary; the worker fetches the resource from the channel's API before mapping it. Those calls
+summary, Amazon's order changes no prices; the worker fetches the resource from the channel's
+API before mapping it. Those calls
 count against the channel's API quota, not the ERP's, so they pass a fleet-wide gate of their
 own (one per channel) and a call the gate holds back defers its message instead of waiting in a
 worker thread.
@@ -29,7 +30,8 @@ class ResourceFetcher(Protocol):
 
 
 class ChannelApi(Protocol):
-    """One channel's API (:class:`~tasks.bigcommerce.BigCommerceApi`, :class:`~tasks.square.SquareApi`)."""
+    """One channel's API (:class:`~tasks.bigcommerce.BigCommerceApi`, :class:`~tasks.square.SquareApi`,
+    :class:`~tasks.amazon.AmazonApi`)."""
 
     def fetch(self, wanted: ThinResource) -> dict[str, Any]:
         """The resource ``wanted``. Raises only :mod:`tasks.errors` errors."""

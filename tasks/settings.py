@@ -13,11 +13,12 @@ _DEFAULT_CHANNELS_FILE = Path(__file__).resolve().parent.parent / "channels.toml
 
 
 class ChannelApiSettings(BaseSettings):
-    """``WEIR_CHANNELS_FILE``: the channels file the receivers read (its BigCommerce and Square
-    channels' ``api_base_url`` and token are used). ``WEIR_CHANNEL_API_RATE_PER_SECOND``: resources
-    fetched per second per channel, fleet-wide (one BigCommerce order is three calls, and a
-    standard store allows about 5 calls/s; one Square order is one call).
-    ``WEIR_CHANNEL_API_TIMEOUT_SECONDS``: one call's bound.
+    """``WEIR_CHANNELS_FILE``: the channels file the receivers read (its BigCommerce, Square and
+    Amazon channels' ``api_base_url`` and token are used). ``WEIR_CHANNEL_API_RATE_PER_SECOND``:
+    resources fetched per second per channel, fleet-wide (one BigCommerce order is three calls, and
+    a standard store allows about 5 calls/s; one Square order is one call; one Amazon order is a
+    getOrder and a getOrderItems per page of items, each allowed 0.5 calls/s after a burst of 30 by
+    SP-API's default usage plan). ``WEIR_CHANNEL_API_TIMEOUT_SECONDS``: one call's bound.
     """
 
     model_config = SettingsConfigDict(env_prefix="WEIR_", extra="ignore")

@@ -5,6 +5,7 @@ import pytest
 pytest_plugins = [
     "tests.fixtures.services",
     "tests.fixtures.simulator",
+    "tests.fixtures.sp_api",
     "tests.fixtures.sqs",
     "tests.fixtures.tryton",
 ]

@@ -31,8 +31,9 @@ from queues.settings import BrokerSettings
 from queues.tally import OutcomeTally, tally_key
 from queues.topology import lane_queues
 from receivers.channels import channel_options
-from receivers.providers import BigCommerceOptions, ProviderOptions, SquareOptions
+from receivers.providers import AmazonOptions, BigCommerceOptions, ProviderOptions, SquareOptions
 from tasks.actors import declare_event_actor
+from tasks.amazon import AmazonApi
 from tasks.bigcommerce import BigCommerceApi
 from tasks.resources import ChannelApi, ChannelResources, ResourceFetcher
 from tasks.settings import ChannelApiSettings
@@ -156,13 +157,14 @@ def erp_gate(config: WorkerConfig, client: redis.Redis, background: BackgroundWr
 
 
 def channel_resources(settings: ChannelApiSettings, client: redis.Redis, namespace: str) -> ChannelResources:
-    """The API of every BigCommerce and Square channel that has a base URL and a token, each
-    behind a fleet-wide gate of its own."""
+    """The API of every BigCommerce, Square and Amazon channel that has a base URL and a token,
+    each behind a fleet-wide gate of its own."""
     apis: dict[str, ChannelApi] = {}
     gates = {}
     options = {
         **channel_options(settings.channels_file, "bigcommerce"),
         **channel_options(settings.channels_file, "square"),
+        **channel_options(settings.channels_file, "amazon"),
     }
     for name, channel in options.items():
         api = _channel_api(channel, settings.channel_api_timeout_seconds)
@@ -176,11 +178,13 @@ def channel_resources(settings: ChannelApiSettings, client: redis.Redis, namespa
 
 
 def _channel_api(options: ProviderOptions, timeout_seconds: float) -> ChannelApi | None:
-    if not isinstance(options, BigCommerceOptions | SquareOptions) or options.api_base_url is None:
+    if not isinstance(options, BigCommerceOptions | SquareOptions | AmazonOptions) or options.api_base_url is None:
         return None
     token = options.token_from(os.environ)
     if token is None:
         return None
+    if isinstance(options, AmazonOptions):
+        return AmazonApi(options.api_base_url, token, timeout_seconds=timeout_seconds)
     if isinstance(options, SquareOptions):
         return SquareApi(options.api_base_url, token, timeout_seconds=timeout_seconds)
     return BigCommerceApi(options.api_base_url, token, timeout_seconds=timeout_seconds)

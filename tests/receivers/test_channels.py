@@ -9,7 +9,7 @@ import pytest
 
 from queues.lanes import Lane
 from receivers.channels import load_channels
-from receivers.providers import PROVIDER_KINDS, BigCommerceOptions, ProviderName, SquareOptions
+from receivers.providers import PROVIDER_KINDS, AmazonOptions, BigCommerceOptions, ProviderName, SquareOptions
 from receivers.settings import DEFAULT_CHANNELS_FILE
 from weir.errors import ConfigError
 
@@ -89,6 +89,37 @@ def test_a_square_channel_takes_one_source_of_access_token(tmp_path: Path) -> No
         load(path)
 
 
+def test_amazon_channels_can_hold_the_sp_api_the_worker_fetches_orders_from(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[channels.az]\nprovider = "amazon"\n'
+        '[channels.az.options]\nqueue_url = "https://sqs.us-east-1.amazonaws.com/1/q"\n'
+        'api_base_url = "https://sellingpartnerapi-eu.amazon.com"\naccess_token_env = "AZ_TOKEN"\n',
+    )
+    options = load(path)["az"].options
+    assert isinstance(options, AmazonOptions)
+    assert options.api_base_url == "https://sellingpartnerapi-eu.amazon.com"
+    assert options.token_from({"AZ_TOKEN": "Atza|t0k3n"}) == "Atza|t0k3n"
+
+
+def test_an_amazon_channel_reads_north_america_s_sp_api_by_default_and_no_token_unless_given(tmp_path: Path) -> None:
+    path = write(tmp_path, '[channels.az]\nprovider = "amazon"\noptions = { queue_url = "https://sqs.example/1/q" }\n')
+    options = load(path)["az"].options
+    assert isinstance(options, AmazonOptions)
+    assert options.api_base_url == "https://sellingpartnerapi-na.amazon.com"
+    assert options.token_from({}) is None
+
+
+def test_a_demo_amazon_access_token_is_refused_in_production(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[channels.az]\nprovider = "amazon"\n'
+        'options = { queue_url = "https://sqs.example/1/q", access_token = "Atza|weir-demo" }\n',
+    )
+    with pytest.raises(ConfigError, match="channel az"):
+        load(path, production=True)
+
+
 def test_a_demo_api_token_is_refused_in_production(tmp_path: Path) -> None:
     path = write(
         tmp_path,
@@ -154,6 +185,9 @@ def test_lanes_can_be_overridden_per_channel(tmp_path: Path) -> None:
         '[channels.a]\nprovider = "hmac"\nsecrets = ["s"]\noptions = { signature_header = "Bad Header" }\n',
         '[channels.a]\nprovider = "bigcommerce"\nsecrets = ["s"]\noptions = { api_token = "t", api_token_env = "T" }\n',
         '[channels.a]\nprovider = "amazon"\n',
+        '[channels.a]\nprovider = "amazon"\n'
+        'options = { queue_url = "https://q", access_token = "t", access_token_env = "A" }\n',
+        '[channels.a]\nprovider = "amazon"\noptions = { queue_url = "https://q", api_base_url = "sellingpartner" }\n',
         '[channels.a]\nprovider = "woocommerce"\nsecrets = ["s"]\nsecrets_env = "S"\n',
         "not toml at all [",
     ],

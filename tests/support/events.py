@@ -15,11 +15,11 @@ from queues.lanes import Lane
 from queues.message import event_message
 from queues.routing import LaneRouter
 from queues.topology import lane_queues
-from receivers.providers import StandardWebhooksProvider
+from receivers.providers import AmazonProvider, StandardWebhooksProvider
 from tests.support.rabbit import RABBITMQ_URL
-from weir.samples import customer_envelope, order_envelope
+from weir.samples import amazon_order_change, customer_envelope, encode, order_envelope
 
-__all__ = ["canonical_envelope", "customer_event", "order_event", "publish"]
+__all__ = ["amazon_change_envelope", "canonical_envelope", "customer_event", "order_event", "publish"]
 
 
 def customer_event(customer_id: int, lane: Lane = Lane.BULK) -> EventEnvelope:
@@ -58,6 +58,30 @@ def canonical_envelope(channel: str, event: CanonicalEvent, *, delivery_id: str 
         correlation_id=event_id,
         lane=LaneRouter().lane_for(delivery.topic).value,
         payload=body,
+    )
+
+
+def amazon_change_envelope(channel: str, order_id: str, status: str = "Unshipped") -> EventEnvelope:
+    """An SP-API ``ORDER_CHANGE`` as the SQS receiver enqueues it: read by the Amazon provider
+    (``order.updated``, or ``order.cancelled`` once ``Canceled``), routed to its topic's lane."""
+    body = encode(amazon_order_change(order_id, status=status))
+    received_at = datetime.now(UTC)
+    delivery = AmazonProvider().parse({}, body, received_at)
+    event_id = uuid.uuid4().hex
+    return EventEnvelope(
+        event_id=event_id,
+        delivery_id=delivery.delivery_id,
+        channel=channel,
+        provider=AmazonProvider.name,
+        topic=delivery.topic,
+        source_topic=delivery.source_topic,
+        entity_type=entity_type(delivery.topic),
+        entity_id=delivery.entity_id,
+        occurred_at=delivery.occurred_at,
+        received_at=received_at,
+        correlation_id=event_id,
+        lane=LaneRouter().lane_for(delivery.topic).value,
+        payload=body.decode(),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -14,10 +15,12 @@ from erp.errors import SaleMissing
 from erp.simulator import SimulatorErp
 from events.errors import PayloadError, UnsupportedEvent
 from tasks import ChannelApiRejected, ChannelResources, apply
+from tasks.amazon import AmazonApi
 from tasks.bigcommerce import BigCommerceApi
 from tasks.square import SquareApi
 from tests.events.mapping.envelopes import envelope
-from weir.samples import shopify_order
+from tests.support.sp_api import SP_API_TOKEN, FakeSpApi
+from weir.samples import amazon_order_change, shopify_order, sp_api_order, sp_api_order_item
 
 CHANNEL = "shop-test"
 
@@ -169,5 +172,78 @@ def test_a_square_order_summary_is_fetched_from_square_then_applied(simulator_er
 def test_a_square_order_summary_of_a_channel_without_an_api_fails_permanently(simulator_erp: SimulatorErp) -> None:
     with pytest.raises(ChannelApiRejected, match="no API base URL and token to fetch its order") as caught:
         apply(square_summary("square-x"), simulator_erp)
+
+    assert caught.value.permanent
+
+
+def amazon_change(channel: str, order_id: str, status: str) -> Any:
+    topic = "order.cancelled" if status == "Canceled" else "order.updated"
+    notification = amazon_order_change(order_id, status=status)
+    return envelope(notification, provider="amazon", topic=topic, source_topic="ORDER_CHANGE", channel=channel)
+
+
+@pytest.fixture
+def amazon_resources(sp_api: FakeSpApi) -> Iterator[tuple[str, ChannelResources]]:
+    """A fresh Amazon channel whose API is the fake SP-API."""
+    channel = f"amazon-{uuid.uuid4().hex[:8]}"
+    resources = ChannelResources({channel: AmazonApi(sp_api.url, SP_API_TOKEN)})
+    yield channel, resources
+    resources.close()
+
+
+def test_an_amazon_order_change_is_fetched_from_sp_api_then_applied(
+    simulator_erp: SimulatorErp, sp_api: FakeSpApi, amazon_resources: tuple[str, ChannelResources]
+) -> None:
+    # Given an order of three items on SP-API, which pages them two at a time
+    channel, resources = amazon_resources
+    items = [
+        sp_api_order_item("SKU-0001", 2, "22.00"),
+        sp_api_order_item("SKU-0002", 1, "12.00"),
+        sp_api_order_item("SKU-0003", 3, "40.00"),
+    ]
+    sp_api.add(sp_api_order("902-250"), items)
+
+    apply(amazon_change(channel, "902-250", "Unshipped"), simulator_erp, resources)
+
+    sale = simulator_erp.find_sale(sale_reference(channel, "902-250"))
+    assert sale is not None and sale.total == Decimal("74.00")
+    assert sorted((line.sku, line.quantity, line.unit_price) for line in sale.lines) == [
+        ("SKU-0001", Decimal(2), Decimal("11.00")),
+        ("SKU-0002", Decimal(1), Decimal("12.00")),
+        ("SKU-0003", Decimal(1), Decimal("13.34")),
+        ("SKU-0003", Decimal(2), Decimal("13.33")),
+    ]
+
+
+def test_the_first_change_heard_of_a_shipped_amazon_order_makes_its_sale_then_ships_it(
+    simulator_erp: SimulatorErp, sp_api: FakeSpApi, amazon_resources: tuple[str, ChannelResources]
+) -> None:
+    channel, resources = amazon_resources
+    sp_api.add(sp_api_order("902-251", "Shipped"), [sp_api_order_item("SKU-0001", 1, "11.00", shipped=1)])
+
+    apply(amazon_change(channel, "902-251", "Shipped"), simulator_erp, resources)
+
+    sale = simulator_erp.find_sale(sale_reference(channel, "902-251"))
+    assert sale is not None and sale.shipped
+
+
+def test_a_cancelled_amazon_order_cancels_its_sale_without_a_fetch(
+    simulator_erp: SimulatorErp, sp_api: FakeSpApi, amazon_resources: tuple[str, ChannelResources]
+) -> None:
+    channel, resources = amazon_resources
+    sp_api.add(sp_api_order("902-252"), [sp_api_order_item("SKU-0001", 1, "11.00")])
+    apply(amazon_change(channel, "902-252", "Unshipped"), simulator_erp, resources)
+    sp_api.calls.clear()
+
+    apply(amazon_change(channel, "902-252", "Canceled"), simulator_erp, resources)
+
+    sale = simulator_erp.find_sale(sale_reference(channel, "902-252"))
+    assert sale is not None and sale.cancelled
+    assert sp_api.calls == []
+
+
+def test_an_amazon_order_change_of_a_channel_without_an_api_fails_permanently(simulator_erp: SimulatorErp) -> None:
+    with pytest.raises(ChannelApiRejected, match="no API base URL and token to fetch its order") as caught:
+        apply(amazon_change("amazon-x", "902-253", "Unshipped"), simulator_erp)
 
     assert caught.value.permanent

@@ -1,0 +1,115 @@
+"""One Amazon seller's SP-API Orders API (v0), read by the worker: the order an ``ORDER_CHANGE`` names.
+
+    >>> api = AmazonApi("https://sellingpartnerapi-na.amazon.com", lwa_access_token)
+    >>> api.fetch(AmazonResource("order", "902-3159896-1390916"))
+    {"order": {"AmazonOrderId": ..., "OrderStatus": ..., ...}, "items": [{"SellerSKU": ..., ...}]}
+
+An order is getOrder (``GET orders/v0/orders/{id}``) and every page of getOrderItems
+(``GET orders/v0/orders/{id}/orderItems``, then ``?NextToken=`` while SP-API gives one), both
+answering ``{"payload": ...}``. What :meth:`AmazonApi.fetch` returns is what
+:mod:`events.mapping.amazon_order` maps. Every failure is classified here, into :mod:`tasks.errors`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import httpx
+
+from events.mapping import AmazonResource, ThinResource
+from tasks.errors import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient
+
+__all__ = ["AmazonApi"]
+
+#: Answers after which the same call may succeed later.
+_TRANSIENT = frozenset({408, 425, 500, 502, 503, 504})
+
+#: Bound on getOrderItems pages for one order, against a NextToken that never ends.
+_MAX_PAGES = 100
+
+
+class AmazonApi:
+    """Reads one seller's orders with its Login with Amazon access token. ``timeout_seconds``
+    bounds each call. Safe to share between threads."""
+
+    def __init__(
+        self, base_url: str, token: str, *, timeout_seconds: float = 10.0, transport: httpx.BaseTransport | None = None
+    ) -> None:
+        headers = {"x-amz-access-token": token, "Accept": "application/json"}
+        root = base_url if base_url.endswith("/") else f"{base_url}/"
+        self._http = httpx.Client(base_url=root, headers=headers, timeout=timeout_seconds, transport=transport)
+
+    def fetch(self, wanted: ThinResource) -> dict[str, Any]:
+        """``{"order": <getOrder's Order>, "items": [<every OrderItem, page after page>]}``.
+
+        Raises:
+            ChannelApiRejected: the order does not exist, the token is refused, an answer has
+                no order or items, or ``wanted`` is not an Amazon order.
+            ChannelApiDeferred: SP-API asked us to slow down (429).
+            ChannelApiTransient: no answer, or a failure of SP-API's own.
+        """
+        if not isinstance(wanted, AmazonResource):
+            raise ChannelApiRejected(f"an Amazon channel cannot fetch another provider's {wanted.kind} {wanted.id}")
+        path = f"orders/v0/orders/{wanted.id}"
+        order = self._payload(path)
+        return {"order": order, "items": self._items(f"{path}/orderItems")}
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def _items(self, path: str) -> list[Any]:
+        items: list[Any] = []
+        params: dict[str, str] = {}
+        for _ in range(_MAX_PAGES):
+            page = self._payload(path, params)
+            found = page.get("OrderItems")
+            if not isinstance(found, list):
+                raise ChannelApiRejected(f"SP-API answered GET {path} without OrderItems")
+            items.extend(found)
+            token = page.get("NextToken")
+            if not token:
+                return items
+            params = {"NextToken": str(token)}
+        raise ChannelApiRejected(f"SP-API gave a NextToken after {_MAX_PAGES} pages of GET {path}")
+
+    def _payload(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+        answer = self._get(path, params)
+        payload = answer.get("payload") if isinstance(answer, dict) else None
+        if not isinstance(payload, dict):
+            raise ChannelApiRejected(f"SP-API answered GET {path} without a payload")
+        return payload
+
+    def _get(self, path: str, params: dict[str, str] | None) -> Any:
+        try:
+            response = self._http.get(path, params=params)
+        except httpx.HTTPError as exc:
+            raise ChannelApiTransient(f"SP-API GET {path} failed before an answer: {exc!r}") from exc
+        status = response.status_code
+        what = f"SP-API answered HTTP {status} to GET {path}: {response.text[:200]}"
+        if status == 404:
+            raise ChannelApiRejected(f"Amazon has no such order (it may belong to another seller or region). {what}")
+        if status == 429:
+            raise ChannelApiDeferred(what, delay_ms=_retry_after_ms(response.headers))
+        if status in _TRANSIENT:
+            raise ChannelApiTransient(what)
+        if not response.is_success:
+            raise ChannelApiRejected(what)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ChannelApiTransient(f"SP-API answered GET {path} with something that is not JSON") from exc
+
+
+def _retry_after_ms(headers: httpx.Headers) -> int | None:
+    """How long to wait after a 429, in milliseconds: ``Retry-After`` if SP-API sent one, else one
+    interval of the operation's rate (``x-amzn-RateLimit-Limit``, requests per second), else unsaid."""
+    retry_after = headers.get("Retry-After", "")
+    if retry_after.isdigit():
+        return int(retry_after) * 1000
+    try:
+        rate = float(headers.get("x-amzn-RateLimit-Limit", ""))
+    except ValueError:
+        return None
+    return math.ceil(1000 / rate) if rate > 0 and math.isfinite(rate) else None

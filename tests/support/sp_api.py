@@ -1,0 +1,142 @@
+"""SP-API's Orders API (v0) standing in for Amazon: a real local HTTP server (uvicorn in a
+thread) answering getOrder and getOrderItems as SP-API shapes them, for the orders a test gives it.
+
+    >>> with FakeSpApi() as sp_api:
+    ...     sp_api.add(sp_api_order("902-1"), [sp_api_order_item("SKU-0001", 2, "22.00")])
+    ...     AmazonApi(sp_api.url, SP_API_TOKEN).fetch(AmazonResource("order", "902-1"))
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from tests.support.servers import AppServer
+
+__all__ = ["SP_API_TOKEN", "FakeSpApi", "SpApiCall"]
+
+#: The Login with Amazon access token the fake accepts; any other is refused with 403.
+SP_API_TOKEN = "Atza|weir-test-access-token"
+
+
+@dataclass(frozen=True)
+class SpApiCall:
+    """One request the fake received: its path, its ``NextToken`` if any, and the token it carried."""
+
+    path: str
+    next_token: str | None
+    token: str | None
+
+
+@dataclass
+class _Answer:
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSpApi:
+    """Serves each order's items ``page_size`` at a time, pages linked by ``NextToken``.
+
+    :meth:`answer_next` makes the next requests answer something else (a 404, a 503, a 429...),
+    :meth:`stall` makes every request wait before answering. ``calls`` records every request.
+    """
+
+    def __init__(self, *, page_size: int = 100) -> None:
+        self.calls: list[SpApiCall] = []
+        self._page_size = page_size
+        self._orders: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+        self._answers: list[_Answer] = []
+        self._stall_seconds = 0.0
+        self._lock = threading.Lock()
+        app = Starlette(
+            routes=[
+                Route("/orders/v0/orders/{order_id}", self._get_order),
+                Route("/orders/v0/orders/{order_id}/orderItems", self._get_order_items),
+            ]
+        )
+        self._server = AppServer(app)
+
+    @property
+    def url(self) -> str:
+        return self._server.url
+
+    def add(self, order: dict[str, Any], items: list[dict[str, Any]]) -> None:
+        """Hold ``order`` (getOrder's payload) and its ``items`` (getOrderItems' OrderItems)."""
+        with self._lock:
+            self._orders[order["AmazonOrderId"]] = (order, items)
+
+    def answer_next(
+        self, status: int, *, times: int = 1, body: Any = None, headers: dict[str, str] | None = None
+    ) -> None:
+        """Answer the next ``times`` requests with ``status`` (and SP-API's error body unless ``body``)."""
+        errors = {"errors": [{"code": "Error", "message": f"HTTP {status} from the fake SP-API"}]}
+        with self._lock:
+            self._answers.extend(_Answer(status, errors if body is None else body, headers or {}) for _ in range(times))
+
+    def stall(self, seconds: float) -> None:
+        """Wait ``seconds`` before answering each request (0 to stop)."""
+        self._stall_seconds = seconds
+
+    def order_calls(self, order_id: str) -> list[SpApiCall]:
+        """The getOrder calls made for ``order_id``."""
+        return [call for call in self.calls if call.path == f"/orders/v0/orders/{order_id}"]
+
+    def __enter__(self) -> FakeSpApi:
+        self._server.__enter__()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.stall(0)
+        self._server.__exit__(kind, error, trace)
+
+    async def _get_order(self, request: Request) -> JSONResponse:
+        found, early = await self._received(request)
+        if early is not None:
+            return early
+        return JSONResponse({"payload": found[0]})
+
+    async def _get_order_items(self, request: Request) -> JSONResponse:
+        found, early = await self._received(request)
+        if early is not None:
+            return early
+        order, items = found
+        start = int(request.query_params.get("NextToken", "page-0").removeprefix("page-"))
+        page: dict[str, Any] = {
+            "AmazonOrderId": order["AmazonOrderId"],
+            "OrderItems": items[start : start + self._page_size],
+        }
+        if start + self._page_size < len(items):
+            page["NextToken"] = f"page-{start + self._page_size}"
+        return JSONResponse({"payload": page})
+
+    async def _received(self, request: Request) -> tuple[Any, JSONResponse | None]:
+        """Record the call; the order it names, or the answer to give instead of it."""
+        token = request.headers.get("x-amz-access-token")
+        self.calls.append(SpApiCall(request.url.path, request.query_params.get("NextToken"), token))
+        if self._stall_seconds:
+            await asyncio.sleep(self._stall_seconds)
+        with self._lock:
+            answer = self._answers.pop(0) if self._answers else None
+            found = self._orders.get(request.path_params["order_id"])
+        if answer is not None:
+            return None, JSONResponse(answer.body, answer.status, headers=answer.headers)
+        if token != SP_API_TOKEN:
+            return None, _error(403, "Unauthorized", "Access to requested resource is denied.")
+        if found is None:
+            return None, _error(404, "NotFound", "Invalid AmazonOrderId")
+        return found, None
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"errors": [{"code": code, "message": message}]}, status)
