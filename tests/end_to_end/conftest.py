@@ -32,6 +32,10 @@ class Fleet:
         eventually(self._ready, timeout=30, interval=0.2, what="the receiver to be ready")
         return process
 
+    def sqs_receiver(self) -> ServiceProcess:
+        """``python -m receivers.sqs``, polling the Amazon channels' queues."""
+        return self._start(["-m", "receivers.sqs"], "sqs")
+
     def worker(self, lane: str = "critical", *, threads: int = 2, **env: str) -> ServiceProcess:
         return self._start(["-m", "workers", lane, "--threads", str(threads)], f"worker-{lane}", env)
 

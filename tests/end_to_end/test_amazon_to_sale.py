@@ -1,0 +1,68 @@
+"""An Amazon order change becomes a confirmed sale in the real Tryton, through the real fleet.
+
+The notification is polled from a local SQS (moto) by ``python -m receivers.sqs``; ``python -m
+workers standard`` fetches the order from a real local server standing in for SP-API, and
+writes it into Tryton. RabbitMQ and Redis are the real ones.
+"""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+from pathlib import Path
+
+from erp.tryton import TrytonErp
+from tests.end_to_end.conftest import Fleet
+from tests.end_to_end.test_webhook_to_sale import confirmed_sale
+from tests.support.sp_api import SP_API_TOKEN, FakeSpApi
+from tests.support.sqs import SqsProbe
+from weir.samples import amazon_order_change, encode, sp_api_order, sp_api_order_item
+
+CHANNEL = "amazon-e2e"
+
+
+def new_amazon_order_id() -> str:
+    # Amazon's 3-7-7 form, unique per test run against the shared Tryton.
+    return f"902-{random.randrange(10**7):07d}-{random.randrange(10**7):07d}"
+
+
+def test_an_amazon_order_change_polled_from_sqs_becomes_a_confirmed_sale_priced_per_unit(
+    fleet: Fleet,
+    tryton_erp: TrytonErp,
+    sp_api: FakeSpApi,
+    sqs_endpoint: str,
+    sqs_queue: str,
+    aws_env: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    # Given an Amazon channel on a local SQS queue, whose SP-API is the fake
+    channels = tmp_path / "channels.toml"
+    channels.write_text(
+        f'[channels.{CHANNEL}]\nprovider = "amazon"\n[channels.{CHANNEL}.options]\n'
+        f'queue_url = "{sqs_queue}"\nendpoint_url = "{sqs_endpoint}"\nwait_seconds = 1\n'
+        f'api_base_url = "{sp_api.url}"\naccess_token_env = "AMAZON_E2E_ACCESS_TOKEN"\n'
+    )
+    fleet.env.update({**aws_env, "WEIR_CHANNELS_FILE": str(channels), "AMAZON_E2E_ACCESS_TOKEN": SP_API_TOKEN})
+    # and an order of three items (two pages of them), one of whose line prices does not divide evenly
+    order_id = new_amazon_order_id()
+    items = [
+        sp_api_order_item("SKU-0001", 2, "22.00"),
+        sp_api_order_item("SKU-0002", 1, "12.00"),
+        sp_api_order_item("SKU-0003", 3, "40.00"),
+    ]
+    sp_api.add(sp_api_order(order_id), items)
+    fleet.sqs_receiver()
+    fleet.worker("standard")
+
+    # When Amazon says the order is paid for and waits to be shipped
+    SqsProbe(sqs_endpoint, sqs_queue).send(encode(amazon_order_change(order_id, status="Unshipped")))
+
+    # Then it is one confirmed sale, its lines priced per unit and adding up to Amazon's prices
+    sale = confirmed_sale(tryton_erp, f"{CHANNEL}:{order_id}")
+    assert sorted((line.sku, line.quantity, line.unit_price) for line in sale.lines) == [
+        ("SKU-0001", Decimal(2), Decimal("11.00")),
+        ("SKU-0002", Decimal(1), Decimal("12.00")),
+        ("SKU-0003", Decimal(1), Decimal("13.34")),
+        ("SKU-0003", Decimal(2), Decimal("13.33")),
+    ]
+    assert sale.total == Decimal("74.00")
