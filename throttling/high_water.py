@@ -11,6 +11,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from throttling.background import BackgroundWrites
 from throttling.errors import GateUnavailable
 from throttling.lean_redis import LeanRedis, LuaScript
 from throttling.scripts import lua
@@ -20,6 +21,7 @@ __all__ = ["HighWaterMark"]
 
 class HighWaterMark:
     """Integer marks under ``prefix``, each kept ``ttl_ms`` milliseconds after its last raise.
+    With ``background`` writes, :meth:`raise_later` raises a mark without waiting.
 
     >>> marks = HighWaterMark(LeanRedis(url, timeout=2), prefix="weir:mark:", ttl_ms=30 * 86_400_000)
     >>> marks.read("shop-us:order:1001")
@@ -28,13 +30,20 @@ class HighWaterMark:
     True
     """
 
-    def __init__(self, client: LeanRedis, *, prefix: str, ttl_ms: int) -> None:
+    def __init__(
+        self, client: LeanRedis, *, prefix: str, ttl_ms: int, background: BackgroundWrites | None = None
+    ) -> None:
         if ttl_ms <= 0:
             raise ValueError("ttl_ms must be positive")
         self._client = client
+        self._background = background
         self._prefix = prefix
         self._ttl_ms = ttl_ms
         self._raise = LuaScript(lua("raise_mark"))
+
+    def key(self, name: str) -> str:
+        """The Redis key that holds the mark of ``name``."""
+        return self._prefix + name
 
     def read(self, key: str) -> int | None:
         """The mark of ``key``, or ``None`` when none was set (or it expired).
@@ -53,6 +62,18 @@ class HighWaterMark:
         """
         reply = self._checked(lambda: self._client.run(self._raise, [self._prefix + key], [value, self._ttl_ms]), key)
         return bool(reply)
+
+    def raise_later(self, key: str, value: int) -> None:
+        """:meth:`raise_to` without waiting, through the background writes if there are some.
+        Writes queued after it (a lock given back) reach Redis after it.
+
+        Raises:
+            GateUnavailable: Redis did not answer (only without background writes).
+        """
+        if self._background is None:
+            self.raise_to(key, value)
+            return
+        self._background.submit(self._raise, [self._prefix + key], [value, self._ttl_ms])
 
     def _checked(self, command: Callable[[], Any], key: str) -> Any:
         try:

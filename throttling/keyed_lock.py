@@ -42,6 +42,10 @@ class KeyedLock:
     def lease_ms(self) -> int:
         return self._lease_ms
 
+    def key(self, name: str) -> str:
+        """The Redis key that holds the lock on ``name``."""
+        return self._prefix + name
+
     def acquire(self, key: str) -> str | None:
         """Take the lock on ``key``; return the token that releases it, or ``None`` if it is held.
 

@@ -30,7 +30,8 @@ def pack(*command: Any) -> bytes:
     """``command`` in the Redis protocol (RESP): each argument (str, bytes, int or float; not
     bool, which Redis has no word for) as a bulk string. hiredis packs in C, about 1 us a
     command where building the bytes in Python took 3.5."""
-    return hiredis.pack_command(command)
+    packed: bytes = hiredis.pack_command(command)
+    return packed
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ from weir.reporting import init_reporting
 from weir.settings import RedisSettings, ServiceSettings, load, reject_demo_secret
 from weir.stores import sync_redis
 from workers.entities import entity_key, source_version
+from workers.entity_entries import EntityEntries
 from workers.erp_gate import BudgetGate
 from workers.hook_logs import quiet_expected_hook_errors
 from workers.middleware import (
@@ -121,6 +122,12 @@ def build(
     background = BackgroundWrites(lean)
     gate = erp_gate(config, client, background)
     tally = OutcomeTally(client, tally_key(namespace))
+    lock, holds, marks = (
+        _entity_lock(config, lean, background),
+        entity_holds(client, namespace),
+        _marks(config, lean, background),
+    )
+    locks = EntityLocks(lock, entity_key, entries=EntityEntries(lean, lock=lock, holds=holds, marks=marks))
     middleware = [
         # First, so its after-hook runs last and sees what the retry policy decided.
         LaneActivity(background, namespace, lease_ms=int(config.erp.timeout_seconds * 1000) + 60_000),
@@ -128,11 +135,11 @@ def build(
         LogContext(),
         LaneContext(),
         GateHold(gate.state, max_hold_ms=int(config.worker.max_hold_seconds * 1000)),
-        EntityLocks(_entity_lock(config, lean, background), entity_key),
+        locks,
         # Under the entity lock: an event waits behind its entity's dead letter, then (once
         # its turn comes) is judged stale or not against what its entity last applied.
-        EntityHold(entity_holds(client, namespace), entity_key),
-        StaleFence(_marks(config, lean), source_version, tally=tally),
+        EntityHold(holds, entity_key, entry_of=locks.entry_of),
+        StaleFence(marks, source_version, tally=tally, entry_of=locks.entry_of),
         TimeLimit(),
         RetryPolicy(
             dead_letter_store(client, namespace, config.dead.max_entries),
@@ -203,9 +210,9 @@ def _entity_lock(config: WorkerConfig, client: LeanRedis, background: Background
     return KeyedLock(client, prefix=prefix, lease_ms=lease_ms, background=background)
 
 
-def _marks(config: WorkerConfig, client: LeanRedis) -> HighWaterMark:
+def _marks(config: WorkerConfig, client: LeanRedis, background: BackgroundWrites) -> HighWaterMark:
     ttl_ms = config.worker.mark_ttl_seconds * 1000
-    return HighWaterMark(client, prefix=f"{config.service.namespace}:mark:", ttl_ms=ttl_ms)
+    return HighWaterMark(client, prefix=f"{config.service.namespace}:mark:", ttl_ms=ttl_ms, background=background)
 
 
 def setup() -> None:

@@ -25,7 +25,7 @@ import redis
 
 from queues.errors import QueueError
 
-__all__ = ["EntityHolds", "HoldVerdict", "HoldsUnavailable", "entity_holds"]
+__all__ = ["EntityHolds", "HoldVerdict", "HoldsUnavailable", "entity_holds", "verdict_of"]
 
 
 class HoldsUnavailable(QueueError):
@@ -43,6 +43,11 @@ class HoldVerdict:
 
 
 _ACTIONS: tuple[Literal["free", "head", "wait", "park"], ...] = ("free", "head", "wait", "park")
+
+
+def verdict_of(code: Any, behind: Any) -> HoldVerdict:
+    """The verdict a line's script answered as ``{code, behind}`` (see ``hold_check.lua``)."""
+    return HoldVerdict(_ACTIONS[int(code)], _text(behind) or None)
 
 
 class EntityHolds:
@@ -68,18 +73,18 @@ class EntityHolds:
         Raises:
             HoldsUnavailable: Redis did not answer.
         """
-        code, behind = self._call(lambda: self._check(keys=self._keys(entity), args=[message_id]))
-        return HoldVerdict(_ACTIONS[int(code)], _text(behind) or None)
+        code, behind = self._call(lambda: self._check(keys=self.keys(entity), args=[message_id]))
+        return verdict_of(code, behind)
 
     def leave(self, entity: str, message_id: str) -> bool:
         """Take ``message_id`` out of the line (it applied, was skipped or purged); ``True``
         when it was the blocker, so its followers may go."""
-        return bool(self._call(lambda: self._leave(keys=self._keys(entity), args=[message_id])))
+        return bool(self._call(lambda: self._leave(keys=self.keys(entity), args=[message_id])))
 
     def block(self, entity: str, message_id: str) -> int:
         """``message_id`` was dead-lettered: it heads the line and blocks it. Returns the
         line's length (1 when nothing follows it yet)."""
-        return int(self._call(lambda: self._block(keys=self._keys(entity), args=[message_id])))
+        return int(self._call(lambda: self._block(keys=self.keys(entity), args=[message_id])))
 
     def release(self, entity: str, message_id: str) -> bool:
         """``message_id`` is sent back (replayed): its followers wait for it rather than park.
@@ -96,7 +101,8 @@ class EntityHolds:
         raw = self._call(lambda: self._client.get(self._key("blocker", entity)))
         return None if raw is None else _text(raw)
 
-    def _keys(self, entity: str) -> list[str]:
+    def keys(self, entity: str) -> list[str]:
+        """The entity's line and blocker keys, in the order the line's scripts take them."""
         return [self._key("line", entity), self._key("blocker", entity)]
 
     def _key(self, kind: str, entity: str) -> str:

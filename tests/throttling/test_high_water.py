@@ -7,6 +7,7 @@ import redis
 
 from tests.support.net import free_port
 from throttling import GateUnavailable, HighWaterMark
+from throttling.background import BackgroundWrites
 from throttling.lean_redis import LeanRedis
 
 
@@ -48,3 +49,15 @@ def test_an_unreachable_redis_is_reported_as_an_unavailable_gate() -> None:
     with pytest.raises(GateUnavailable):
         marks.raise_to("order-1", 1)
     client.close()
+
+
+def test_a_mark_raised_later_has_risen_once_the_background_writes_are_sent(
+    lean_redis: LeanRedis, namespace: str
+) -> None:
+    background = BackgroundWrites(lean_redis)
+    marks = HighWaterMark(lean_redis, prefix=f"{namespace}:mark:", ttl_ms=60_000, background=background)
+
+    marks.raise_later("order-1", 200)
+    background.close()
+
+    assert marks.read("order-1") == 200

@@ -25,7 +25,8 @@ from typing import Any
 from dramatiq import Broker, Middleware
 from dramatiq.broker import MessageProxy
 
-from queues.dead.holds import EntityHolds, HoldsUnavailable
+from queues.dead.holds import EntityHolds, HoldsUnavailable, HoldVerdict
+from workers.entity_entries import Entry
 from workers.errors import EntityParked, EntityWaiting
 from workers.middleware.deliveries import delivery_of
 
@@ -35,11 +36,22 @@ logger = logging.getLogger(__name__)
 
 
 class EntityHold(Middleware):
-    """Parks or holds back messages whose entity (``key_of``; ``None``: about none) is held."""
+    """Parks or holds back messages whose entity (``key_of``; ``None``: about none) is held.
 
-    def __init__(self, holds: EntityHolds, key_of: Callable[[MessageProxy], str | None]) -> None:
+    ``entry_of`` gives what entering the entity already read of its line
+    (:meth:`EntityLocks.entry_of`); without it, or when it has nothing, the line is asked.
+    """
+
+    def __init__(
+        self,
+        holds: EntityHolds,
+        key_of: Callable[[MessageProxy], str | None],
+        *,
+        entry_of: Callable[[MessageProxy], Entry | None] | None = None,
+    ) -> None:
         self._holds = holds
         self._key_of = key_of
+        self._entry_of = entry_of
         self._seen: dict[int, tuple[str, str]] = {}
         self._degraded = False
 
@@ -48,7 +60,7 @@ class EntityHold(Middleware):
         if entity is None:
             return
         try:
-            verdict = self._holds.check(entity, message.message_id)
+            verdict = self._verdict(entity, message)
         except HoldsUnavailable as exc:
             if not self._degraded:
                 logger.warning("Redis is unreachable; no entity waits behind its dead letters: %s", exc)
@@ -61,6 +73,10 @@ class EntityHold(Middleware):
             raise EntityParked(f"waits behind dead letter {verdict.behind}", blocked_by=str(verdict.behind))
         if verdict.action == "wait":
             raise EntityWaiting(f"waits for {verdict.behind}, released before it, to apply")
+
+    def _verdict(self, entity: str, message: MessageProxy) -> HoldVerdict:
+        entry = self._entry_of(message) if self._entry_of is not None else None
+        return entry.hold if entry is not None else self._holds.check(entity, message.message_id)
 
     def after_process_message(
         self, broker: Broker, message: MessageProxy, *, result: Any = None, exception: BaseException | None = None

@@ -6,6 +6,10 @@ taken before the actor runs and given back after, whatever the outcome. While th
 background thread renews the lease every third of it, so a short lease (a worker killed with
 SIGKILL keeps its entities locked only that long) never cuts a slow ERP call short.
 
+With :class:`~workers.entity_entries.EntityEntries`, the lock is taken in the same round trip
+that reads the entity's line and version mark; :meth:`EntityLocks.entry_of` hands them to the
+middleware that act on them (:class:`EntityHold`, :class:`StaleFence`).
+
 Without Redis, the lock falls back to this process alone: the fleet keeps making progress (at
 the ERP gate's fallback share), and a race between processes on one order remains possible
 only while Redis is away; the ERP adapters' own idempotency covers it.
@@ -22,6 +26,7 @@ from dramatiq import Broker, Middleware, Worker
 from dramatiq.broker import MessageProxy
 
 from throttling import GateUnavailable, KeyedLock
+from workers.entity_entries import EntityEntries, Entry
 from workers.errors import EntityBusy
 from workers.middleware.deliveries import delivery_of
 
@@ -39,13 +44,22 @@ class EntityLocks(Middleware):
     """Holds ``lock`` on the message's entity key while the actor runs.
 
     ``key_of`` names the entity a message is about, or ``None`` for messages about none (they
-    run unlocked). A busy entity defers the message.
+    run unlocked). A busy entity defers the message. With ``entries`` (over the same lock),
+    the lock is taken by entering the entity.
     """
 
-    def __init__(self, lock: KeyedLock, key_of: Callable[[MessageProxy], str | None]) -> None:
+    def __init__(
+        self,
+        lock: KeyedLock,
+        key_of: Callable[[MessageProxy], str | None],
+        *,
+        entries: EntityEntries | None = None,
+    ) -> None:
         self._lock = lock
         self._key_of = key_of
+        self._entries = entries
         self._held: dict[int, tuple[str, str]] = {}
+        self._entered: dict[int, Entry] = {}
         self._held_keys: set[str] = set()
         self._guard = threading.Lock()
         self._degraded = False
@@ -71,16 +85,21 @@ class EntityLocks(Middleware):
                 raise EntityBusy(f"{key} is being applied by another thread", delay_ms=BUSY_DELAY_MS)
             self._held_keys.add(key)
         try:
-            token = self._fleet_lock(key)
+            token = self._fleet_lock(key, message)
         except BaseException:
             self._forget(key)
             raise
         with self._guard:
             self._held[delivery_of(message)] = (key, token)
 
-    def _fleet_lock(self, key: str) -> str:
+    def entry_of(self, message: MessageProxy) -> Entry | None:
+        """What entering ``message``'s entity read, while its lock is held; ``None`` without
+        ``entries``, for a message about no entity, or while Redis is away."""
+        return self._entered.get(delivery_of(message))
+
+    def _fleet_lock(self, key: str, message: MessageProxy) -> str:
         try:
-            token = self._lock.acquire(key)
+            token = self._take(key, message)
         except GateUnavailable as exc:
             if not self._degraded:
                 logger.warning("Redis is unreachable; entities are locked in this process only: %s", exc)
@@ -90,6 +109,15 @@ class EntityLocks(Middleware):
         if token is None:
             raise EntityBusy(f"{key} is being applied by another worker", delay_ms=BUSY_DELAY_MS)
         return token
+
+    def _take(self, key: str, message: MessageProxy) -> str | None:
+        if self._entries is None:
+            return self._lock.acquire(key)
+        entry = self._entries.enter(key, message.message_id)
+        if entry is None:
+            return None
+        self._entered[delivery_of(message)] = entry
+        return entry.token
 
     def _forget(self, key: str) -> None:
         with self._guard:
@@ -126,6 +154,7 @@ class EntityLocks(Middleware):
     def _release(self, message: MessageProxy) -> None:
         with self._guard:
             held = self._held.pop(delivery_of(message), None)
+            self._entered.pop(delivery_of(message), None)
         if held is None:
             return
         key, token = held

@@ -6,7 +6,11 @@ original body for up to 4 h). Each entity keeps a high-water mark of the source 
 applied (the envelope's ``occurred_at``, which receivers take from the provider's own timestamp).
 A state event older than its entity's mark is acknowledged without running, and logged with both
 versions; an event as new or newer runs, and raises the mark only once the actor returned (the
-ERP confirmed the write). Fact topics (refunds, fulfillments) carry no version and always run.
+ERP confirmed the write). The raise leaves through the background writes when the marks have
+them, ahead of the entity lock's release, so no other event of the entity reads the mark before
+it rose; a process killed in the milliseconds between the ERP's answer and that write leaves the
+mark low, and an older redelivery may then be applied (idempotently) once. Fact topics
+(refunds, fulfillments) carry no version and always run.
 
 The entity lock is held around all of it (put this after :class:`EntityLocks`), so no other event
 of the entity runs between the read and the raise.
@@ -30,6 +34,7 @@ from dramatiq.middleware import SkipMessage
 from queues.tally import OutcomeTally
 from throttling import GateUnavailable, HighWaterMark
 from workers.entities import SourceVersion
+from workers.entity_entries import Entry
 from workers.middleware.deliveries import delivery_of
 
 __all__ = ["StaleFence"]
@@ -41,7 +46,9 @@ class StaleFence(Middleware):
     """Skips state events older than ``marks`` says was applied for their entity.
 
     ``version_of`` names a message's entity and source version, or ``None`` for messages that
-    are never stale. Skips are counted in ``tally`` as ``skipped:stale``.
+    are never stale. Skips are counted in ``tally`` as ``skipped:stale``. ``entry_of`` gives the
+    mark entering the entity already read (:meth:`EntityLocks.entry_of`); without it, or when it
+    has nothing, the mark is read.
     """
 
     def __init__(
@@ -50,10 +57,12 @@ class StaleFence(Middleware):
         version_of: Callable[[MessageProxy], SourceVersion | None],
         *,
         tally: OutcomeTally | None = None,
+        entry_of: Callable[[MessageProxy], Entry | None] | None = None,
     ) -> None:
         self._marks = marks
         self._version_of = version_of
         self._tally = tally
+        self._entry_of = entry_of
         self._pending: dict[int, SourceVersion] = {}
         self._degraded = False
 
@@ -62,7 +71,7 @@ class StaleFence(Middleware):
         if version is None:
             return
         try:
-            mark = self._marks.read(version.entity)
+            mark = self._mark(version.entity, message)
         except GateUnavailable as exc:
             if not self._degraded:
                 logger.warning("Redis is unreachable; state events are applied without the stale fence: %s", exc)
@@ -82,6 +91,10 @@ class StaleFence(Middleware):
             raise SkipMessage(f"stale: version {version.version_ms} < {mark}")
         self._pending[delivery_of(message)] = version
 
+    def _mark(self, entity: str, message: MessageProxy) -> int | None:
+        entry = self._entry_of(message) if self._entry_of is not None else None
+        return entry.mark if entry is not None else self._marks.read(entity)
+
     def after_process_message(
         self, broker: Broker, message: MessageProxy, *, result: Any = None, exception: BaseException | None = None
     ) -> None:
@@ -89,7 +102,7 @@ class StaleFence(Middleware):
         if version is None or exception is not None:
             return
         try:
-            self._marks.raise_to(version.entity, version.version_ms)
+            self._marks.raise_later(version.entity, version.version_ms)
         except GateUnavailable as exc:
             logger.warning(
                 "The version mark of %s stays below %s: Redis did not answer (%s).",
