@@ -5,7 +5,7 @@ signed ~1 KB Shopify order webhooks from a load generator on the same box (wrk w
 installed, else a Python one: ``--load``), then measures raw persistent publishes of the same
 size with publisher confirms and a fixed number in flight.
 
-    .venv/bin/python -m bench.ingest [--seconds 20] [--connections 64] [--web-processes 1] [--load wrk]
+    .venv/bin/python -m bench.ingest [--seconds 20] [--connections 64] [--web-processes <cores>] [--load wrk]
 """
 
 from __future__ import annotations
@@ -204,7 +204,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--web-processes", type=int, default=1)
+    parser.add_argument(
+        "--web-processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="receiver server processes (WEIR_WEB_PROCESSES); default one per core, as in production",
+    )
     parser.add_argument("--in-flight", type=int, default=64)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
