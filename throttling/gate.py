@@ -19,7 +19,7 @@ from redis.commands.core import Script
 
 from throttling.background import BackgroundWrites
 from throttling.errors import GateUnavailable
-from throttling.lean_redis import LuaScript
+from throttling.lean_redis import LeanRedis, LuaScript
 from throttling.policy import GatePolicy
 from throttling.scripts import lua
 from throttling.tokens import new_token
@@ -81,6 +81,8 @@ class FleetGate:
     An unmetered policy asks Redis only while the breaker or a pause holds calls back: the
     gate's state is read at most every ``state_cache_ms`` and calls go without a round trip
     while it says closed (their outcomes still reach the breaker through :meth:`settle`).
+    With ``lean``, :meth:`admit` (the worker's hot path) goes through it rather than redis-py,
+    about half the CPU per call.
 
     >>> gate = FleetGate(client, prefix="weir:erp:", policy=GatePolicy(rate_per_second=100, concurrency=8))
     >>> admission = gate.admit(tier=1)
@@ -97,8 +99,10 @@ class FleetGate:
         clock: Callable[[], int] | None = None,
         background: BackgroundWrites | None = None,
         state_cache_ms: int = 250,
+        lean: LeanRedis | None = None,
     ) -> None:
         self._client = client
+        self._lean = lean
         self._policy = policy
         self._clock = clock
         self._background = background
@@ -109,6 +113,7 @@ class FleetGate:
         self._admit: Script = client.register_script(lua("admit"))
         self._settle: Script = client.register_script(lua("settle"))
         self._settle_script = LuaScript(lua("settle"))
+        self._admit_script = LuaScript(lua("admit"))
 
     @property
     def policy(self) -> GatePolicy:
@@ -131,7 +136,7 @@ class FleetGate:
             policy.lease_ms, ",".join(str(share) for share in policy.tier_shares) or "0",
             policy.breaker_probes, policy.ramp_per_ms, policy.probe_wait_ms,
         ]  # fmt: skip
-        granted, wait, cause, probe = self._run(self._admit, args, self._keys[:2])
+        granted, wait, cause, probe = self._run_admit(args)
         return Admission(bool(granted), int(wait), _text(cause), ticket if granted else "", bool(probe))  # type: ignore[arg-type]
 
     def settle(
@@ -251,6 +256,17 @@ class FleetGate:
 
     def _now(self) -> int | str:
         return self._clock() if self._clock else ""
+
+    def _run_admit(self, args: list[str | int | float]) -> Any:
+        if self._lean is None:
+            return self._run(self._admit, args, self._keys[:2])
+        try:
+            reply = self._lean.run(self._admit_script, self._keys[:2], args)
+        except redis.RedisError as exc:
+            raise GateUnavailable(f"the gate did not answer: {exc}") from exc
+        if isinstance(reply, Exception):
+            raise GateUnavailable(f"the gate failed: {reply}")
+        return reply
 
     def _run(self, script: Script, args: Sequence[str | int | float], keys: list[str]) -> Any:
         try:

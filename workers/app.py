@@ -120,7 +120,7 @@ def build(
     client = sync_redis(config.redis)
     lean = LeanRedis(str(config.redis.url), timeout=config.redis.timeout_seconds)
     background = BackgroundWrites(lean)
-    gate = erp_gate(config, client, background)
+    gate = erp_gate(config, client, background, lean)
     tally = OutcomeTally(client, tally_key(namespace))
     lock, holds, marks = (
         _entity_lock(config, lean, background),
@@ -156,11 +156,17 @@ def build(
     return broker
 
 
-def erp_gate(config: WorkerConfig, client: redis.Redis, background: BackgroundWrites | None = None) -> FleetGate:
+def erp_gate(
+    config: WorkerConfig,
+    client: redis.Redis,
+    background: BackgroundWrites | None = None,
+    lean: LeanRedis | None = None,
+) -> FleetGate:
     """The fleet-wide gate in front of the ERP. A call's slot outlives the ERP's timeout."""
     lease_ms = int(config.erp.timeout_seconds * 1000) + 5_000
     policy = gate_policy(config.budget, config.breaker, lease_ms=lease_ms)
-    return FleetGate(client, prefix=f"{config.service.namespace}:erp:", policy=policy, background=background)
+    prefix = f"{config.service.namespace}:erp:"
+    return FleetGate(client, prefix=prefix, policy=policy, background=background, lean=lean)
 
 
 def channel_resources(settings: ChannelApiSettings, client: redis.Redis, namespace: str) -> ChannelResources:

@@ -14,6 +14,7 @@ import pytest
 import redis
 
 from throttling import FleetGate, GatePolicy
+from throttling.lean_redis import LeanRedis
 
 START = 1_800_000_000_000
 
@@ -31,12 +32,18 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def make_gate(redis_client: redis.Redis, namespace: str, clock: Clock) -> Iterator[object]:
+@pytest.fixture(params=["redis-py", "lean"])
+def make_gate(
+    request: pytest.FixtureRequest, redis_client: redis.Redis, lean_redis: LeanRedis, namespace: str, clock: Clock
+) -> Iterator[object]:
+    """Gates that admit through redis-py, or through the workers' lean client: one decision."""
+    lean = lean_redis if request.param == "lean" else None
+
     def make(**overrides: object) -> FleetGate:
         options = {"rate_per_second": 100, "concurrency": 0, "tier_shares": (0.3, 0.1), **overrides}
         policy = GatePolicy(**options)  # type: ignore[arg-type]
-        return FleetGate(redis_client, prefix=f"{namespace}:gate:", policy=policy, clock=clock, state_cache_ms=0)
+        prefix = f"{namespace}:gate:"
+        return FleetGate(redis_client, prefix=prefix, policy=policy, clock=clock, state_cache_ms=0, lean=lean)
 
     yield make
 
