@@ -1,6 +1,6 @@
 """One Amazon seller's SP-API Orders API (v0), read by the worker: the order an ``ORDER_CHANGE`` names.
 
-    >>> api = AmazonApi("https://sellingpartnerapi-na.amazon.com", lwa_access_token)
+    >>> api = AmazonApi("https://sellingpartnerapi-na.amazon.com", LwaTokens(...))
     >>> api.fetch(AmazonResource("order", "902-3159896-1390916"))
     {"order": {"AmazonOrderId": ..., "OrderStatus": ..., ...}, "items": [{"SellerSKU": ..., ...}]}
 
@@ -8,6 +8,10 @@ An order is getOrder (``GET orders/v0/orders/{id}``) and every page of getOrderI
 (``GET orders/v0/orders/{id}/orderItems``, then ``?NextToken=`` while SP-API gives one), both
 answering ``{"payload": ...}``. What :meth:`AmazonApi.fetch` returns is what
 :mod:`events.mapping.amazon_order` maps. Every failure is classified here, into :mod:`tasks.errors`.
+
+Each call carries the access token its :class:`~tasks.lwa.AccessTokens` gives. A call refused
+with 401 or 403 is made once more with a renewed token, when the source can renew one (an access
+token can be revoked or expire before the hour LWA gave it); a second refusal stands.
 """
 
 from __future__ import annotations
@@ -19,35 +23,47 @@ import httpx
 
 from events.mapping import AmazonResource, ThinResource
 from tasks.errors import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient
+from tasks.lwa import AccessTokens
 
 __all__ = ["AmazonApi"]
 
 #: Answers after which the same call may succeed later.
 _TRANSIENT = frozenset({408, 425, 500, 502, 503, 504})
 
+#: Answers refusing the access token.
+_REFUSED = frozenset({401, 403})
+
 #: Bound on getOrderItems pages for one order, against a NextToken that never ends.
 _MAX_PAGES = 100
 
 
 class AmazonApi:
-    """Reads one seller's orders with its Login with Amazon access token. ``timeout_seconds``
-    bounds each call. Safe to share between threads."""
+    """Reads one seller's orders with the Login with Amazon access tokens ``tokens`` gives (and
+    closes them with itself). ``timeout_seconds`` bounds each call. Safe to share between threads."""
 
     def __init__(
-        self, base_url: str, token: str, *, timeout_seconds: float = 10.0, transport: httpx.BaseTransport | None = None
+        self,
+        base_url: str,
+        tokens: AccessTokens,
+        *,
+        timeout_seconds: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
-        headers = {"x-amz-access-token": token, "Accept": "application/json"}
         root = base_url if base_url.endswith("/") else f"{base_url}/"
+        headers = {"Accept": "application/json"}
         self._http = httpx.Client(base_url=root, headers=headers, timeout=timeout_seconds, transport=transport)
+        self._tokens = tokens
 
     def fetch(self, wanted: ThinResource) -> dict[str, Any]:
         """``{"order": <getOrder's Order>, "items": [<every OrderItem, page after page>]}``.
 
         Raises:
-            ChannelApiRejected: the order does not exist, the token is refused, an answer has
-                no order or items, or ``wanted`` is not an Amazon order.
+            ChannelApiRejected: the order does not exist, the token is refused (renewed, when
+                ``tokens`` can, and refused again), an answer has no order or items, or
+                ``wanted`` is not an Amazon order.
             ChannelApiDeferred: SP-API asked us to slow down (429).
             ChannelApiTransient: no answer, or a failure of SP-API's own.
+            ChannelApiError: no access token could be had (see :class:`~tasks.lwa.LwaTokens`).
         """
         if not isinstance(wanted, AmazonResource):
             raise ChannelApiRejected(f"an Amazon channel cannot fetch another provider's {wanted.kind} {wanted.id}")
@@ -56,8 +72,9 @@ class AmazonApi:
         return {"order": order, "items": self._items(f"{path}/orderItems")}
 
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool and the token source."""
         self._http.close()
+        self._tokens.close()
 
     def _items(self, path: str) -> list[Any]:
         items: list[Any] = []
@@ -82,24 +99,37 @@ class AmazonApi:
         return payload
 
     def _get(self, path: str, params: dict[str, str] | None) -> Any:
+        token = self._tokens.token()
+        response = self._send(path, params, token)
+        if response.status_code in _REFUSED:
+            renewed = self._tokens.renew(token)
+            if renewed is not None:
+                response = self._send(path, params, renewed)
+        return _classified(path, response)
+
+    def _send(self, path: str, params: dict[str, str] | None, token: str) -> httpx.Response:
         try:
-            response = self._http.get(path, params=params)
+            return self._http.get(path, params=params, headers={"x-amz-access-token": token})
         except httpx.HTTPError as exc:
             raise ChannelApiTransient(f"SP-API GET {path} failed before an answer: {exc!r}") from exc
-        status = response.status_code
-        what = f"SP-API answered HTTP {status} to GET {path}: {response.text[:200]}"
-        if status == 404:
-            raise ChannelApiRejected(f"Amazon has no such order (it may belong to another seller or region). {what}")
-        if status == 429:
-            raise ChannelApiDeferred(what, delay_ms=_retry_after_ms(response.headers))
-        if status in _TRANSIENT:
-            raise ChannelApiTransient(what)
-        if not response.is_success:
-            raise ChannelApiRejected(what)
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise ChannelApiTransient(f"SP-API answered GET {path} with something that is not JSON") from exc
+
+
+def _classified(path: str, response: httpx.Response) -> Any:
+    """``response``'s JSON, or the error it means."""
+    status = response.status_code
+    what = f"SP-API answered HTTP {status} to GET {path}: {response.text[:200]}"
+    if status == 404:
+        raise ChannelApiRejected(f"Amazon has no such order (it may belong to another seller or region). {what}")
+    if status == 429:
+        raise ChannelApiDeferred(what, delay_ms=_retry_after_ms(response.headers))
+    if status in _TRANSIENT:
+        raise ChannelApiTransient(what)
+    if not response.is_success:
+        raise ChannelApiRejected(what)
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise ChannelApiTransient(f"SP-API answered GET {path} with something that is not JSON") from exc
 
 
 def _retry_after_ms(headers: httpx.Headers) -> int | None:

@@ -35,6 +35,7 @@ from receivers.providers import AmazonOptions, BigCommerceOptions, ProviderOptio
 from tasks.actors import declare_event_actor
 from tasks.amazon import AmazonApi
 from tasks.bigcommerce import BigCommerceApi
+from tasks.lwa import AccessTokens, FixedToken, LwaTokens
 from tasks.resources import ChannelApi, ChannelResources, ResourceFetcher
 from tasks.settings import ChannelApiSettings
 from tasks.square import SquareApi
@@ -170,8 +171,8 @@ def erp_gate(
 
 
 def channel_resources(settings: ChannelApiSettings, client: redis.Redis, namespace: str) -> ChannelResources:
-    """The API of every BigCommerce, Square and Amazon channel that has a base URL and a token,
-    each behind a fleet-wide gate of its own."""
+    """The API of every BigCommerce, Square and Amazon channel that has a base URL and a token
+    (or, for Amazon, Login with Amazon credentials), each behind a fleet-wide gate of its own."""
     apis: dict[str, ChannelApi] = {}
     gates = {}
     options = {
@@ -180,9 +181,13 @@ def channel_resources(settings: ChannelApiSettings, client: redis.Redis, namespa
         **channel_options(settings.channels_file, "amazon"),
     }
     for name, channel in options.items():
-        api = _channel_api(channel, settings.channel_api_timeout_seconds)
+        api = _channel_api(name, channel, settings.channel_api_timeout_seconds)
         if api is None:
-            logger.warning("Channel %s has no API base URL or token: its thin events cannot be mapped.", name)
+            logger.warning(
+                "Channel %s has no API base URL or token (or a variable its options name is unset): "
+                "its thin events cannot be mapped.",
+                name,
+            )
             continue
         apis[name] = api
         policy = GatePolicy(rate_per_second=settings.channel_api_rate_per_second, concurrency=0, burst=3)
@@ -190,17 +195,33 @@ def channel_resources(settings: ChannelApiSettings, client: redis.Redis, namespa
     return ChannelResources(apis, gates)
 
 
-def _channel_api(options: ProviderOptions, timeout_seconds: float) -> ChannelApi | None:
+def _channel_api(name: str, options: ProviderOptions, timeout_seconds: float) -> ChannelApi | None:
     if not isinstance(options, BigCommerceOptions | SquareOptions | AmazonOptions) or options.api_base_url is None:
         return None
+    if isinstance(options, AmazonOptions):
+        tokens = _amazon_tokens(name, options, timeout_seconds)
+        return None if tokens is None else AmazonApi(options.api_base_url, tokens, timeout_seconds=timeout_seconds)
     token = options.token_from(os.environ)
     if token is None:
         return None
-    if isinstance(options, AmazonOptions):
-        return AmazonApi(options.api_base_url, token, timeout_seconds=timeout_seconds)
     if isinstance(options, SquareOptions):
         return SquareApi(options.api_base_url, token, timeout_seconds=timeout_seconds)
     return BigCommerceApi(options.api_base_url, token, timeout_seconds=timeout_seconds)
+
+
+def _amazon_tokens(name: str, options: AmazonOptions, timeout_seconds: float) -> AccessTokens | None:
+    login = options.lwa_from(os.environ)
+    if login is not None:
+        return LwaTokens(
+            login.client_id,
+            login.client_secret,
+            login.refresh_token,
+            channel=name,
+            token_url=login.token_url,
+            timeout_seconds=timeout_seconds,
+        )
+    token = options.token_from(os.environ)
+    return None if token is None else FixedToken(token)
 
 
 def _gated_erp(config: WorkerConfig, gate: FleetGate, inner: httpx.BaseTransport | None) -> ErpAdapter:

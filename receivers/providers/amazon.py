@@ -9,7 +9,8 @@ are camelCase, also read), or an EventBridge event carrying it as ``detail``. De
 deduplicated on ``NotificationMetadata.NotificationId``: SQS delivers at least once.
 
 An ``ORDER_CHANGE`` carries no prices: the worker fetches the order from SP-API's Orders API
-(the channel's ``api_base_url`` and access token, see :class:`AmazonOptions`).
+(the channel's ``api_base_url``, with an access token or Login with Amazon credentials, see
+:class:`AmazonOptions`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from events import topics
 from events.timestamps import parse_instant
 from receivers.errors import MalformedRequest
 from receivers.providers.base import Delivery, Provider, parse_json_object, require_id
-from receivers.providers.options import AccessTokenOptions
+from receivers.providers.lwa import LwaOptions
 
 __all__ = ["SP_API_NORTH_AMERICA", "AmazonOptions", "AmazonProvider"]
 
@@ -41,7 +42,7 @@ INVENTORY_SKU_FIELDS: Mapping[str, str] = MappingProxyType(
 SP_API_NORTH_AMERICA = "https://sellingpartnerapi-na.amazon.com"
 
 
-class AmazonOptions(AccessTokenOptions):
+class AmazonOptions(LwaOptions):
     """The SQS queue an Amazon channel's notifications arrive on, and the SP-API the worker
     fetches their orders from.
 
@@ -51,8 +52,9 @@ class AmazonOptions(AccessTokenOptions):
     Credentials come from the usual AWS chain (``AWS_ACCESS_KEY_ID``..., a profile, a role).
 
     ``api_base_url`` is the seller's SP-API regional endpoint (default North America's), read
-    with a Login with Amazon access token (sent as ``x-amz-access-token``; see
-    :class:`AccessTokenOptions`). Without a token, order changes cannot become sales.
+    with Login with Amazon access tokens (sent as ``x-amz-access-token``): exchanged for the
+    seller's refresh token as they expire, or one fixed token (see :class:`LwaOptions`).
+    Without either, order changes cannot become sales.
     """
 
     queue_url: str

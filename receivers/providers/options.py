@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 
-__all__ = ["AccessTokenOptions", "NoOptions", "ProviderOptions"]
+__all__ = ["AccessTokenOptions", "NoOptions", "ProviderOptions", "value_from"]
 
 
 class ProviderOptions(BaseModel):
@@ -48,8 +48,14 @@ class AccessTokenOptions(ProviderOptions):
 
     def token_from(self, environ: Mapping[str, str]) -> str | None:
         """The access token: inline, or from ``access_token_env`` in ``environ`` (``None`` if neither is set)."""
-        if self.access_token is not None:
-            return self.access_token.get_secret_value()
-        if self.access_token_env is None:
-            return None
-        return environ.get(self.access_token_env) or None
+        return value_from(self.access_token, self.access_token_env, environ)
+
+
+def value_from(inline: str | SecretStr | None, variable: str | None, environ: Mapping[str, str]) -> str | None:
+    """An option given ``inline`` or in the environment variable named ``variable``: ``None``
+    when neither is given, or the variable is unset or empty."""
+    if isinstance(inline, SecretStr):
+        return inline.get_secret_value()
+    if inline is not None:
+        return inline
+    return None if variable is None else environ.get(variable) or None

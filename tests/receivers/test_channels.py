@@ -10,6 +10,7 @@ import pytest
 from queues.lanes import Lane
 from receivers.channels import load_channels
 from receivers.providers import PROVIDER_KINDS, AmazonOptions, BigCommerceOptions, ProviderName, SquareOptions
+from receivers.providers.lwa import LwaLogin
 from receivers.settings import DEFAULT_CHANNELS_FILE
 from weir.errors import ConfigError
 
@@ -120,6 +121,40 @@ def test_a_demo_amazon_access_token_is_refused_in_production(tmp_path: Path) -> 
         load(path, production=True)
 
 
+def test_amazon_channels_can_hold_login_with_amazon_credentials_inline_or_from_the_environment(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        '[channels.az]\nprovider = "amazon"\n'
+        '[channels.az.options]\nqueue_url = "https://sqs.us-east-1.amazonaws.com/1/q"\n'
+        'lwa_client_id = "amzn1.application-oa2-client.1"\nlwa_client_secret_env = "AZ_LWA_SECRET"\n'
+        'refresh_token_env = "AZ_REFRESH_TOKEN"\n',
+    )
+    options = load(path)["az"].options
+    assert isinstance(options, AmazonOptions)
+
+    login = options.lwa_from({"AZ_LWA_SECRET": "s3cr3t", "AZ_REFRESH_TOKEN": "Atzr|r"})
+
+    assert login == LwaLogin(
+        "amzn1.application-oa2-client.1", "s3cr3t", "Atzr|r", "https://api.amazon.com/auth/o2/token"
+    )
+    assert "s3cr3t" not in repr(login) and "Atzr|r" not in repr(login)
+    assert options.lwa_from({"AZ_LWA_SECRET": "s3cr3t"}) is None
+    assert options.token_from({}) is None
+
+
+def test_demo_login_with_amazon_secrets_are_refused_in_production(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[channels.az]\nprovider = "amazon"\n'
+        'options = { queue_url = "https://sqs.example/1/q", lwa_client_id = "c", '
+        'lwa_client_secret = "s", refresh_token = "Atzr|weir-demo" }\n',
+    )
+    with pytest.raises(ConfigError, match="channel az: the demo secret"):
+        load(path, production=True)
+
+
 def test_a_demo_api_token_is_refused_in_production(tmp_path: Path) -> None:
     path = write(
         tmp_path,
@@ -188,6 +223,12 @@ def test_lanes_can_be_overridden_per_channel(tmp_path: Path) -> None:
         '[channels.a]\nprovider = "amazon"\n'
         'options = { queue_url = "https://q", access_token = "t", access_token_env = "A" }\n',
         '[channels.a]\nprovider = "amazon"\noptions = { queue_url = "https://q", api_base_url = "sellingpartner" }\n',
+        '[channels.a]\nprovider = "amazon"\noptions = { queue_url = "https://q", lwa_client_id = "c" }\n',
+        '[channels.a]\nprovider = "amazon"\noptions = { queue_url = "https://q", lwa_client_id = "c", '
+        'lwa_client_secret = "s", refresh_token = "r", access_token_env = "A" }\n',
+        '[channels.a]\nprovider = "amazon"\noptions = { queue_url = "https://q", lwa_client_id = "c", '
+        'lwa_client_secret = "s", refresh_token = "r", refresh_token_env = "R" }\n',
+        '[channels.a]\nprovider = "amazon"\noptions = { queue_url = "https://q", lwa_token_url = "api.amazon.com" }\n',
         '[channels.a]\nprovider = "woocommerce"\nsecrets = ["s"]\nsecrets_env = "S"\n',
         "not toml at all [",
     ],

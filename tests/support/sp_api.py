@@ -3,7 +3,7 @@ thread) answering getOrder and getOrderItems as SP-API shapes them, for the orde
 
     >>> with FakeSpApi() as sp_api:
     ...     sp_api.add(sp_api_order("902-1"), [sp_api_order_item("SKU-0001", 2, "22.00")])
-    ...     AmazonApi(sp_api.url, SP_API_TOKEN).fetch(AmazonResource("order", "902-1"))
+    ...     AmazonApi(sp_api.url, FixedToken(SP_API_TOKEN)).fetch(AmazonResource("order", "902-1"))
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tests.support.servers import AppServer
 
 __all__ = ["SP_API_TOKEN", "FakeSpApi", "SpApiCall"]
 
-#: The Login with Amazon access token the fake accepts; any other is refused with 403.
+#: The Login with Amazon access token the fake accepts from the start (see :meth:`FakeSpApi.accept`).
 SP_API_TOKEN = "Atza|weir-test-access-token"
 
 
@@ -48,6 +48,8 @@ class FakeSpApi:
 
     :meth:`answer_next` makes the next requests answer something else (a 404, a 503, a 429...),
     :meth:`stall` makes every request wait before answering. ``calls`` records every request.
+    Access tokens other than :data:`SP_API_TOKEN` and those :meth:`accept` adds are refused with
+    403, as SP-API refuses expired ones.
     """
 
     def __init__(self, *, page_size: int = 100) -> None:
@@ -55,6 +57,7 @@ class FakeSpApi:
         self._page_size = page_size
         self._orders: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
         self._answers: list[_Answer] = []
+        self._tokens = {SP_API_TOKEN}
         self._stall_seconds = 0.0
         self._lock = threading.Lock()
         app = Starlette(
@@ -81,6 +84,16 @@ class FakeSpApi:
         errors = {"errors": [{"code": "Error", "message": f"HTTP {status} from the fake SP-API"}]}
         with self._lock:
             self._answers.extend(_Answer(status, errors if body is None else body, headers or {}) for _ in range(times))
+
+    def accept(self, token: str) -> None:
+        """Accept ``token`` from now on (what Login with Amazon issued)."""
+        with self._lock:
+            self._tokens.add(token)
+
+    def refuse(self, token: str) -> None:
+        """Refuse ``token`` from now on, as SP-API refuses a token past its hour."""
+        with self._lock:
+            self._tokens.discard(token)
 
     def stall(self, seconds: float) -> None:
         """Wait ``seconds`` before answering each request (0 to stop)."""
@@ -129,9 +142,10 @@ class FakeSpApi:
         with self._lock:
             answer = self._answers.pop(0) if self._answers else None
             found = self._orders.get(request.path_params["order_id"])
+            accepted = token in self._tokens
         if answer is not None:
             return None, JSONResponse(answer.body, answer.status, headers=answer.headers)
-        if token != SP_API_TOKEN:
+        if not accepted:
             return None, _error(403, "Unauthorized", "Access to requested resource is denied.")
         if found is None:
             return None, _error(404, "NotFound", "Invalid AmazonOrderId")

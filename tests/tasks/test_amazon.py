@@ -1,6 +1,7 @@
 """SP-API's Orders API as the worker reads it, from a real local server standing in for Amazon:
-the order and every page of its items, how failures are classified, and the channel's own rate
-limit (a real fleet gate in Redis)."""
+the order and every page of its items, with a fixed access token or tokens exchanged with a real
+local server standing in for Login with Amazon, how failures are classified, and the channel's
+own rate limit (a real fleet gate in Redis)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import redis
 from events.mapping import AmazonResource, SquareResource
 from tasks import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient, ChannelResources
 from tasks.amazon import AmazonApi
+from tasks.lwa import FixedToken, LwaTokens
+from tests.support.lwa import LWA_CLIENT_ID, LWA_CLIENT_SECRET, LWA_REFRESH_TOKEN, FakeLwa
 from tests.support.net import free_port
 from tests.support.sp_api import SP_API_TOKEN, FakeSpApi, SpApiCall
 from throttling import FleetGate, GatePolicy
@@ -30,7 +33,7 @@ def api(sp_api: FakeSpApi) -> Iterator[Api]:
     built: list[AmazonApi] = []
 
     def build(token: str = SP_API_TOKEN, timeout_seconds: float = 5, url: str = sp_api.url) -> AmazonApi:
-        built.append(AmazonApi(url, token, timeout_seconds=timeout_seconds))
+        built.append(AmazonApi(url, FixedToken(token), timeout_seconds=timeout_seconds))
         return built[-1]
 
     yield build
@@ -97,11 +100,13 @@ def test_an_order_amazon_does_not_know_is_refused_permanently_saying_so(sp_api: 
     assert caught.value.permanent
 
 
-def test_a_refused_access_token_is_permanent(sp_api: FakeSpApi, api: Api) -> None:
+def test_a_refused_fixed_access_token_is_permanent_and_not_tried_again(sp_api: FakeSpApi, api: Api) -> None:
     sp_api.add(sp_api_order("902-1"), [])
 
     with pytest.raises(ChannelApiRejected, match="HTTP 403"):
         api(token="Atza|expired").fetch(ORDER)
+
+    assert len(sp_api.order_calls("902-1")) == 1
 
 
 def test_a_retry_after_says_how_long_to_wait(sp_api: FakeSpApi, api: Api) -> None:
@@ -202,3 +207,101 @@ def test_a_429_from_sp_api_settles_the_gate_as_throttled_and_defers(
     assert caught.value.deferral
     assert gate.counters().outcomes.get("throttled") == 1
     redis_client.delete(*redis_client.keys(f"{prefix}*"))
+
+
+class Clock:
+    """Monotonic seconds that move only when the test says."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def lwa_api(sp_api: FakeSpApi, lwa: FakeLwa, clock: Clock) -> Iterator[AmazonApi]:
+    """An AmazonApi on the fake SP-API whose tokens the fake LWA issues, on the test's clock."""
+    tokens = LwaTokens(
+        LWA_CLIENT_ID, LWA_CLIENT_SECRET, LWA_REFRESH_TOKEN, channel="amz-test", token_url=lwa.url, clock=clock
+    )
+    amazon = AmazonApi(sp_api.url, tokens, timeout_seconds=5)
+    yield amazon
+    amazon.close()
+
+
+def test_an_access_token_from_lwa_is_exchanged_once_and_carried_by_every_call(
+    sp_api: FakeSpApi, lwa: FakeLwa, lwa_api: AmazonApi
+) -> None:
+    sp_api.add(sp_api_order("902-1"), [sp_api_order_item(f"SKU-000{n}", 1, "1.00") for n in range(1, 4)])
+
+    lwa_api.fetch(ORDER)
+    lwa_api.fetch(ORDER)
+
+    [token] = lwa.issued
+    assert len(sp_api.calls) == 6
+    assert {call.token for call in sp_api.calls} == {token}
+
+
+def test_an_access_token_past_its_hour_is_replaced_before_the_next_call(
+    sp_api: FakeSpApi, lwa: FakeLwa, lwa_api: AmazonApi, clock: Clock
+) -> None:
+    sp_api.add(sp_api_order("902-1"), [sp_api_order_item("SKU-0001", 1, "1.00")])
+    lwa_api.fetch(ORDER)
+
+    # When the hour LWA gave the token is (all but a minute) over
+    clock.now += 3600 - 60
+    lwa_api.fetch(ORDER)
+
+    first, renewed = lwa.issued
+    assert [call.token for call in sp_api.order_calls("902-1")] == [first, renewed]
+
+
+def test_a_token_sp_api_refuses_is_renewed_once_and_the_call_made_again(
+    sp_api: FakeSpApi, lwa: FakeLwa, lwa_api: AmazonApi
+) -> None:
+    # Given a token SP-API stops accepting before the hour LWA gave it is over
+    sp_api.add(sp_api_order("902-1"), [sp_api_order_item("SKU-0001", 1, "1.00")])
+    lwa_api.fetch(ORDER)
+    first = lwa.issued[0]
+    sp_api.refuse(first)
+    sp_api.calls.clear()
+
+    fetched = lwa_api.fetch(ORDER)
+
+    # Then the refused call is made again with a new token, and the next call carries that too
+    assert fetched["order"]["AmazonOrderId"] == "902-1"
+    renewed = lwa.issued[1]
+    assert [(call.path, call.token) for call in sp_api.calls] == [
+        ("/orders/v0/orders/902-1", first),
+        ("/orders/v0/orders/902-1", renewed),
+        ("/orders/v0/orders/902-1/orderItems", renewed),
+    ]
+
+
+def test_a_renewed_token_refused_again_is_permanent(sp_api: FakeSpApi, lwa: FakeLwa, lwa_api: AmazonApi) -> None:
+    sp_api.add(sp_api_order("902-1"), [])
+    sp_api.answer_next(403, times=2)
+
+    with pytest.raises(ChannelApiRejected, match="HTTP 403"):
+        lwa_api.fetch(ORDER)
+
+    assert len(lwa.issued) == 2
+    assert len(sp_api.order_calls("902-1")) == 2
+
+
+def test_credentials_lwa_refuses_fail_the_fetch_permanently_before_sp_api_is_called(
+    sp_api: FakeSpApi, lwa: FakeLwa, lwa_api: AmazonApi
+) -> None:
+    lwa.answer_next(400, body={"error": "invalid_grant", "error_description": "The refresh token was revoked"})
+
+    with pytest.raises(ChannelApiRejected, match=r"refused channel amz-test's credentials.*invalid_grant") as caught:
+        lwa_api.fetch(ORDER)
+
+    assert caught.value.permanent
+    assert sp_api.calls == []

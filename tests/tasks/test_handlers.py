@@ -17,6 +17,7 @@ from events.errors import PayloadError, UnsupportedEvent
 from tasks import ChannelApiRejected, ChannelResources, apply
 from tasks.amazon import AmazonApi
 from tasks.bigcommerce import BigCommerceApi
+from tasks.lwa import FixedToken
 from tasks.square import SquareApi
 from tests.events.mapping.envelopes import envelope
 from tests.support.sp_api import SP_API_TOKEN, FakeSpApi
@@ -186,7 +187,7 @@ def amazon_change(channel: str, order_id: str, status: str) -> Any:
 def amazon_resources(sp_api: FakeSpApi) -> Iterator[tuple[str, ChannelResources]]:
     """A fresh Amazon channel whose API is the fake SP-API."""
     channel = f"amazon-{uuid.uuid4().hex[:8]}"
-    resources = ChannelResources({channel: AmazonApi(sp_api.url, SP_API_TOKEN)})
+    resources = ChannelResources({channel: AmazonApi(sp_api.url, FixedToken(SP_API_TOKEN))})
     yield channel, resources
     resources.close()
 
