@@ -1,8 +1,9 @@
 """An Amazon order change becomes a confirmed sale in the real Tryton, through the real fleet.
 
 The notification is polled from a local SQS (moto) by ``python -m receivers.sqs``; ``python -m
-workers standard`` fetches the order from a real local server standing in for SP-API, and
-writes it into Tryton. RabbitMQ and Redis are the real ones.
+workers <lane>`` fetches the order from a real local server standing in for SP-API, with access
+tokens a real local server standing in for Login with Amazon issues for the seller's refresh
+token, and writes it into Tryton. RabbitMQ and Redis are the real ones.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pathlib import Path
 from erp.tryton import TrytonErp
 from tests.end_to_end.conftest import Fleet
 from tests.end_to_end.test_webhook_to_sale import confirmed_sale
-from tests.support.sp_api import SP_API_TOKEN, FakeSpApi
+from tests.support.lwa import LWA_CLIENT_ID, LWA_CLIENT_SECRET, LWA_REFRESH_TOKEN, FakeLwa
+from tests.support.sp_api import FakeSpApi
 from tests.support.sqs import SqsProbe
 from weir.samples import amazon_order_change, encode, sp_api_order, sp_api_order_item
 
@@ -26,23 +28,39 @@ def new_amazon_order_id() -> str:
     return f"902-{random.randrange(10**7):07d}-{random.randrange(10**7):07d}"
 
 
+def amazon_channel(fleet: Fleet, tmp_path: Path, sqs: tuple[str, str], sp_api: FakeSpApi, lwa: FakeLwa) -> None:
+    """Give the fleet an Amazon channel on the local SQS queue ``sqs`` (endpoint, queue URL), whose
+    SP-API is the fake, read with the tokens the fake LWA issues for the seller's refresh token."""
+    endpoint, queue = sqs
+    channels = tmp_path / "channels.toml"
+    channels.write_text(
+        f'[channels.{CHANNEL}]\nprovider = "amazon"\n[channels.{CHANNEL}.options]\n'
+        f'queue_url = "{queue}"\nendpoint_url = "{endpoint}"\nwait_seconds = 1\n'
+        f'api_base_url = "{sp_api.url}"\nlwa_token_url = "{lwa.url}"\nlwa_client_id = "{LWA_CLIENT_ID}"\n'
+        'lwa_client_secret_env = "AMAZON_E2E_LWA_SECRET"\nrefresh_token_env = "AMAZON_E2E_REFRESH_TOKEN"\n'
+    )
+    fleet.env.update(
+        {
+            "WEIR_CHANNELS_FILE": str(channels),
+            "AMAZON_E2E_LWA_SECRET": LWA_CLIENT_SECRET,
+            "AMAZON_E2E_REFRESH_TOKEN": LWA_REFRESH_TOKEN,
+        }
+    )
+
+
 def test_an_amazon_order_change_polled_from_sqs_becomes_a_confirmed_sale_priced_per_unit(
     fleet: Fleet,
     tryton_erp: TrytonErp,
     sp_api: FakeSpApi,
+    lwa: FakeLwa,
     sqs_endpoint: str,
     sqs_queue: str,
     aws_env: dict[str, str],
     tmp_path: Path,
 ) -> None:
-    # Given an Amazon channel on a local SQS queue, whose SP-API is the fake
-    channels = tmp_path / "channels.toml"
-    channels.write_text(
-        f'[channels.{CHANNEL}]\nprovider = "amazon"\n[channels.{CHANNEL}.options]\n'
-        f'queue_url = "{sqs_queue}"\nendpoint_url = "{sqs_endpoint}"\nwait_seconds = 1\n'
-        f'api_base_url = "{sp_api.url}"\naccess_token_env = "AMAZON_E2E_ACCESS_TOKEN"\n'
-    )
-    fleet.env.update({**aws_env, "WEIR_CHANNELS_FILE": str(channels), "AMAZON_E2E_ACCESS_TOKEN": SP_API_TOKEN})
+    # Given an Amazon channel on a local SQS queue, whose SP-API and LWA are the fakes
+    fleet.env.update(aws_env)
+    amazon_channel(fleet, tmp_path, (sqs_endpoint, sqs_queue), sp_api, lwa)
     # and an order of three items (two pages of them), one of whose line prices does not divide evenly
     order_id = new_amazon_order_id()
     items = [
@@ -66,3 +84,5 @@ def test_an_amazon_order_change_polled_from_sqs_becomes_a_confirmed_sale_priced_
         ("SKU-0003", Decimal(2), Decimal("13.33")),
     ]
     assert sale.total == Decimal("74.00")
+    # read with the one access token the worker got from LWA
+    assert {call.token for call in sp_api.calls} == set(lwa.issued) and len(lwa.issued) == 1
