@@ -24,8 +24,9 @@ def tally_key(namespace: str) -> str:
 
 class OutcomeTally:
     """Counters in the hash ``key``: ``retries``, ``deferrals``, ``deferrals:<cause>``,
-    ``dead:<classification>``, ``dead_cause:<fingerprint>`` (written by the workers) and
-    ``dedupe_hits:<channel>`` (by the receivers' dedupe script)."""
+    ``dead:<classification>``, ``dead_cause:<fingerprint>``, ``skipped:<why>`` (events
+    acknowledged without an ERP write: ``stale``, ``nothing-to-cancel``; written by the workers)
+    and ``dedupe_hits:<channel>`` (by the receivers' dedupe script)."""
 
     def __init__(self, client: redis.Redis, key: str) -> None:
         self._client = client

@@ -12,6 +12,7 @@ from erp.adapter import ErpAdapter
 from events.envelope import EventEnvelope
 from events.errors import PayloadError
 from queues.message import EVENT_ACTOR
+from queues.tally import OutcomeTally
 from tasks.handlers import apply
 from tasks.resources import ChannelResources, ResourceFetcher
 from weir.errors import WeirError
@@ -35,10 +36,16 @@ TIME_LIMIT_MS = 120_000
 
 
 def declare_event_actor(
-    broker: Broker, erp: ErpAdapter, *, queue_name: str, resources: ResourceFetcher | None = None
+    broker: Broker,
+    erp: ErpAdapter,
+    *,
+    queue_name: str,
+    resources: ResourceFetcher | None = None,
+    tally: OutcomeTally | None = None,
 ) -> Actor[Any, None]:
     """Declare ``apply_event`` on ``broker``, applying events to ``erp`` (fetching what thin
-    payloads name through ``resources``; without it, no channel API is configured).
+    payloads name through ``resources``; without it, no channel API is configured), counting
+    events it acknowledges without an ERP write in ``tally``.
 
     ``queue_name`` is where the actor is declared; event messages name their own lane's queue
     and reach the same actor from any of them.
@@ -50,7 +57,7 @@ def declare_event_actor(
             event = EventEnvelope.model_validate(envelope)
         except ValidationError as exc:
             raise PayloadError(f"the message does not carry an event envelope: {exc}") from exc
-        apply(event, erp, fetcher)
+        apply(event, erp, fetcher, tally=tally)
 
     declare = dramatiq.actor(
         actor_name=EVENT_ACTOR, queue_name=queue_name, broker=broker, time_limit=TIME_LIMIT_MS, **RETRY_POLICY

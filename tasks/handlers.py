@@ -16,6 +16,7 @@ from events.canonical import (
 )
 from events.envelope import EventEnvelope
 from events.mapping import canonical_events, thin_resource
+from queues.tally import OutcomeTally
 from tasks.customers import sync_customer
 from tasks.fulfillments import fulfill_order
 from tasks.orders import cancel_order, create_order, update_order
@@ -28,11 +29,18 @@ __all__ = ["apply", "handle"]
 _NO_RESOURCES = ChannelResources()
 
 
-def apply(event: EventEnvelope, erp: ErpAdapter, resources: ResourceFetcher = _NO_RESOURCES) -> None:
+def apply(
+    event: EventEnvelope,
+    erp: ErpAdapter,
+    resources: ResourceFetcher = _NO_RESOURCES,
+    *,
+    tally: OutcomeTally | None = None,
+) -> None:
     """Apply every canonical event the envelope carries to ``erp``, in order.
 
     A thin payload's resource is fetched through ``resources`` first (by default there is no
-    channel API, so such an event is refused as permanent).
+    channel API, so such an event is refused as permanent). Events acknowledged without an ERP
+    write are counted in ``tally`` (``skipped:<why>``).
 
     Raises:
         PayloadError: the payload does not map (permanent, with the reason).
@@ -43,18 +51,20 @@ def apply(event: EventEnvelope, erp: ErpAdapter, resources: ResourceFetcher = _N
     wanted = thin_resource(event)
     resource = None if wanted is None else resources.fetch(event.channel, wanted)
     for canonical in canonical_events(event, resource):
-        handle(event, canonical, erp)
+        handle(event, canonical, erp, tally=tally)
 
 
-def handle(event: EventEnvelope, canonical: CanonicalEvent, erp: ErpAdapter) -> None:
-    """Run the ERP operation of one canonical event's family."""
+def handle(
+    event: EventEnvelope, canonical: CanonicalEvent, erp: ErpAdapter, *, tally: OutcomeTally | None = None
+) -> None:
+    """Run the ERP operation of one canonical event's family (skips counted in ``tally``)."""
     match canonical:
         case OrderCreated():
             create_order(event, canonical, erp)
         case OrderUpdated():
             update_order(event, canonical, erp)
         case OrderCancelled():
-            cancel_order(event, canonical, erp)
+            cancel_order(event, canonical, erp, tally=tally)
         case RefundCreated():
             record_refund(event, canonical, erp)
         case FulfillmentCreated():

@@ -6,8 +6,10 @@ from __future__ import annotations
 import logging
 
 from erp.adapter import ErpAdapter, SaleChange, SaleRecord
+from erp.errors import SaleMissing
 from events.canonical import OrderCancelled, OrderCreated, OrderUpdated
 from events.envelope import EventEnvelope
+from queues.tally import OutcomeTally
 
 __all__ = ["cancel_order", "create_order", "update_order"]
 
@@ -41,10 +43,35 @@ def update_order(event: EventEnvelope, updated: OrderUpdated, erp: ErpAdapter) -
     return change
 
 
-def cancel_order(event: EventEnvelope, cancelled: OrderCancelled, erp: ErpAdapter) -> SaleChange:
-    """Cancel the order's sale (see :meth:`ErpAdapter.cancel_sale`)."""
-    change = erp.cancel_sale(event.channel, cancelled.cancellation)
-    _log_change(event, cancelled.cancellation.order_id, change)
+def cancel_order(
+    event: EventEnvelope, cancelled: OrderCancelled, erp: ErpAdapter, *, tally: OutcomeTally | None = None
+) -> SaleChange | None:
+    """Cancel the order's sale (see :meth:`ErpAdapter.cancel_sale`). A final cancellation
+    (:attr:`Cancellation.final`) of an order without a sale has nothing to do: it is logged,
+    counted in ``tally`` as ``skipped:nothing-to-cancel``, and ``None`` is returned.
+
+    Raises:
+        SaleMissing: the order has no sale yet and the cancellation is not final (it waits).
+    """
+    cancellation = cancelled.cancellation
+    try:
+        change = erp.cancel_sale(event.channel, cancellation)
+    except SaleMissing:
+        if not cancellation.final:
+            raise
+        logger.info(
+            "Order %s of %s was cancelled before it became a sale, and %s's cancellation is final: "
+            "nothing to cancel; event %s, correlation %s.",
+            cancellation.order_id,
+            event.channel,
+            event.provider,
+            event.event_id,
+            event.correlation_id,
+        )
+        if tally is not None:
+            tally.count("skipped:nothing-to-cancel")
+        return None
+    _log_change(event, cancellation.order_id, change)
     return change
 
 

@@ -153,7 +153,9 @@ def build(
     broker = build_broker(str(config.broker.url), namespace, middleware=middleware, lanes=lanes)
     critical = lane_queues(namespace, Lane.CRITICAL).ready
     fetcher = resources or channel_resources(load(ChannelApiSettings), client, namespace)
-    declare_event_actor(broker, erp or _gated_erp(config, gate, erp_transport), queue_name=critical, resources=fetcher)
+    declare_event_actor(
+        broker, erp or _gated_erp(config, gate, erp_transport), queue_name=critical, resources=fetcher, tally=tally
+    )
     return broker
 
 

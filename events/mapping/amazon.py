@@ -9,7 +9,8 @@ new as the notification's:
 
 * ``Pending``, ``PendingAvailability``: payment is not authorised and SP-API prices no item, so
   nothing the ERP keeps changes, and nothing is fetched (the change to ``Unshipped`` follows);
-* ``Canceled``: the sale is cancelled (a notification saying so maps without a fetch);
+* ``Canceled``: the sale is cancelled (a notification saying so maps without a fetch), a final
+  cancellation: an order that never became a sale has nothing to cancel;
 * ``Shipped``, ``PartiallyShipped``: the order, then its fulfillment;
 * any other (``Unshipped``...): the order, which creates and confirms the sale when missing.
 
@@ -133,7 +134,9 @@ def _order_change(change: dict[str, Any], delivered: Delivered) -> tuple[Canonic
 
 def _cancelled(order_id: str, change: dict[str, Any], version: datetime) -> OrderCancelled:
     trigger = object_or_empty(_get(change, "OrderChangeTrigger"))
-    cancellation = Cancellation(order_id=order_id, reason=optional_text(_get(trigger, "ChangeReason")))
+    # Final: Canceled is where an Amazon order ends, so one that never became a sale never will.
+    reason = optional_text(_get(trigger, "ChangeReason"))
+    cancellation = Cancellation(order_id=order_id, reason=reason, final=True)
     return OrderCancelled(source_version=version, cancellation=cancellation)
 
 

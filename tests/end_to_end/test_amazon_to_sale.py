@@ -1,4 +1,5 @@
-"""An Amazon order change becomes a confirmed sale in the real Tryton, through the real fleet.
+"""An Amazon order change becomes a confirmed sale in the real Tryton, through the real fleet;
+and the cancellation of an order that never became a sale is done, with nothing to cancel.
 
 The notification is polled from a local SQS (moto) by ``python -m receivers.sqs``; ``python -m
 workers <lane>`` fetches the order from a real local server standing in for SP-API, with access
@@ -12,10 +13,16 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
+import redis
+
+from erp.adapter import sale_reference
 from erp.tryton import TrytonErp
+from queues.dead import dead_letter_store
+from queues.tally import OutcomeTally, tally_key
 from tests.end_to_end.conftest import Fleet
 from tests.end_to_end.test_webhook_to_sale import confirmed_sale
 from tests.support.lwa import LWA_CLIENT_ID, LWA_CLIENT_SECRET, LWA_REFRESH_TOKEN, FakeLwa
+from tests.support.net import eventually
 from tests.support.sp_api import FakeSpApi
 from tests.support.sqs import SqsProbe
 from weir.samples import amazon_order_change, encode, sp_api_order, sp_api_order_item
@@ -86,3 +93,35 @@ def test_an_amazon_order_change_polled_from_sqs_becomes_a_confirmed_sale_priced_
     assert sale.total == Decimal("74.00")
     # read with the one access token the worker got from LWA
     assert {call.token for call in sp_api.calls} == set(lwa.issued) and len(lwa.issued) == 1
+
+
+def test_an_amazon_order_cancelled_before_it_became_a_sale_is_done_with_nothing_to_cancel(
+    fleet: Fleet,
+    tryton_erp: TrytonErp,
+    sp_api: FakeSpApi,
+    lwa: FakeLwa,
+    sqs_endpoint: str,
+    sqs_queue: str,
+    aws_env: dict[str, str],
+    tmp_path: Path,
+    namespace: str,
+    redis_client: redis.Redis,
+) -> None:
+    # Given an Amazon channel, and an order that never became a sale (Pending: payment never
+    # went through)
+    fleet.env.update(aws_env)
+    amazon_channel(fleet, tmp_path, (sqs_endpoint, sqs_queue), sp_api, lwa)
+    order_id = new_amazon_order_id()
+    fleet.sqs_receiver()
+    fleet.worker("critical")
+
+    # When Amazon says it is cancelled
+    SqsProbe(sqs_endpoint, sqs_queue).send(encode(amazon_order_change(order_id, status="Canceled")))
+
+    # Then the cancellation is done at once, with nothing to cancel: no sale, no wait, no dead letter
+    tally = OutcomeTally(redis_client, tally_key(namespace))
+    eventually(lambda: tally.read().get("skipped:nothing-to-cancel") == 1, timeout=60, what="the cancellation")
+    assert [name for name in tally.read() if name.startswith(("deferrals", "dead", "retries"))] == []
+    assert dead_letter_store(redis_client, namespace).select() == []
+    assert tryton_erp.find_sale(sale_reference(CHANNEL, order_id)) is None
+    assert sp_api.calls == [] and lwa.forms == []

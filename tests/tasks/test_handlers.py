@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -9,11 +10,13 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
 
 from erp.adapter import sale_reference
 from erp.errors import SaleMissing
 from erp.simulator import SimulatorErp
 from events.errors import PayloadError, UnsupportedEvent
+from queues.tally import OutcomeTally, tally_key
 from tasks import ChannelApiRejected, ChannelResources, apply
 from tasks.amazon import AmazonApi
 from tasks.bigcommerce import BigCommerceApi
@@ -248,3 +251,58 @@ def test_an_amazon_order_change_of_a_channel_without_an_api_fails_permanently(si
         apply(amazon_change("amazon-x", "902-253", "Unshipped"), simulator_erp)
 
     assert caught.value.permanent
+
+
+@pytest.fixture
+def tally(redis_client: redis.Redis, namespace: str) -> OutcomeTally:
+    return OutcomeTally(redis_client, tally_key(namespace))
+
+
+def test_an_amazon_order_cancelled_before_it_became_a_sale_is_done_with_nothing_to_cancel(
+    simulator_erp: SimulatorErp,
+    amazon_resources: tuple[str, ChannelResources],
+    tally: OutcomeTally,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given an order that went from Pending (no sale: nothing priced) straight to Canceled
+    channel, resources = amazon_resources
+
+    with caplog.at_level(logging.INFO, logger="tasks.orders"):
+        apply(amazon_change(channel, "902-254", "Canceled"), simulator_erp, resources, tally=tally)
+
+    # Then the cancellation is done (not deferred), without a sale, saying why and counted
+    assert simulator_erp.find_sale(sale_reference(channel, "902-254")) is None
+    assert tally.read() == {"skipped:nothing-to-cancel": 1}
+    [record] = [record for record in caplog.records if record.name == "tasks.orders"]
+    assert record.levelno == logging.INFO
+    assert f"Order 902-254 of {channel} was cancelled before it became a sale" in record.getMessage()
+    assert "nothing to cancel" in record.getMessage()
+
+
+def test_an_amazon_order_fetched_as_cancelled_before_it_became_a_sale_has_nothing_to_cancel(
+    simulator_erp: SimulatorErp, sp_api: FakeSpApi, amazon_resources: tuple[str, ChannelResources], tally: OutcomeTally
+) -> None:
+    # Given a change that said Unshipped, of an order SP-API now says was cancelled since
+    channel, resources = amazon_resources
+    sp_api.add(sp_api_order("902-255", "Canceled"), [sp_api_order_item("SKU-0001", 0, "0.00")])
+
+    apply(amazon_change(channel, "902-255", "Unshipped"), simulator_erp, resources, tally=tally)
+
+    assert simulator_erp.find_sale(sale_reference(channel, "902-255")) is None
+    assert tally.read() == {"skipped:nothing-to-cancel": 1}
+
+
+def test_another_channel_s_cancellation_of_an_order_without_a_sale_still_waits_for_it(
+    simulator_erp: SimulatorErp, tally: OutcomeTally
+) -> None:
+    # Given a Square cancellation (a summary in state CANCELED) of an order whose creation has
+    # not arrived: Square may still deliver it, out of order
+    summary = {"order_updated": {"order_id": "O-404", "state": "CANCELED", "version": 2}}
+    body = {"type": "order.updated", "event_id": "ev-2", "data": {"type": "order", "id": "O-404", "object": summary}}
+    channel = f"square-{uuid.uuid4().hex[:8]}"
+
+    with pytest.raises(SaleMissing) as caught:
+        apply(envelope(body, provider="square", topic="order.updated", channel=channel), simulator_erp, tally=tally)
+
+    assert caught.value.deferral
+    assert tally.read() == {}

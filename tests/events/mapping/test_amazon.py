@@ -44,6 +44,8 @@ def test_a_cancelled_order_is_a_cancellation_without_a_fetch() -> None:
     assert thin_resource(amazon(notification, "order.cancelled")) is None
     assert isinstance(event, OrderCancelled)
     assert event.cancellation.order_id == "903-1"
+    # Canceled is where an Amazon order ends: one that never became a sale never will.
+    assert event.cancellation.final
 
 
 @pytest.mark.parametrize("status", ["Unshipped", "Shipped", "PartiallyShipped"])
@@ -168,6 +170,7 @@ def test_a_fetched_order_that_was_cancelled_since_cancels_the_sale() -> None:
 
     assert isinstance(event, OrderCancelled)
     assert event.cancellation.order_id == "903-11"
+    assert event.cancellation.final
 
 
 def test_an_order_created_topic_makes_an_order_created_event() -> None:
