@@ -70,8 +70,8 @@ class FixedToken:
 
 
 class LwaTokens:
-    """Access tokens exchanged for ``channel``'s refresh token at LWA's ``token_url``
-    (``https://api.amazon.com/auth/o2/token``), one exchange at a time, each kept until
+    """Access tokens exchanged for ``channel``'s refresh token at LWA's ``token_url`` (Amazon's
+    is ``https://api.amazon.com/auth/o2/token``), one exchange at a time, each kept until
     ``refresh_ahead_seconds`` before it expires (at most half its lifetime early).
 
     ``clock`` reads seconds on a monotonic scale; ``timeout_seconds`` bounds each exchange.
@@ -109,14 +109,21 @@ class LwaTokens:
         self._fresh_until = 0.0
 
     def token(self) -> str:
-        """The kept token, or a new one once it is due for renewal. Raises as :meth:`_exchange` does."""
+        """The kept token, or a new one once it is due for renewal.
+
+        Raises:
+            ChannelApiRejected: LWA refused the channel's credentials, or answered without a token.
+            ChannelApiDeferred: LWA asked us to slow down (429).
+            ChannelApiTransient: no answer, or a failure of LWA's own.
+        """
         with self._lock:
             if self._token is not None and self._clock() < self._fresh_until:
                 return self._token
             return self._exchange()
 
     def renew(self, refused: str) -> str:
-        """A new token, unless another thread already replaced ``refused`` with one still fresh."""
+        """A new token, unless another thread already replaced ``refused`` with one still fresh.
+        Raises as :meth:`token` does."""
         with self._lock:
             if self._token is not None and self._token != refused and self._clock() < self._fresh_until:
                 return self._token
@@ -126,17 +133,15 @@ class LwaTokens:
         self._http.close()
 
     def _exchange(self) -> str:
-        """Exchange the refresh token for an access token, and keep it.
-
-        Raises:
-            ChannelApiRejected: LWA refused the channel's credentials, or answered without a token.
-            ChannelApiDeferred: LWA asked us to slow down (429).
-            ChannelApiTransient: no answer, or a failure of LWA's own.
-        """
+        """Exchange the refresh token for an access token, and keep it (see :meth:`token`)."""
+        # expires_in counts from when LWA issued the token, which is after this.
+        asked_at = self._clock()
         try:
             response = self._http.post(self._url, data=self._form)
         except httpx.HTTPError as exc:
-            raise ChannelApiTransient(f"Login with Amazon failed before an answer: {exc!r}") from exc
+            raise ChannelApiTransient(
+                f"Login with Amazon failed before an answer to channel {self._channel}'s token refresh: {exc!r}"
+            ) from exc
         answer = self._answer(response)
         token, lifetime = answer.get("access_token"), _seconds(answer.get("expires_in"))
         if not isinstance(token, str) or not token or lifetime is None:
@@ -145,7 +150,7 @@ class LwaTokens:
                 f"and its expires_in (keys: {sorted(answer)})"
             )
         self._token = token
-        self._fresh_until = self._clock() + lifetime - min(self._ahead_seconds, lifetime / 2)
+        self._fresh_until = asked_at + lifetime - min(self._ahead_seconds, lifetime / 2)
         return token
 
     def _answer(self, response: httpx.Response) -> dict[str, Any]:
