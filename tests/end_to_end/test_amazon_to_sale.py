@@ -1,5 +1,6 @@
-"""An Amazon order change becomes a confirmed sale in the real Tryton, through the real fleet;
-and the cancellation of an order that never became a sale is done, with nothing to cancel.
+"""An Amazon order change becomes a confirmed sale in the real Tryton, through the real fleet; a
+seller whose authorization LWA refuses gets its order changes dead-lettered saying so; and the
+cancellation of an order that never became a sale is done, with nothing to cancel.
 
 The notification is polled from a local SQS (moto) by ``python -m receivers.sqs``; ``python -m
 workers <lane>`` fetches the order from a real local server standing in for SP-API, with access
@@ -35,9 +36,16 @@ def new_amazon_order_id() -> str:
     return f"902-{random.randrange(10**7):07d}-{random.randrange(10**7):07d}"
 
 
-def amazon_channel(fleet: Fleet, tmp_path: Path, sqs: tuple[str, str], sp_api: FakeSpApi, lwa: FakeLwa) -> None:
+def amazon_channel(
+    fleet: Fleet,
+    tmp_path: Path,
+    sqs: tuple[str, str],
+    sp_api: FakeSpApi,
+    lwa: FakeLwa,
+    refresh_token: str = LWA_REFRESH_TOKEN,
+) -> None:
     """Give the fleet an Amazon channel on the local SQS queue ``sqs`` (endpoint, queue URL), whose
-    SP-API is the fake, read with the tokens the fake LWA issues for the seller's refresh token."""
+    SP-API is the fake, read with the tokens the fake LWA issues for ``refresh_token``."""
     endpoint, queue = sqs
     channels = tmp_path / "channels.toml"
     channels.write_text(
@@ -50,7 +58,7 @@ def amazon_channel(fleet: Fleet, tmp_path: Path, sqs: tuple[str, str], sp_api: F
         {
             "WEIR_CHANNELS_FILE": str(channels),
             "AMAZON_E2E_LWA_SECRET": LWA_CLIENT_SECRET,
-            "AMAZON_E2E_REFRESH_TOKEN": LWA_REFRESH_TOKEN,
+            "AMAZON_E2E_REFRESH_TOKEN": refresh_token,
         }
     )
 
@@ -93,6 +101,37 @@ def test_an_amazon_order_change_polled_from_sqs_becomes_a_confirmed_sale_priced_
     assert sale.total == Decimal("74.00")
     # read with the one access token the worker got from LWA
     assert {call.token for call in sp_api.calls} == set(lwa.issued) and len(lwa.issued) == 1
+
+
+def test_a_refresh_token_lwa_refuses_dead_letters_the_order_change_at_once_naming_the_credentials(
+    fleet: Fleet,
+    sp_api: FakeSpApi,
+    lwa: FakeLwa,
+    sqs_endpoint: str,
+    sqs_queue: str,
+    aws_env: dict[str, str],
+    tmp_path: Path,
+    namespace: str,
+    redis_client: redis.Redis,
+) -> None:
+    # Given a seller whose refresh token LWA no longer knows (the seller revoked the app)
+    fleet.env.update(aws_env)
+    amazon_channel(fleet, tmp_path, (sqs_endpoint, sqs_queue), sp_api, lwa, refresh_token="Atzr|revoked")
+    order_id = new_amazon_order_id()
+    sp_api.add(sp_api_order(order_id), [sp_api_order_item("SKU-0001", 1, "11.00")])
+    fleet.sqs_receiver()
+    fleet.worker("standard")
+
+    SqsProbe(sqs_endpoint, sqs_queue).send(encode(amazon_order_change(order_id, status="Unshipped")))
+
+    # Then the change is dead-lettered at once, its reason saying what on-call must fix
+    store = dead_letter_store(redis_client, namespace)
+    [reason] = eventually(store.select, timeout=60, what="the dead letter")
+    assert (reason.classification, reason.error_class, reason.attempts) == ("permanent", "ChannelApiRejected", 1)
+    assert (reason.channel, reason.entity_id) == (CHANNEL, order_id)
+    assert reason.error_message.startswith(f"Login with Amazon refused channel {CHANNEL}'s credentials (HTTP 400")
+    assert "invalid_grant" in reason.error_message and "refresh_token" in reason.error_message
+    assert len(lwa.forms) == 1 and sp_api.calls == []
 
 
 def test_an_amazon_order_cancelled_before_it_became_a_sale_is_done_with_nothing_to_cancel(

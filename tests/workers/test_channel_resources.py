@@ -1,8 +1,8 @@
 """The channel APIs a worker builds from the channels file: BigCommerce stores, Square sellers
-and Amazon sellers with a base URL and a token (or, for Amazon, Login with Amazon credentials),
-each behind its own fleet gate in the real Redis; and Amazon's order changes through real workers
-on the real RabbitMQ, fetched from real local servers standing in for SP-API and LWA, into the
-ERP simulator."""
+and Amazon sellers with a base URL and a token (or, for Amazon, Login with Amazon credentials,
+exchanged with a real local server standing in for LWA), each behind its own fleet gate in the
+real Redis; and Amazon's order changes through real workers on the real RabbitMQ, fetched from a
+real local server standing in for SP-API, into the ERP simulator."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from queues.tally import OutcomeTally, tally_key
 from queues.topology import lane_queues
 from receivers.channels import channel_options
 from receivers.providers.amazon import SP_API_NORTH_AMERICA, AmazonOptions
-from tasks import ChannelApiRejected, ChannelApiTransient, ChannelResources
+from tasks import ChannelApiRejected, ChannelApiTransient
 from tasks.settings import ChannelApiSettings
 from tests.support.events import amazon_change_envelope, publish
 from tests.support.lwa import LWA_CLIENT_ID, LWA_CLIENT_SECRET, LWA_REFRESH_TOKEN, FakeLwa
@@ -160,33 +160,24 @@ def test_an_amazon_channel_whose_lwa_variables_are_unset_refuses_to_fetch(
 
 
 @pytest.fixture
-def start_workers(
+def amazon_workers(
+    tmp_path: Path,
+    sp_api: FakeSpApi,
     worker_config: WorkerConfig,
     simulator_erp: SimulatorErp,
     run_workers: Callable[[LaneBroker], Worker],
     redis_client: redis.Redis,
     namespace: str,
-) -> Iterator[Callable[[Path], None]]:
-    """Starts the workers' own broker and middleware, with the channel APIs a worker builds from
-    the channels file it is given, applying events to the ERP simulator."""
-    built: list[ChannelResources] = []
-
-    def start(channels_file: Path) -> None:
-        built.append(channel_resources(ChannelApiSettings(channels_file=channels_file), redis_client, namespace))
-        run_workers(build(worker_config, erp=simulator_erp, resources=built[-1]))
-
-    yield start
-    for resources in built:
-        resources.close()
-
-
-@pytest.fixture
-def amazon_workers(
-    tmp_path: Path, sp_api: FakeSpApi, start_workers: Callable[[Path], None], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Workers whose Amazon seller ``amz-api`` has the fake SP-API, read with a fixed token."""
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[None]:
+    """The workers' own broker and middleware, with the channel APIs a worker builds from a
+    channels file whose Amazon seller's SP-API is the fake, applying events to the ERP simulator."""
     monkeypatch.setenv("AMZ_TOKEN", SP_API_TOKEN)
-    start_workers(amazon_channels(tmp_path, sp_api.url))
+    settings = ChannelApiSettings(channels_file=amazon_channels(tmp_path, sp_api.url))
+    resources = channel_resources(settings, redis_client, namespace)
+    run_workers(build(worker_config, erp=simulator_erp, resources=resources))
+    yield
+    resources.close()
 
 
 def sale_of(erp: SimulatorErp, order_id: str) -> SaleRecord:
@@ -247,31 +238,3 @@ def test_a_failure_of_sp_api_s_own_is_retried_until_the_order_arrives(
     assert sale.total == Decimal("11.00")
     assert len(sp_api.order_calls("902-11")) == 2
     assert OutcomeTally(redis_client, tally_key(namespace)).read().get("retries") == 1
-
-
-def test_credentials_lwa_refuses_dead_letter_an_order_change_at_once_saying_so(
-    tmp_path: Path,
-    sp_api: FakeSpApi,
-    lwa: FakeLwa,
-    start_workers: Callable[[Path], None],
-    namespace: str,
-    redis_client: redis.Redis,
-    rabbit: RabbitProbe,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Given a seller whose refresh token LWA no longer knows (the seller revoked the app)
-    monkeypatch.setenv("AMZ_LWA_SECRET", LWA_CLIENT_SECRET)
-    monkeypatch.setenv("AMZ_REFRESH_TOKEN", "Atzr|revoked")
-    start_workers(lwa_channels(tmp_path, sp_api.url, lwa.url))
-
-    publish(namespace, [amazon_change_envelope("amz-lwa", "902-22")])
-
-    dead = lane_queues(namespace, Lane.STANDARD).dead
-    eventually(lambda: rabbit.count(dead) == 1, timeout=30, what="the dead letter")
-    [reason] = dead_letter_store(redis_client, namespace).select()
-    assert (reason.classification, reason.error_class, reason.attempts) == ("permanent", "ChannelApiRejected", 1)
-    assert reason.error_message.startswith(
-        "Login with Amazon refused channel amz-lwa's credentials (HTTP 400, invalid_grant)"
-    )
-    assert "refresh_token" in reason.error_message
-    assert len(lwa.forms) == 1 and sp_api.calls == []
