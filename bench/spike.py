@@ -144,6 +144,9 @@ def main() -> None:
         lanes = worker_lanes(args.processes)
         for lane in lanes:
             processes.start(f"worker-{lane}", "-m", "workers", lane, "--threads", str(args.threads))
+        # The load starts on a fleet that is up: eight processes booting on two cores is a
+        # phase of its own, not the steady load's.
+        wait_until(lambda: _consuming(namespace, lanes), timeout=60, what="the workers")
         sampler = Sampler(namespace, args.budget, 0.9 / 20, BROKER_URL, REDIS_URL)
         driver = Driver("127.0.0.1", ports["web"], "bench", SECRET, streams(plan))
         started = time.time()
@@ -176,6 +179,29 @@ async def _run(driver: Driver, control: SimulatorControl, plan: Timeline, starte
 
 def _ready(port: int) -> bool:
     return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
+
+
+def _consuming(namespace: str, lanes: list[str]) -> bool:
+    """Whether every lane's ready queue has as many consumers as processes were started for it."""
+    wanted: dict[str, int] = {}
+    for names in lanes:
+        for lane in names.split(","):
+            wanted[lane] = wanted.get(lane, 0) + 1
+    connection = pika.BlockingConnection(pika.URLParameters(BROKER_URL))
+    try:
+        channel = connection.channel()
+        for lane, count in wanted.items():
+            queue = lane_queues(namespace, Lane(lane)).ready
+            try:
+                declared = channel.queue_declare(queue, passive=True)
+            except pika.exceptions.ChannelClosedByBroker:
+                return False  # not declared yet
+            if declared.method.consumer_count < count:
+                return False
+        return True
+    finally:
+        if connection.is_open:
+            connection.close()
 
 
 def clean_up(namespace: str) -> None:
