@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from dramatiq.brokers.rabbitmq import RabbitmqBroker
@@ -20,7 +20,24 @@ class LaneBroker(RabbitmqBroker):
 
     Dramatiq gives dead-letter queues a 7-day message TTL, after which dead letters vanish
     without anyone having looked at them; Weir keeps them until someone acts on them.
+
+    What the broker's middleware and actors hold open (Redis clients, background writers) is
+    handed to :meth:`close_with` and closed, in order, after the broker's own connections.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._closers: list[Callable[[], object]] = []
+
+    def close_with(self, *closers: Callable[[], object]) -> None:
+        """Call each of ``closers`` when the broker closes."""
+        self._closers.extend(closers)
+
+    def close(self) -> None:
+        super().close()
+        closers, self._closers = self._closers, []
+        for close in closers:
+            close()
 
     def _build_queue_arguments(self, queue_name: str) -> dict[str, Any]:
         return ready_arguments(queue_name)

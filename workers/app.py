@@ -152,10 +152,17 @@ def build(
     ]
     broker = build_broker(str(config.broker.url), namespace, middleware=middleware, lanes=lanes)
     critical = lane_queues(namespace, Lane.CRITICAL).ready
-    fetcher = resources or channel_resources(load(ChannelApiSettings), client, namespace)
-    declare_event_actor(
-        broker, erp or _gated_erp(config, gate, erp_transport), queue_name=critical, resources=fetcher, tally=tally
-    )
+    # What this function opens closes with the broker; what the caller passed in stays theirs.
+    if erp is None:
+        erp = _gated_erp(config, gate, erp_transport)
+        broker.close_with(erp.close)
+    if resources is None:
+        channels = channel_resources(load(ChannelApiSettings), client, namespace)
+        broker.close_with(channels.close)
+        resources = channels
+    declare_event_actor(broker, erp, queue_name=critical, resources=resources, tally=tally)
+    # The background writes before the client they send over.
+    broker.close_with(background.close, lean.close, client.close)
     return broker
 
 
