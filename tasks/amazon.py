@@ -22,13 +22,11 @@ from typing import Any
 import httpx
 
 from events.mapping import AmazonResource, ThinResource
-from tasks.errors import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient
+from tasks.answers import json_or_error, retry_after_ms
+from tasks.errors import ChannelApiRejected, ChannelApiTransient
 from tasks.lwa import AccessTokens
 
 __all__ = ["AmazonApi"]
-
-#: Answers after which the same call may succeed later.
-_TRANSIENT = frozenset({408, 425, 500, 502, 503, 504})
 
 #: Answers refusing the access token.
 _REFUSED = frozenset({401, 403})
@@ -116,28 +114,16 @@ class AmazonApi:
 
 def _classified(path: str, response: httpx.Response) -> Any:
     """``response``'s JSON, or the error it means."""
-    status = response.status_code
-    what = f"SP-API answered HTTP {status} to GET {path}: {response.text[:200]}"
-    if status == 404:
-        raise ChannelApiRejected(f"Amazon has no such order (it may belong to another seller or region). {what}")
-    if status == 429:
-        raise ChannelApiDeferred(what, delay_ms=_retry_after_ms(response.headers))
-    if status in _TRANSIENT:
-        raise ChannelApiTransient(what)
-    if not response.is_success:
-        raise ChannelApiRejected(what)
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise ChannelApiTransient(f"SP-API answered GET {path} with something that is not JSON") from exc
+    what = f"SP-API answered HTTP {response.status_code} to GET {path}: {response.text[:200]}"
+    missing = "Amazon has no such order (it may belong to another seller or region)."
+    return json_or_error(response, what, delay_ms=_retry_after_ms, missing=missing)
 
 
 def _retry_after_ms(headers: httpx.Headers) -> int | None:
     """How long to wait after a 429, in milliseconds: ``Retry-After`` if SP-API sent one, else one
     interval of the operation's rate (``x-amzn-RateLimit-Limit``, requests per second), else unsaid."""
-    retry_after = headers.get("Retry-After", "")
-    if retry_after.isdigit():
-        return int(retry_after) * 1000
+    if (said := retry_after_ms(headers)) is not None:
+        return said
     try:
         rate = float(headers.get("x-amzn-RateLimit-Limit", ""))
     except ValueError:

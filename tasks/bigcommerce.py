@@ -15,12 +15,10 @@ from typing import Any
 import httpx
 
 from events.mapping import BigCommerceResource, ThinResource
-from tasks.errors import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient
+from tasks.answers import json_or_error
+from tasks.errors import ChannelApiRejected, ChannelApiTransient
 
 __all__ = ["BigCommerceApi"]
-
-#: Answers after which the same call may succeed later.
-_TRANSIENT = frozenset({408, 425, 500, 502, 503, 504})
 
 
 class BigCommerceApi:
@@ -84,17 +82,11 @@ class BigCommerceApi:
             response = self._http.get(path, params=params)
         except httpx.HTTPError as exc:
             raise ChannelApiTransient(f"BigCommerce GET {path} failed before an answer: {exc!r}") from exc
-        status = response.status_code
-        what = f"BigCommerce answered HTTP {status} to GET {path}: {response.text[:200]}"
-        if status == 429:
-            # BigCommerce says when the window resets, in milliseconds.
-            reset = response.headers.get("X-Rate-Limit-Time-Reset-Ms", "")
-            raise ChannelApiDeferred(what, delay_ms=int(reset) if reset.isdigit() else None)
-        if status in _TRANSIENT:
-            raise ChannelApiTransient(what)
-        if status == 204 or not response.is_success:
-            raise ChannelApiRejected(what)
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise ChannelApiTransient(f"BigCommerce answered GET {path} with something that is not JSON") from exc
+        what = f"BigCommerce answered HTTP {response.status_code} to GET {path}: {response.text[:200]}"
+        return json_or_error(response, what, delay_ms=_window_reset_ms)
+
+
+def _window_reset_ms(headers: httpx.Headers) -> int | None:
+    """BigCommerce says when its rate window resets, in milliseconds."""
+    reset = headers.get("X-Rate-Limit-Time-Reset-Ms", "")
+    return int(reset) if reset.isdigit() else None

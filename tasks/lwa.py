@@ -22,12 +22,10 @@ from typing import Any, Protocol
 
 import httpx
 
-from tasks.errors import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient
+from tasks.answers import json_or_error
+from tasks.errors import ChannelApiRejected, ChannelApiTransient
 
 __all__ = ["AccessTokens", "FixedToken", "LwaTokens"]
-
-#: Answers after which the same exchange may succeed later.
-_TRANSIENT = frozenset({408, 425, 500, 502, 503, 504})
 
 
 class AccessTokens(Protocol):
@@ -163,17 +161,7 @@ class LwaTokens:
                 f"(a seller who revoked the app must authorize it again). LWA said: {response.text[:200]}"
             )
         what = f"Login with Amazon answered HTTP {status} to channel {self._channel}'s token refresh"
-        if status == 429:
-            retry_after = response.headers.get("Retry-After", "")
-            raise ChannelApiDeferred(what, delay_ms=int(retry_after) * 1000 if retry_after.isdigit() else None)
-        if status in _TRANSIENT:
-            raise ChannelApiTransient(f"{what}: {response.text[:200]}")
-        if not response.is_success:
-            raise ChannelApiRejected(f"{what}: {response.text[:200]}")
-        try:
-            answer = response.json()
-        except ValueError as exc:
-            raise ChannelApiTransient(f"{what} with something that is not JSON") from exc
+        answer = json_or_error(response, f"{what}: {response.text[:200]}")
         if not isinstance(answer, dict):
             raise ChannelApiRejected(f"{what} with JSON that is not an object")
         return answer

@@ -15,15 +15,13 @@ from typing import Any
 import httpx
 
 from events.mapping import SquareResource, ThinResource
-from tasks.errors import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient
+from tasks.answers import json_or_error
+from tasks.errors import ChannelApiRejected, ChannelApiTransient
 
 __all__ = ["SQUARE_VERSION", "SquareApi"]
 
 #: The Square API version Weir's Square mapping was written against (sent as ``Square-Version``).
 SQUARE_VERSION = "2025-01-23"
-
-#: Answers after which the same call may succeed later.
-_TRANSIENT = frozenset({408, 425, 500, 502, 503, 504})
 
 
 class SquareApi:
@@ -69,18 +67,5 @@ class SquareApi:
             response = self._http.get(path)
         except httpx.HTTPError as exc:
             raise ChannelApiTransient(f"Square GET {path} failed before an answer: {exc!r}") from exc
-        status = response.status_code
-        what = f"Square answered HTTP {status} to GET {path}: {response.text[:200]}"
-        if status == 404:
-            raise ChannelApiRejected(f"Square has no such order (it may belong to another seller). {what}")
-        if status == 429:
-            retry_after = response.headers.get("Retry-After", "")
-            raise ChannelApiDeferred(what, delay_ms=int(retry_after) * 1000 if retry_after.isdigit() else None)
-        if status in _TRANSIENT:
-            raise ChannelApiTransient(what)
-        if not response.is_success:
-            raise ChannelApiRejected(what)
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise ChannelApiTransient(f"Square answered GET {path} with something that is not JSON") from exc
+        what = f"Square answered HTTP {response.status_code} to GET {path}: {response.text[:200]}"
+        return json_or_error(response, what, missing="Square has no such order (it may belong to another seller).")
