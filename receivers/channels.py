@@ -124,6 +124,8 @@ def channel_options(path: Path, provider: ProviderName) -> dict[str, ProviderOpt
 def _provider(name: str, table: _ChannelTable, tolerance_seconds: int) -> tuple[ProviderOptions, Provider]:
     try:
         return PROVIDER_KINDS[table.provider].create(table.options, tolerance_seconds)
+    except ValidationError as exc:
+        raise ConfigError(f"WEIR_CHANNELS_FILE: channel {name} has invalid options: {_problems(exc)}") from None
     except ValueError as exc:
         raise ConfigError(f"WEIR_CHANNELS_FILE: channel {name} has invalid options: {exc}") from None
 
@@ -136,7 +138,12 @@ def _read(path: Path) -> _ChannelsFile:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"WEIR_CHANNELS_FILE: {path} is not valid TOML: {exc}") from None
     except ValidationError as exc:
-        raise ConfigError(f"WEIR_CHANNELS_FILE: {path} is invalid:\n{exc}") from None
+        raise ConfigError(f"WEIR_CHANNELS_FILE: {path} is invalid: {_problems(exc)}") from None
+
+
+def _problems(exc: ValidationError) -> str:
+    """What is wrong, field by field, without the values given: a channel's options hold secrets."""
+    return "; ".join(f"{'.'.join(str(part) for part in error['loc']) or '?'}: {error['msg']}" for error in exc.errors())
 
 
 def _build(

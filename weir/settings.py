@@ -7,6 +7,7 @@ once, through :func:`load`, and pass them down; nothing reads the environment at
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal, TypeVar
 
 from pydantic import AliasChoices, Field, RedisDsn, SecretStr, ValidationError
@@ -81,14 +82,29 @@ def reject_demo_secret(variable: str, value: str) -> None:
         raise ConfigError(f"{variable}: the demo secret is not allowed when WEIR_ENVIRONMENT=production")
 
 
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+
+
 def _describe(settings_class: type[BaseSettings], exc: ValidationError) -> str:
     prefix = settings_class.model_config.get("env_prefix", "")
     lines = []
     for error in exc.errors():
         field = str(error["loc"][0]) if error["loc"] else "?"
         variable = _variable_name(settings_class, field, prefix)
-        lines.append(f"{variable}: {error['msg']} (got {error.get('input')!r})")
+        shown = "a secret, not shown" if _secret(settings_class, field) else _masked(error.get("input"))
+        lines.append(f"{variable}: {error['msg']} (got {shown})")
     return "invalid settings:\n  " + "\n  ".join(lines)
+
+
+def _secret(settings_class: type[BaseSettings], field: str) -> bool:
+    """Whether ``field`` holds a secret (a password, a DSN with its key) that errors must not echo."""
+    info = settings_class.model_fields.get(field)
+    return info is not None and "SecretStr" in str(info.annotation)
+
+
+def _masked(value: object) -> str:
+    """``value`` as an error shows it, the password of a URL (``amqp://user:password@host``) masked."""
+    return _URL_PASSWORD.sub(r"\1***@", repr(value))
 
 
 def _variable_name(settings_class: type[BaseSettings], field: str, prefix: str) -> str:

@@ -86,8 +86,21 @@ def test_a_square_channel_takes_one_source_of_access_token(tmp_path: Path) -> No
         '[channels.sq.options]\nnotification_url = "https://weir.example/webhooks/sq"\n'
         'access_token = "a"\naccess_token_env = "SQ_TOKEN"\n',
     )
-    with pytest.raises(ConfigError, match="channel sq has invalid options"):
+    with pytest.raises(ConfigError, match="channel sq has invalid options") as caught:
         load(path)
+    assert "access_token" in str(caught.value)
+
+
+def test_invalid_options_are_named_without_echoing_the_secrets_given(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[channels.sq]\nprovider = "square"\nsecrets = ["k"]\n'
+        '[channels.sq.options]\nnotification_url = "https://weir.example/webhooks/sq"\n'
+        'access_token = "EAAA-very-secret"\naccess_token_env = "SQ_TOKEN"\n',
+    )
+    with pytest.raises(ConfigError) as caught:
+        load(path)
+    assert "EAAA-very-secret" not in str(caught.value)
 
 
 def test_amazon_channels_can_hold_the_sp_api_the_worker_fetches_orders_from(tmp_path: Path) -> None:
