@@ -86,6 +86,12 @@ def _lanes(lanes: tuple[LaneStatus, ...]) -> Iterator[GaugeMetricFamily]:
     eta = _gauge("weir_lane_drain_eta_seconds", "When a lane's backlog drains (+Inf: never, at its rate).", ["lane"])
     slo = _gauge("weir_lane_slo_seconds", "How long an event of a lane may wait for the ERP.", ["lane"])
     desired = _gauge("weir_desired_workers", "Worker processes a lane could use now.", ["lane"])
+    parked = _gauge(
+        "weir_lane_parked",
+        "A lane's dead letters that are no failures: events waiting behind an earlier dead letter of their "
+        'entity (counted in weir_lane_messages{state="dead"} too).',
+        ["lane"],
+    )
     for lane in lanes:
         for state in ("ready", "delayed", "in_flight", "dead"):
             messages.add_metric([lane.lane, state], float(getattr(lane, state)))
@@ -94,7 +100,8 @@ def _lanes(lanes: tuple[LaneStatus, ...]) -> Iterator[GaugeMetricFamily]:
         eta.add_metric([lane.lane], float("inf") if lane.drain_eta_seconds is None else lane.drain_eta_seconds)
         slo.add_metric([lane.lane], lane.slo_seconds)
         desired.add_metric([lane.lane], float(lane.desired_workers))
-    yield from (messages, age, throughput, eta, slo, desired)
+        parked.add_metric([lane.lane], float(lane.parked))
+    yield from (messages, age, throughput, eta, slo, desired, parked)
 
 
 def _erp(erp: ErpStatus) -> Iterator[GaugeMetricFamily]:
@@ -116,7 +123,9 @@ def _erp(erp: ErpStatus) -> Iterator[GaugeMetricFamily]:
 def _fleet(status: FleetStatus) -> Iterator[GaugeMetricFamily]:
     quarantined = _gauge("weir_quarantined_messages", "Dead letters replayed too often, set aside.")
     quarantined.add_metric([], float(status.quarantined))
-    recent = _gauge("weir_dead_letters_recent", "Dead letters in the last 15 minutes.")
+    recent = _gauge(
+        "weir_dead_letters_recent", "Failures dead-lettered in the last 15 minutes (parked events left out)."
+    )
     recent.add_metric([], float(status.dead_letters_recent))
     yield from (quarantined, recent)
 

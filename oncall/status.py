@@ -73,7 +73,8 @@ class ErpStatus(BaseModel):
 
 
 class FleetStatus(BaseModel):
-    """A snapshot of the fleet at ``at``."""
+    """A snapshot of the fleet at ``at``. ``dead_letters_recent`` counts the failures dead-lettered
+    in the last 15 minutes, not the events parked behind them."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -160,7 +161,9 @@ class StatusReader:
         busy = {lane for lane, counts in raw.items() if counts["ready"] + counts["in_flight"]}
         fleet = _Fleet(erp, calls_per_event, frozenset(busy))
         lanes = tuple(self._lane(lane, counts, fleet) for lane, counts in raw.items())
-        recent = self._dead.count_since(datetime.now(UTC) - DEAD_LETTER_WINDOW)
+        # Parked events are no failures: one dead order with fifty events behind it is one.
+        since = datetime.now(UTC) - DEAD_LETTER_WINDOW
+        recent = self._dead.count_since(since) - self._dead.parked_since(since, [lane.value for lane in Lane])
         alerts = tuple(alert for lane in lanes for alert in lane.alerts)
         if recent:
             alerts += (f"dead letters growing: {recent} in the last {DEAD_LETTER_WINDOW.seconds // 60} minutes",)

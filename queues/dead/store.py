@@ -177,6 +177,13 @@ class DeadLetterStore:
         """How many dead letters died at or after ``moment``."""
         return int(self._call(lambda: self._client.zcount(self._index, moment.timestamp(), "+inf")))
 
+    def parked_since(self, moment: datetime, lanes: Iterable[str]) -> int:
+        """How many of ``lanes``' parked events were parked at or after ``moment``."""
+        keys = [self._key("parked", lane) for lane in lanes]
+        return sum(
+            int(self._call(lambda key=key: self._client.zcount(key, moment.timestamp(), "+inf"))) for key in keys
+        )
+
     def parked_count(self, lane: str) -> int:
         """How many of ``lane``'s dead letters are parked events, waiting behind another."""
         return int(self._call(lambda: self._client.zcard(self._key("parked", lane))))

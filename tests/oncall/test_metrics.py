@@ -82,6 +82,20 @@ def test_lane_depths_are_those_rabbitmq_reports(
     assert value(samples, "weir_up", dependency="redis") == 1
 
 
+def test_events_parked_behind_a_dead_letter_are_counted_apart_from_failures(
+    registry: CollectorRegistry, seeder: DeadLetterSeeder
+) -> None:
+    seeder.seed(lane=Lane.STANDARD)
+    seeder.seed(lane=Lane.STANDARD, classification="parked")
+
+    samples = scrape(registry)
+
+    assert value(samples, "weir_lane_messages", lane="standard", state="dead") == 2
+    assert value(samples, "weir_lane_parked", lane="standard") == 1
+    assert value(samples, "weir_lane_parked", lane="critical") == 0
+    assert value(samples, "weir_dead_letters_recent") == 1
+
+
 def test_a_backlog_shows_its_age_its_drain_eta_the_workers_it_wants_and_its_alerts(
     registry: CollectorRegistry, seeder: DeadLetterSeeder, namespace: str, redis_client: redis.Redis
 ) -> None:
