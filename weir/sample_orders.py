@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TypeVar
 
-from receivers.channels import Channel
-from receivers.providers import GenericHmacOptions, ProviderOptions, SquareOptions
+from channels import GenericHmacOptions, ProviderOptions, SquareOptions
 from weir import samples
 
-__all__ = ["SignedSample", "signed_sample_order"]
+__all__ = ["SampleChannel", "SignedSample", "signed_sample_order"]
 
 Lines = Sequence[tuple[str, int, str]]
 OptionsT = TypeVar("OptionsT", bound=ProviderOptions)
@@ -26,65 +25,76 @@ class SignedSample:
     order_key: str
 
 
-def signed_sample_order(channel: Channel, order_id: int, lines: Lines) -> SignedSample:
+@dataclass(frozen=True)
+class SampleChannel:
+    """What a sample is signed for: the channel's name, its provider's name, its secrets and its
+    provider's options (a receivers' channel holds all four)."""
+
+    name: str
+    provider: str
+    secrets: Sequence[str] = field(repr=False)
+    options: ProviderOptions = field(repr=False)
+
+
+def signed_sample_order(channel: SampleChannel, order_id: int, lines: Lines) -> SignedSample:
     """A new order for ``channel``, signed with its first secret.
 
     Raises:
         ValueError: the channel's provider does not post over HTTP (Amazon reads from SQS).
     """
-    build = _SAMPLES.get(channel.provider.name)
+    build = _SAMPLES.get(channel.provider)
     if build is None:
-        raise ValueError(f"{channel.provider.name} channels are not posted to: they read from a queue")
+        raise ValueError(f"{channel.provider} channels are not posted to: they read from a queue")
     return build(channel, order_id, lines)
 
 
-def _shopify(channel: Channel, order_id: int, lines: Lines) -> SignedSample:
+def _shopify(channel: SampleChannel, order_id: int, lines: Lines) -> SignedSample:
     body = samples.encode(samples.shopify_order(order_id, lines=lines))
     return SignedSample(body, samples.shopify_headers(body, channel.secrets[0]), str(order_id))
 
 
-def _standard(channel: Channel, order_id: int, lines: Lines) -> SignedSample:
+def _standard(channel: SampleChannel, order_id: int, lines: Lines) -> SignedSample:
     body = samples.encode(samples.standard_order(f"PO-{order_id}", lines=lines))
     return SignedSample(body, samples.standard_headers(body, channel.secrets[0]), f"PO-{order_id}")
 
 
-def _woocommerce(channel: Channel, order_id: int, lines: Lines) -> SignedSample:
+def _woocommerce(channel: SampleChannel, order_id: int, lines: Lines) -> SignedSample:
     body = samples.php_encode(samples.woocommerce_order(order_id, lines=lines))
     return SignedSample(body, samples.woocommerce_headers(body, channel.secrets[0]), str(order_id))
 
 
-def _bigcommerce(channel: Channel, order_id: int, lines: Lines) -> SignedSample:
+def _bigcommerce(channel: SampleChannel, order_id: int, lines: Lines) -> SignedSample:
     body = samples.encode(samples.bigcommerce_event("store/order/created", order_id))
     return SignedSample(body, samples.bigcommerce_headers(body, channel.secrets[0]), str(order_id))
 
 
-def _square(channel: Channel, order_id: int, lines: Lines) -> SignedSample:
+def _square(channel: SampleChannel, order_id: int, lines: Lines) -> SignedSample:
     url = _options(channel, SquareOptions).notification_url
     body = samples.encode(samples.square_event("order.created", str(order_id)))
     headers = samples.square_headers(body, channel.secrets[0], url)
     return SignedSample(body, headers, str(order_id))
 
 
-def _stripe(channel: Channel, order_id: int, lines: Lines) -> SignedSample:
+def _stripe(channel: SampleChannel, order_id: int, lines: Lines) -> SignedSample:
     intent = {"id": f"pi_{order_id}", "object": "payment_intent", "metadata": {"order_id": str(order_id)}}
     body = samples.encode(samples.stripe_event("payment_intent.succeeded", intent))
     return SignedSample(body, samples.stripe_headers(body, channel.secrets[0]), f"pi_{order_id}")
 
 
-def _hmac(channel: Channel, order_id: int, lines: Lines) -> SignedSample:
+def _hmac(channel: SampleChannel, order_id: int, lines: Lines) -> SignedSample:
     options = _options(channel, GenericHmacOptions)
     body = samples.encode(samples.standard_order(f"PO-{order_id}", lines=lines)["data"])
     names = (options.signature_header, options.delivery_header, options.topic_header)
     return SignedSample(body, samples.hmac_headers(body, channel.secrets[0], names=names), f"PO-{order_id}")
 
 
-def _options(channel: Channel, kind: type[OptionsT]) -> OptionsT:
+def _options(channel: SampleChannel, kind: type[OptionsT]) -> OptionsT:
     if not isinstance(channel.options, kind):
         raise ValueError(f"channel {channel.name} has no {kind.__name__}")
     return channel.options
 
 
-_SAMPLES: Mapping[str, Callable[[Channel, int, Lines], SignedSample]] = MappingProxyType(
+_SAMPLES: Mapping[str, Callable[[SampleChannel, int, Lines], SignedSample]] = MappingProxyType(
     {
         "shopify": _shopify,
         "standard": _standard,

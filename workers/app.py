@@ -18,6 +18,7 @@ from dramatiq.broker import MessageProxy
 from dramatiq.middleware import TimeLimit
 from sentry_sdk.integrations.dramatiq import DramatiqIntegration
 
+from channels import AmazonOptions, BigCommerceOptions, ProviderOptions, SquareOptions, channel_options
 from erp.adapter import ErpAdapter
 from erp.factory import build_erp
 from erp.gated import GatedTransport
@@ -30,8 +31,6 @@ from queues.message import envelope_of
 from queues.settings import BrokerSettings
 from queues.tally import OutcomeTally, tally_key
 from queues.topology import lane_queues
-from receivers.channels import channel_options
-from receivers.providers import AmazonOptions, BigCommerceOptions, ProviderOptions, SquareOptions
 from tasks.actors import declare_event_actor
 from tasks.amazon import AmazonApi
 from tasks.bigcommerce import BigCommerceApi

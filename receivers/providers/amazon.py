@@ -10,7 +10,7 @@ deduplicated on ``NotificationMetadata.NotificationId``: SQS delivers at least o
 
 An ``ORDER_CHANGE`` carries no prices: the worker fetches the order from SP-API's Orders API
 (the channel's ``api_base_url``, with an access token or Login with Amazon credentials, see
-:class:`AmazonOptions`).
+:class:`~channels.amazon.AmazonOptions`).
 """
 
 from __future__ import annotations
@@ -20,55 +20,18 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, field_validator
-
 from events import topics
 from events.timestamps import parse_instant
 from receivers.errors import MalformedRequest
 from receivers.providers.base import Delivery, Provider, parse_json_object, require_id
-from receivers.providers.lwa import LwaOptions
 
-__all__ = ["SP_API_NORTH_AMERICA", "AmazonOptions", "AmazonProvider"]
+__all__ = ["AmazonProvider"]
 
 ORDER_CHANGE = "ORDER_CHANGE"
 #: Notification types that report a SKU's stock, by where they name the SKU in their payload.
 INVENTORY_SKU_FIELDS: Mapping[str, str] = MappingProxyType(
     {"FBA_INVENTORY_AVAILABILITY_CHANGES": "SKU", "LISTINGS_ITEM_MFN_QUANTITY_CHANGE": "Sku"}
 )
-
-
-#: SP-API's North America endpoint; Europe's is ``https://sellingpartnerapi-eu.amazon.com``, the
-#: Far East's ``https://sellingpartnerapi-fe.amazon.com``.
-SP_API_NORTH_AMERICA = "https://sellingpartnerapi-na.amazon.com"
-
-
-class AmazonOptions(LwaOptions):
-    """The SQS queue an Amazon channel's notifications arrive on, and the SP-API the worker
-    fetches their orders from.
-
-    ``queue_url`` is the queue's URL; ``region`` its AWS region (default: the AWS environment's,
-    ``AWS_DEFAULT_REGION``); ``endpoint_url`` another SQS endpoint than AWS's (a local one);
-    ``wait_seconds`` how long one receive waits for messages (SQS long polling, 1 to 20 s).
-    Credentials come from the usual AWS chain (``AWS_ACCESS_KEY_ID``..., a profile, a role).
-
-    ``api_base_url`` is the seller's SP-API regional endpoint (default North America's), read
-    with Login with Amazon access tokens (sent as ``x-amz-access-token``): exchanged for the
-    seller's refresh token as they expire, or one fixed token (see :class:`LwaOptions`).
-    Without either, order changes cannot become sales.
-    """
-
-    queue_url: str
-    region: str | None = None
-    endpoint_url: str | None = None
-    wait_seconds: int = Field(default=20, ge=1, le=20)
-    api_base_url: str = SP_API_NORTH_AMERICA
-
-    @field_validator("queue_url", "endpoint_url", "api_base_url")
-    @classmethod
-    def _an_http_url(cls, url: str | None) -> str | None:
-        if url is not None and not url.startswith(("https://", "http://")):
-            raise ValueError("must be an http(s) URL")
-        return url
 
 
 class AmazonProvider(Provider):

@@ -5,7 +5,8 @@ library decodes back: there is no ``whsec_`` secret to decode).
 
 Payloads are thin: ``{"scope": "store/order/created", "data": {"type": "order", "id": 250},
 "hash": ..., "created_at": <Unix seconds>}``. The worker fetches the full resource from the
-store's API (the channel's ``api_base_url`` and token, see :class:`BigCommerceOptions`).
+store's API (the channel's ``api_base_url`` and token, see
+:class:`~channels.bigcommerce.BigCommerceOptions`).
 Deliveries are deduplicated on ``webhook-id``, which retries keep; the body's ``hash`` travels
 with the payload.
 """
@@ -17,16 +18,13 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-from pydantic import SecretStr, model_validator
-
 from events import topics
 from events.timestamps import unix_instant
 from receivers.errors import MalformedRequest
 from receivers.providers.base import Delivery, Provider, parse_json_object, require_header, require_id
-from receivers.providers.options import ProviderOptions
 from receivers.providers.standard import StandardWebhooksProvider
 
-__all__ = ["BIGCOMMERCE_SCOPES", "BigCommerceOptions", "BigCommerceProvider"]
+__all__ = ["BIGCOMMERCE_SCOPES", "BigCommerceProvider"]
 
 BIGCOMMERCE_SCOPES: Mapping[str, str] = MappingProxyType(
     {
@@ -46,38 +44,6 @@ BIGCOMMERCE_SCOPES: Mapping[str, str] = MappingProxyType(
         "store/sku/inventory/order/updated": topics.INVENTORY_UPDATED,
     }
 )
-
-
-class BigCommerceOptions(ProviderOptions):
-    """Where the worker fetches the full resource a thin payload names.
-
-    ``api_base_url`` is the store's API root (``https://api.bigcommerce.com/stores/<hash>/``);
-    the access token is given inline as ``api_token`` or, better, read from the environment
-    variable named by ``api_token_env``. All three are optional for receiving.
-    """
-
-    api_base_url: str | None = None
-    api_token: SecretStr | None = None
-    api_token_env: str | None = None
-
-    @model_validator(mode="after")
-    def _one_source_of_token(self) -> BigCommerceOptions:
-        if self.api_token is not None and self.api_token_env is not None:
-            raise ValueError("give either api_token or api_token_env, not both")
-        if self.api_base_url is not None and not self.api_base_url.startswith(("https://", "http://")):
-            raise ValueError("api_base_url must be an http(s) URL")
-        return self
-
-    def inline_secrets(self) -> tuple[str, ...]:
-        return () if self.api_token is None else (self.api_token.get_secret_value(),)
-
-    def token_from(self, environ: Mapping[str, str]) -> str | None:
-        """The API token: inline, or from ``api_token_env`` in ``environ`` (``None`` if neither is set)."""
-        if self.api_token is not None:
-            return self.api_token.get_secret_value()
-        if self.api_token_env is None:
-            return None
-        return environ.get(self.api_token_env) or None
 
 
 class BigCommerceProvider(Provider):

@@ -1,10 +1,10 @@
 """Generic HMAC, GitHub style, for in-house systems (POS, WMS, CRM): ``X-Hub-Signature-256:
 sha256=<lowercase hex>`` of HMAC-SHA256 over the raw body, keyed with the shared secret.
 
-The header names are per channel (:class:`GenericHmacOptions`); the defaults are GitHub's. The
-delivery id header is the dedupe key, so a sender must keep it across its retries (GitHub's
-``X-GitHub-Delivery`` does). The topic header carries Weir's canonical topic, or a name the
-channel's ``topics`` option translates. Nothing is signed but the body: there is no timestamp.
+The header names are per channel (:class:`~channels.generic_hmac.GenericHmacOptions`); the
+defaults are GitHub's. The delivery id header is the dedupe key, so a sender must keep it across
+its retries (GitHub's ``X-GitHub-Delivery`` does). The topic header carries Weir's canonical
+topic, or a name the channel's ``topics`` option translates. Nothing is signed but the body: there is no timestamp.
 """
 
 from __future__ import annotations
@@ -13,28 +13,15 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import ClassVar
 
-from pydantic import Field
-
+from channels.generic_hmac import GenericHmacOptions
 from receivers.errors import BadSignature
 from receivers.providers.base import Delivery, Provider, parse_json_object, require_header, require_id
-from receivers.providers.options import ProviderOptions
 from receivers.providers.subjects import subject_entity_id
 from receivers.signing import hex_hmac_sha256, matches_any
 
-__all__ = ["GenericHmacOptions", "GenericHmacProvider"]
+__all__ = ["GenericHmacProvider"]
 
-_HEADER_NAME = r"^[A-Za-z0-9-]{1,64}$"
 _PREFIX = b"sha256="
-
-
-class GenericHmacOptions(ProviderOptions):
-    """Which headers carry the signature, the delivery id and the topic (case-insensitive), and
-    ``topics``: the sender's topic names translated to canonical ones (others pass unchanged)."""
-
-    signature_header: str = Field(default="X-Hub-Signature-256", pattern=_HEADER_NAME)
-    delivery_header: str = Field(default="X-GitHub-Delivery", pattern=_HEADER_NAME)
-    topic_header: str = Field(default="X-GitHub-Event", pattern=_HEADER_NAME)
-    topics: dict[str, str] = Field(default_factory=dict)
 
 
 class GenericHmacProvider(Provider):

@@ -1,4 +1,5 @@
-"""Every provider a channel may name, with the options it takes and how it is built.
+"""How the provider of every kind a channel may name (:data:`channels.kinds.PROVIDER_OPTIONS`) is
+built from its options.
 
 >>> kind = PROVIDER_KINDS["square"]
 >>> options, provider = kind.create({"notification_url": "https://weir.example/webhooks/sq"}, 300)
@@ -9,22 +10,24 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, TypeVar
 
-from receivers.providers.amazon import AmazonOptions, AmazonProvider
+from channels.amazon import AmazonOptions
+from channels.bigcommerce import BigCommerceOptions
+from channels.generic_hmac import GenericHmacOptions
+from channels.options import NoOptions, ProviderOptions
+from channels.square import SquareOptions
+from receivers.providers.amazon import AmazonProvider
 from receivers.providers.base import Provider
-from receivers.providers.bigcommerce import BigCommerceOptions, BigCommerceProvider
-from receivers.providers.generic_hmac import GenericHmacOptions, GenericHmacProvider
-from receivers.providers.options import NoOptions, ProviderOptions
+from receivers.providers.bigcommerce import BigCommerceProvider
+from receivers.providers.generic_hmac import GenericHmacProvider
 from receivers.providers.shopify import ShopifyProvider
-from receivers.providers.square import SquareOptions, SquareProvider
+from receivers.providers.square import SquareProvider
 from receivers.providers.standard import StandardWebhooksProvider
 from receivers.providers.stripe import StripeProvider
 from receivers.providers.woocommerce import WooCommerceProvider
 
-__all__ = ["PROVIDER_KINDS", "ProviderKind", "ProviderName"]
-
-ProviderName = Literal["shopify", "standard", "woocommerce", "bigcommerce", "square", "stripe", "hmac", "amazon"]
+__all__ = ["PROVIDER_KINDS", "ProviderKind"]
 
 OptionsT = TypeVar("OptionsT", bound=ProviderOptions)
 

@@ -7,7 +7,8 @@ rebuilt from the request: behind a proxy the request's own URL differs. Square s
 timestamp; deliveries are deduplicated on the body's ``event_id``, which retries keep.
 
 Order notifications carry a summary only: the worker fetches the full order from Square's
-Orders API (the channel's ``api_base_url`` and access token, see :class:`SquareOptions`).
+Orders API (the channel's ``api_base_url`` and access token, see
+:class:`~channels.square.SquareOptions`).
 """
 
 from __future__ import annotations
@@ -17,16 +18,13 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import ClassVar
 
-from pydantic import field_validator
-
 from events import topics
 from events.timestamps import parse_instant
 from receivers.errors import BadSignature, MalformedRequest
 from receivers.providers.base import Delivery, Provider, parse_json_object, require_header, require_id
-from receivers.providers.options import AccessTokenOptions
 from receivers.signing import b64_hmac_sha256, matches_any
 
-__all__ = ["SQUARE_TOPICS", "SquareOptions", "SquareProvider"]
+__all__ = ["SQUARE_TOPICS", "SquareProvider"]
 
 SQUARE_TOPICS: Mapping[str, str] = MappingProxyType(
     {
@@ -40,32 +38,6 @@ SQUARE_TOPICS: Mapping[str, str] = MappingProxyType(
         "customer.updated": topics.CUSTOMER_UPDATED,
     }
 )
-
-
-class SquareOptions(AccessTokenOptions):
-    """``notification_url``: the subscription's URL exactly as registered with Square.
-
-    Where the worker fetches the full order a summary names: ``api_base_url`` is Square's API
-    root (``https://connect.squareup.com``, or ``https://connect.squareupsandbox.com``), read
-    with the access token (see :class:`AccessTokenOptions`). Both are optional for receiving.
-    """
-
-    notification_url: str
-    api_base_url: str | None = None
-
-    @field_validator("notification_url")
-    @classmethod
-    def _an_http_url(cls, url: str) -> str:
-        if not url.startswith(("https://", "http://")) or any(char.isspace() for char in url):
-            raise ValueError("notification_url must be the http(s) URL registered with Square, exactly")
-        return url
-
-    @field_validator("api_base_url")
-    @classmethod
-    def _an_api_url(cls, url: str | None) -> str | None:
-        if url is not None and not url.startswith(("https://", "http://")):
-            raise ValueError("api_base_url must be an http(s) URL")
-        return url
 
 
 class SquareProvider(Provider):

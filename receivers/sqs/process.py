@@ -12,9 +12,9 @@ import signal
 import sys
 from collections.abc import Mapping
 
+from channels.amazon import AmazonOptions
 from receivers.channels import Channel
 from receivers.config import ReceiverConfig, build_config
-from receivers.providers import AmazonOptions
 from receivers.runtime import IntakeRuntime
 from receivers.sqs.poller import SqsPoller
 from receivers.sqs.queue import SqsQueue

@@ -19,7 +19,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from receivers.providers import AmazonOptions
+from channels.amazon import AmazonOptions
 from receivers.sqs.errors import QueueUnavailable
 from weir.errors import ConfigError
 

@@ -1,16 +1,16 @@
-"""The channels file: what it accepts, and the clear errors it gives for everything else."""
+"""Channels as the receivers load them: providers built from the channels file, their secrets and
+keys, their routing, and what production refuses."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import get_args
 
 import pytest
 
+from channels import PROVIDER_OPTIONS, SquareOptions
 from queues.lanes import Lane
 from receivers.channels import load_channels
-from receivers.providers import PROVIDER_KINDS, AmazonOptions, BigCommerceOptions, ProviderName, SquareOptions
-from receivers.providers.lwa import LwaLogin
+from receivers.providers import PROVIDER_KINDS
 from receivers.settings import DEFAULT_CHANNELS_FILE
 from weir.errors import ConfigError
 
@@ -39,8 +39,8 @@ def test_the_shipped_demo_channels_load() -> None:
     }
 
 
-def test_every_provider_a_channel_may_name_can_be_built() -> None:
-    assert set(get_args(ProviderName)) == set(PROVIDER_KINDS)
+def test_every_provider_a_channel_may_name_can_be_built_from_its_options() -> None:
+    assert {name: kind.options for name, kind in PROVIDER_KINDS.items()} == dict(PROVIDER_OPTIONS)
 
 
 def test_provider_options_are_validated_per_provider(tmp_path: Path) -> None:
@@ -54,76 +54,6 @@ def test_provider_options_are_validated_per_provider(tmp_path: Path) -> None:
     assert options.notification_url == "https://weir.example/webhooks/sq"
 
 
-def test_bigcommerce_channels_can_hold_the_api_the_worker_fetches_from(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        '[channels.bc]\nprovider = "bigcommerce"\nsecrets = ["s"]\n'
-        'options = { api_base_url = "https://api.bigcommerce.com/stores/abc/", api_token_env = "BC_TOKEN" }\n',
-    )
-    options = load(path)["bc"].options
-    assert isinstance(options, BigCommerceOptions)
-    assert options.api_base_url == "https://api.bigcommerce.com/stores/abc/"
-    assert options.token_from({"BC_TOKEN": "t0k3n"}) == "t0k3n"
-
-
-def test_square_channels_can_hold_the_api_the_worker_fetches_orders_from(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        '[channels.sq]\nprovider = "square"\nsecrets = ["k"]\n'
-        '[channels.sq.options]\nnotification_url = "https://weir.example/webhooks/sq"\n'
-        'api_base_url = "https://connect.squareup.com"\naccess_token_env = "SQ_TOKEN"\n',
-    )
-    options = load(path)["sq"].options
-    assert isinstance(options, SquareOptions)
-    assert options.api_base_url == "https://connect.squareup.com"
-    assert options.token_from({"SQ_TOKEN": "t0k3n"}) == "t0k3n"
-
-
-def test_a_square_channel_takes_one_source_of_access_token(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        '[channels.sq]\nprovider = "square"\nsecrets = ["k"]\n'
-        '[channels.sq.options]\nnotification_url = "https://weir.example/webhooks/sq"\n'
-        'access_token = "a"\naccess_token_env = "SQ_TOKEN"\n',
-    )
-    with pytest.raises(ConfigError, match="channel sq has invalid options") as caught:
-        load(path)
-    assert "access_token" in str(caught.value)
-
-
-def test_invalid_options_are_named_without_echoing_the_secrets_given(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        '[channels.sq]\nprovider = "square"\nsecrets = ["k"]\n'
-        '[channels.sq.options]\nnotification_url = "https://weir.example/webhooks/sq"\n'
-        'access_token = "EAAA-very-secret"\naccess_token_env = "SQ_TOKEN"\n',
-    )
-    with pytest.raises(ConfigError) as caught:
-        load(path)
-    assert "EAAA-very-secret" not in str(caught.value)
-
-
-def test_amazon_channels_can_hold_the_sp_api_the_worker_fetches_orders_from(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        '[channels.az]\nprovider = "amazon"\n'
-        '[channels.az.options]\nqueue_url = "https://sqs.us-east-1.amazonaws.com/1/q"\n'
-        'api_base_url = "https://sellingpartnerapi-eu.amazon.com"\naccess_token_env = "AZ_TOKEN"\n',
-    )
-    options = load(path)["az"].options
-    assert isinstance(options, AmazonOptions)
-    assert options.api_base_url == "https://sellingpartnerapi-eu.amazon.com"
-    assert options.token_from({"AZ_TOKEN": "Atza|t0k3n"}) == "Atza|t0k3n"
-
-
-def test_an_amazon_channel_reads_north_america_s_sp_api_by_default_and_no_token_unless_given(tmp_path: Path) -> None:
-    path = write(tmp_path, '[channels.az]\nprovider = "amazon"\noptions = { queue_url = "https://sqs.example/1/q" }\n')
-    options = load(path)["az"].options
-    assert isinstance(options, AmazonOptions)
-    assert options.api_base_url == "https://sellingpartnerapi-na.amazon.com"
-    assert options.token_from({}) is None
-
-
 def test_a_demo_amazon_access_token_is_refused_in_production(tmp_path: Path) -> None:
     path = write(
         tmp_path,
@@ -132,29 +62,6 @@ def test_a_demo_amazon_access_token_is_refused_in_production(tmp_path: Path) -> 
     )
     with pytest.raises(ConfigError, match="channel az"):
         load(path, production=True)
-
-
-def test_amazon_channels_can_hold_login_with_amazon_credentials_inline_or_from_the_environment(
-    tmp_path: Path,
-) -> None:
-    path = write(
-        tmp_path,
-        '[channels.az]\nprovider = "amazon"\n'
-        '[channels.az.options]\nqueue_url = "https://sqs.us-east-1.amazonaws.com/1/q"\n'
-        'lwa_client_id = "amzn1.application-oa2-client.1"\nlwa_client_secret_env = "AZ_LWA_SECRET"\n'
-        'refresh_token_env = "AZ_REFRESH_TOKEN"\n',
-    )
-    options = load(path)["az"].options
-    assert isinstance(options, AmazonOptions)
-
-    login = options.lwa_from({"AZ_LWA_SECRET": "s3cr3t", "AZ_REFRESH_TOKEN": "Atzr|r"})
-
-    assert login == LwaLogin(
-        "amzn1.application-oa2-client.1", "s3cr3t", "Atzr|r", "https://api.amazon.com/auth/o2/token"
-    )
-    assert "s3cr3t" not in repr(login) and "Atzr|r" not in repr(login)
-    assert options.lwa_from({"AZ_LWA_SECRET": "s3cr3t"}) is None
-    assert options.token_from({}) is None
 
 
 def test_demo_login_with_amazon_secrets_are_refused_in_production(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import pytest
 import redis
 from dramatiq import Worker
 
+from channels import SP_API_NORTH_AMERICA, AmazonOptions, channel_options
 from erp.adapter import SaleRecord, sale_reference
 from erp.simulator import SimulatorErp
 from events.mapping import AmazonResource, SquareResource
@@ -23,8 +24,6 @@ from queues.dead import dead_letter_store
 from queues.lanes import Lane
 from queues.tally import OutcomeTally, tally_key
 from queues.topology import lane_queues
-from receivers.channels import channel_options
-from receivers.providers.amazon import SP_API_NORTH_AMERICA, AmazonOptions
 from tasks import ChannelApiRejected, ChannelApiTransient
 from tasks.settings import ChannelApiSettings
 from tests.support.events import amazon_change_envelope, publish

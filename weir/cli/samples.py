@@ -23,7 +23,7 @@ from receivers.settings import ReceiverSettings
 from weir import samples
 from weir.cli.common import console, fail, settings
 from weir.errors import ConfigError
-from weir.sample_orders import signed_sample_order
+from weir.sample_orders import SampleChannel, signed_sample_order
 from weir.settings import ServiceSettings
 
 __all__ = ["send_sample", "show_sale"]
@@ -79,7 +79,7 @@ def show_sale(
         console.print(_sale_table(sale))
 
 
-def _channel(name: str) -> Channel:
+def _channel(name: str) -> SampleChannel:
     service = settings(ServiceSettings)
     receiver = settings(ReceiverSettings)
     try:
@@ -93,7 +93,11 @@ def _channel(name: str) -> Channel:
         fail(str(exc))
     if name not in channels:
         fail(f"no channel {name!r} in {receiver.channels_file}; known: {', '.join(channels)}")
-    return channels[name]
+    return _sample_channel(channels[name])
+
+
+def _sample_channel(channel: Channel) -> SampleChannel:
+    return SampleChannel(channel.name, channel.provider.name, channel.secrets, channel.options)
 
 
 def _lines(specs: list[str]) -> tuple[tuple[str, int, str], ...]:

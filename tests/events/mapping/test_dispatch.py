@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from channels import PROVIDER_OPTIONS
 from events import PayloadError, UnsupportedEvent
 from events.mapping import MAPPINGS, canonical_events, thin_resource
-from receivers.providers import PROVIDER_KINDS
 from tests.events.mapping.envelopes import envelope
 
 
 def test_every_provider_a_channel_may_name_has_a_mapping() -> None:
-    assert set(MAPPINGS) == set(PROVIDER_KINDS)
+    assert set(MAPPINGS) == set(PROVIDER_OPTIONS)
 
 
 def test_a_provider_without_a_mapping_is_unsupported() -> None:

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from channels import GenericHmacOptions
 from receivers.errors import BadSignature, MalformedRequest
-from receivers.providers import GenericHmacOptions, GenericHmacProvider
+from receivers.providers import GenericHmacProvider
 from weir.samples import hmac_headers
 
 # GitHub's documented vector (docs.github.com, "Validating webhook deliveries").

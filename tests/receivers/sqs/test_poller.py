@@ -13,11 +13,11 @@ from typing import TypeVar
 
 import pytest
 
+from channels import AmazonOptions
 from events.envelope import EventEnvelope
 from queues.lanes import Lane
 from queues.topology import lane_queues
 from receivers.config import ReceiverConfig
-from receivers.providers import AmazonOptions
 from receivers.runtime import IntakeRuntime
 from receivers.sqs import QueueUnavailable, SqsPoller, SqsQueue
 from tests.receivers.sqs.conftest import CHANNEL

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from pydantic import SecretStr, field_validator, model_validator
 
-from receivers.providers.options import AccessTokenOptions, value_from
+from channels.options import AccessTokenOptions, value_from
 
 __all__ = ["LWA_TOKEN_URL", "LwaLogin", "LwaOptions"]
 
