@@ -81,8 +81,8 @@ class FleetGate:
     An unmetered policy asks Redis only while the breaker or a pause holds calls back: the
     gate's state is read at most every ``state_cache_ms`` and calls go without a round trip
     while it says closed (their outcomes still reach the breaker through :meth:`settle`).
-    With ``lean``, :meth:`admit` (the worker's hot path) goes through it rather than redis-py,
-    about half the CPU per call.
+    With ``lean``, :meth:`admit` (the worker's hot path) goes through it rather than through
+    redis-py's pooling and argument handling.
 
     >>> gate = FleetGate(client, prefix="weir:erp:", policy=GatePolicy(rate_per_second=100, concurrency=8))
     >>> admission = gate.admit(tier=1)

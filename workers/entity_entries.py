@@ -4,9 +4,10 @@ entity's line behind dead letters, and the version mark it last applied.
 Each is its own concept (:class:`~throttling.KeyedLock`, :class:`~queues.dead.holds.EntityHolds`,
 :class:`~throttling.HighWaterMark`), and each middleware that acts on one could ask Redis for it
 in turn. On the worker's hot path that was three round trips per state event before the ERP
-call, each followed by a wait for the interpreter lock; measured on ``bench.protection``, reading
-them in one script drains a lane about a third faster. Taken together they are also atomic: no
-dead letter can block the entity between the lock and the line.
+call, each followed by a wait for the interpreter lock. On ``bench.protection``, reading them in
+one script (and raising the mark in the background) took one process from 724-760 to
+1,014-1,317 events/s. Taken together they are also atomic: no dead letter can block the entity
+between the lock and the line.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from queues.message import event_message
 from queues.routing import LaneRouter
 from queues.topology import lane_queues
 from receivers.providers import AmazonProvider, StandardWebhooksProvider
+from receivers.providers.base import Delivery
 from tests.support.rabbit import RABBITMQ_URL
 from weir.samples import amazon_order_change, customer_envelope, encode, order_envelope
 
@@ -43,22 +44,7 @@ def canonical_envelope(channel: str, event: CanonicalEvent, *, delivery_id: str 
     received_at = datetime.now(UTC)
     delivery_id = delivery_id or f"msg_{uuid.uuid4().hex}"
     delivery = StandardWebhooksProvider().parse({"webhook-id": delivery_id}, body.encode(), received_at)
-    event_id = uuid.uuid4().hex
-    return EventEnvelope(
-        event_id=event_id,
-        delivery_id=delivery.delivery_id,
-        channel=channel,
-        provider=StandardWebhooksProvider.name,
-        topic=delivery.topic,
-        source_topic=delivery.source_topic,
-        entity_type=entity_type(delivery.topic),
-        entity_id=delivery.entity_id,
-        occurred_at=delivery.occurred_at,
-        received_at=received_at,
-        correlation_id=event_id,
-        lane=LaneRouter().lane_for(delivery.topic).value,
-        payload=body,
-    )
+    return _enqueued(channel, StandardWebhooksProvider.name, delivery, body, received_at)
 
 
 def amazon_change_envelope(channel: str, order_id: str, status: str = "Unshipped") -> EventEnvelope:
@@ -67,12 +53,17 @@ def amazon_change_envelope(channel: str, order_id: str, status: str = "Unshipped
     body = encode(amazon_order_change(order_id, status=status))
     received_at = datetime.now(UTC)
     delivery = AmazonProvider().parse({}, body, received_at)
+    return _enqueued(channel, AmazonProvider.name, delivery, body.decode(), received_at)
+
+
+def _enqueued(channel: str, provider: str, delivery: Delivery, payload: str, received_at: datetime) -> EventEnvelope:
+    """The envelope a receiver enqueues for ``delivery``, routed to its topic's default lane."""
     event_id = uuid.uuid4().hex
     return EventEnvelope(
         event_id=event_id,
         delivery_id=delivery.delivery_id,
         channel=channel,
-        provider=AmazonProvider.name,
+        provider=provider,
         topic=delivery.topic,
         source_topic=delivery.source_topic,
         entity_type=entity_type(delivery.topic),
@@ -81,7 +72,7 @@ def amazon_change_envelope(channel: str, order_id: str, status: str = "Unshipped
         received_at=received_at,
         correlation_id=event_id,
         lane=LaneRouter().lane_for(delivery.topic).value,
-        payload=body.decode(),
+        payload=payload,
     )
 
 
