@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from dramatiq.broker import Consumer
 from dramatiq.brokers.rabbitmq import RabbitmqBroker
 from dramatiq.common import xq_name
 from dramatiq.middleware import Middleware
 
 from queues.lanes import Lane
+from queues.receiving import ReceivingConsumer
 from queues.topology import DEAD_LETTER_ARGUMENTS, lane_queues, ready_arguments
 
 __all__ = ["LaneBroker", "build_broker"]
@@ -38,6 +40,11 @@ class LaneBroker(RabbitmqBroker):
         closers, self._closers = self._closers, []
         for close in closers:
             close()
+
+    def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000) -> Consumer:
+        """Dramatiq's consumer, handing its bursts of messages to middleware that take them
+        (:mod:`queues.receiving`)."""
+        return ReceivingConsumer(super().consume(queue_name, prefetch, timeout), self, burst=prefetch)
 
     def _build_queue_arguments(self, queue_name: str) -> dict[str, Any]:
         return ready_arguments(queue_name)

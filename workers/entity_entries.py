@@ -12,6 +12,7 @@ between the lock and the line.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -59,18 +60,39 @@ class EntityEntries:
         Raises:
             GateUnavailable: Redis did not answer.
         """
-        token = new_token()
-        keys = [self._lock.key(entity), *self._holds.keys(entity), self._marks.key(entity)]
+        entry = self.enter_many([(entity, message_id)])[0]
+        if isinstance(entry, GateUnavailable):
+            raise entry
+        return entry
+
+    def enter_many(self, wanted: Sequence[tuple[str, str]]) -> list[Entry | GateUnavailable | None]:
+        """:meth:`enter` each ``(entity, message id)`` in ``wanted``, in one round trip; each
+        entry (or ``None``, or the ``GateUnavailable`` its script failed with) in its place.
+
+        Raises:
+            GateUnavailable: Redis did not answer.
+        """
+        tokens = [new_token() for _ in wanted]
+        calls = [
+            (self._script, [self._lock.key(entity), *self._holds.keys(entity), self._marks.key(entity)],
+             [token, self._lock.lease_ms, message_id])
+            for (entity, message_id), token in zip(wanted, tokens, strict=True)
+        ]  # fmt: skip
         try:
-            reply = self._client.run(self._script, keys, [token, self._lock.lease_ms, message_id])
+            replies = self._client.run_many(calls)
         except RedisError as exc:
-            raise GateUnavailable(f"the entry to {entity!r} did not answer: {exc}") from exc
-        if isinstance(reply, Exception):
-            raise GateUnavailable(f"the entry to {entity!r} failed: {reply}")
-        if not reply[0]:
-            return None
-        _, code, behind, mark = reply
-        return Entry(token, verdict_of(code, behind), int(mark) if mark else None)
+            raise GateUnavailable(f"the entry to {len(wanted)} entities did not answer: {exc}") from exc
+        return [_entry(reply, token, entity) for reply, token, (entity, _) in zip(replies, tokens, wanted, strict=True)]
+
+
+def _entry(reply: object, token: str, entity: str) -> Entry | GateUnavailable | None:
+    if isinstance(reply, Exception):
+        return GateUnavailable(f"the entry to {entity!r} failed: {reply}")
+    assert isinstance(reply, list)
+    if not reply[0]:
+        return None
+    _, code, behind, mark = reply
+    return Entry(token, verdict_of(code, behind), int(mark) if mark else None)
 
 
 @cache

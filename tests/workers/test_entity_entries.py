@@ -10,7 +10,7 @@ from queues.dead.holds import EntityHolds, HoldVerdict, entity_holds
 from tests.support.net import free_port
 from throttling import GateUnavailable, HighWaterMark, KeyedLock
 from throttling.lean_redis import LeanRedis
-from workers.entity_entries import EntityEntries
+from workers.entity_entries import EntityEntries, Entry
 
 ENTITY = "shop-us:order:1001"
 TWIN = "shop-us:order:1002"
@@ -100,3 +100,15 @@ def test_without_redis_entering_is_unavailable(holds: EntityHolds, marks: HighWa
 
     with pytest.raises(GateUnavailable):
         EntityEntries(nowhere, lock=lock, holds=holds, marks=marks).enter(ENTITY, "m1")
+
+
+def test_entering_several_entities_at_once_gives_each_its_own_entry(entries: EntityEntries, lock: KeyedLock) -> None:
+    held = lock.acquire(TWIN)
+
+    free, busy = entries.enter_many([(ENTITY, "m1"), (TWIN, "m2")])
+
+    assert isinstance(free, Entry)
+    assert busy is None
+    assert lock.release(ENTITY, free.token) is True
+    assert held is not None
+    assert lock.release(TWIN, held) is True

@@ -8,7 +8,12 @@ SIGKILL keeps its entities locked only that long) never cuts a slow ERP call sho
 
 With :class:`~workers.entity_entries.EntityEntries`, the lock is taken in the same round trip
 that reads the entity's line and version mark; :meth:`EntityLocks.entry_of` hands them to the
-middleware that act on them (:class:`EntityHold`, :class:`StaleFence`).
+middleware that act on them (:class:`EntityHold`, :class:`StaleFence`). Entities are entered as
+their messages arrive, a burst of them in one round trip on the consumer's thread
+(:mod:`queues.receiving`), so a worker thread finds its message's entity entered and waits for
+nothing. A message received but not processed (its consumer closed, its worker stopped) gives
+its entity back. On ``bench.protection``, entering on arrival rather than on each worker thread
+took one process from 1,017 to 1,224 events/s (medians of six runs each, taken in turn).
 
 Without Redis, the lock falls back to this process alone: the fleet keeps making progress (at
 the ERP gate's fallback share), and a race between processes on one order remains possible
@@ -19,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from dramatiq import Broker, Middleware, Worker
@@ -38,6 +43,7 @@ logger = logging.getLogger(__name__)
 BUSY_DELAY_MS = 1_000
 
 _LOCAL = "local"
+_NOT_ARRIVED = object()
 
 
 class EntityLocks(Middleware):
@@ -61,6 +67,8 @@ class EntityLocks(Middleware):
         self._held: dict[int, tuple[str, str]] = {}
         self._entered: dict[int, Entry] = {}
         self._held_keys: set[str] = set()
+        # Deliveries entered (or found busy) on arrival whose processing has not begun.
+        self._arrived: dict[int, Entry | None] = {}
         self._guard = threading.Lock()
         self._degraded = False
         self._stopping = threading.Event()
@@ -75,10 +83,73 @@ class EntityLocks(Middleware):
         self._stopping.set()
         if self._renewer is not None:
             self._renewer.join(timeout=5)
+        with self._guard:
+            waiting = list(self._arrived)
+        self._give_back(waiting)
+
+    def after_receive_messages(self, broker: Broker, messages: Sequence[MessageProxy]) -> None:
+        """Enter the entities of ``messages`` (just arrived) in one round trip."""
+        if self._entries is None:
+            return
+        wanted: list[tuple[MessageProxy, str]] = []
+        with self._guard:
+            for message in messages:
+                key = self._key_of(message)
+                if key is None:
+                    continue
+                if key in self._held_keys:
+                    # Another delivery in this process has the entity: this one is busy.
+                    self._arrived[delivery_of(message)] = None
+                    continue
+                self._held_keys.add(key)
+                wanted.append((message, key))
+        if wanted:
+            self._enter_arrived(wanted)
+
+    def after_drop_messages(self, broker: Broker, messages: Sequence[MessageProxy]) -> None:
+        self._give_back([delivery_of(message) for message in messages])
+
+    def _enter_arrived(self, wanted: list[tuple[MessageProxy, str]]) -> None:
+        try:
+            entries = self._entries.enter_many([(key, message.message_id) for message, key in wanted])  # type: ignore[union-attr]
+        except GateUnavailable:
+            # Each message enters on its own when processed, falling back as Redis allows then.
+            entries = [None] * len(wanted)
+            failed = True
+        else:
+            failed = False
+        with self._guard:
+            for (message, key), entry in zip(wanted, entries, strict=True):
+                if failed or isinstance(entry, GateUnavailable):
+                    self._held_keys.discard(key)
+                    continue
+                delivery = delivery_of(message)
+                self._arrived[delivery] = entry
+                if entry is None:
+                    self._held_keys.discard(key)
+                    continue
+                self._held[delivery] = (key, entry.token)
+                self._entered[delivery] = entry
+
+    def _give_back(self, deliveries: Iterable[int]) -> None:
+        for delivery in deliveries:
+            with self._guard:
+                if self._arrived.pop(delivery, _NOT_ARRIVED) is _NOT_ARRIVED:
+                    continue
+                held = self._held.pop(delivery, None)
+                self._entered.pop(delivery, None)
+            if held is not None:
+                self._let_go(*held)
 
     def before_process_message(self, broker: Broker, message: MessageProxy) -> None:
         key = self._key_of(message)
         if key is None:
+            return
+        with self._guard:
+            arrived = self._arrived.pop(delivery_of(message), _NOT_ARRIVED)
+        if arrived is None:
+            raise EntityBusy(f"{key} is being applied by another worker", delay_ms=BUSY_DELAY_MS)
+        if arrived is not _NOT_ARRIVED:
             return
         with self._guard:
             if key in self._held_keys:
@@ -152,12 +223,16 @@ class EntityLocks(Middleware):
             logger.warning("The lock on %s was lost while its event was being applied.", key)
 
     def _release(self, message: MessageProxy) -> None:
+        delivery = delivery_of(message)
         with self._guard:
-            held = self._held.pop(delivery_of(message), None)
-            self._entered.pop(delivery_of(message), None)
-        if held is None:
-            return
-        key, token = held
+            # Still there when a hook before this one stopped the message.
+            self._arrived.pop(delivery, None)
+            held = self._held.pop(delivery, None)
+            self._entered.pop(delivery, None)
+        if held is not None:
+            self._let_go(*held)
+
+    def _let_go(self, key: str, token: str) -> None:
         self._forget(key)
         if token == _LOCAL:
             return
