@@ -7,7 +7,10 @@ one process with 8 threads drains the same pre-filled queue three ways, on the s
 * plain Dramatiq, the same ERP call as Weir's actor, no Weir middleware;
 * Weir's worker: entity locks, the fleet gate (admit/settle in Redis), the retry policy.
 
-    .venv/bin/python -m bench.protection [--messages 20000]
+    .venv/bin/python -m bench.protection [--messages 20000] [--rounds 3]
+
+The machine's speed drifts by 10-20 % from one minute to the next, so the three runs go in turn,
+round after round, and the figures are the medians.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
+from statistics import median
 from typing import Any
 
 import dramatiq
@@ -24,6 +28,8 @@ import httpx
 import pika
 import redis
 from dramatiq import Worker
+from dramatiq.broker import Consumer
+from dramatiq.brokers.rabbitmq import RabbitmqBroker
 
 from erp.settings import ErpSettings
 from erp.simulator import SimulatorErp
@@ -81,13 +87,19 @@ def drain(broker: dramatiq.Broker, done: Callable[[], bool]) -> float:
     return elapsed
 
 
+class PlainBroker(LaneBroker):
+    """Dramatiq's own middleware and consumer, none of Weir's: LaneBroker only so the lane's
+    queues are declared as they already exist."""
+
+    def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000) -> Consumer:
+        return RabbitmqBroker.consume(self, queue_name, prefetch, timeout)
+
+
 def plain(namespace: str, count: int, call_erp: bool) -> float:
     queue = fill(namespace, count)
     transport = InstantErp()
     erp = SimulatorErp.from_settings(ErpSettings(kind="simulator"), transport=transport)
-    # Dramatiq's own middleware, none of Weir's; LaneBroker only so the lane's queues are
-    # declared as they already exist.
-    broker = LaneBroker(url=BROKER_URL)
+    broker = PlainBroker(url=BROKER_URL)
     broker.declare_queue(queue)
     finished = _Counter()
 
@@ -149,22 +161,34 @@ def clean_up(namespace: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the three runs, in turn (default 3)")
     args = parser.parse_args()
     runs: list[tuple[str, Callable[[str], float]]] = [
         ("plain Dramatiq, no-op actor", lambda ns: plain(ns, args.messages, call_erp=False)),
         ("plain Dramatiq, same ERP call", lambda ns: plain(ns, args.messages, call_erp=True)),
         ("Weir's worker", lambda ns: weir(ns, args.messages)),
     ]
-    rates = {}
-    for name, run in runs:
-        namespace = f"protect-{secrets.token_hex(4)}"
-        try:
-            rates[name] = run(namespace)
-        finally:
-            clean_up(namespace)
-        print(f"{name:32} {rates[name]:8,.0f} messages/s  (1 process, {THREADS} threads, {args.messages} messages)")
-    print(f"cost of protection: Weir drains {rates[runs[2][0]] / rates[runs[1][0]]:.2f} x plain Dramatiq "
-          f"doing the same ERP call, {rates[runs[2][0]] / rates[runs[0][0]]:.2f} x a no-op actor")  # fmt: skip
+    rates: dict[str, list[float]] = {name: [] for name, _ in runs}
+    for round_ in range(1, args.rounds + 1):
+        for name, run in runs:
+            namespace = f"protect-{secrets.token_hex(4)}"
+            try:
+                rates[name].append(run(namespace))
+            finally:
+                clean_up(namespace)
+            print(f"round {round_}: {name:32} {rates[name][-1]:8,.0f} messages/s", flush=True)
+    noop, same, ours = (rates[name] for name, _ in runs)
+    print(f"\n1 process, {THREADS} threads, {args.messages} messages per run; median of {args.rounds} rounds:")
+    for name, _ in runs:
+        print(f"  {name:32} {median(rates[name]):8,.0f} messages/s  (runs: {_listed(rates[name])})")
+    per_round = [weir_rate / same_rate for weir_rate, same_rate in zip(ours, same, strict=True)]
+    print(f"cost of protection: Weir drains {median(ours) / median(same):.2f} x plain Dramatiq doing the same "
+          f"ERP call (per round: {', '.join(f'{ratio:.2f}' for ratio in per_round)}), "
+          f"{median(ours) / median(noop):.2f} x a no-op actor")  # fmt: skip
+
+
+def _listed(values: list[float]) -> str:
+    return ", ".join(f"{value:,.0f}" for value in values)
 
 
 if __name__ == "__main__":
