@@ -9,7 +9,6 @@ from typing import Any
 from dramatiq.broker import Consumer
 from dramatiq.brokers.rabbitmq import RabbitmqBroker
 from dramatiq.common import xq_name
-from dramatiq.message import Message
 from dramatiq.middleware import Middleware
 
 from queues.lanes import Lane
@@ -31,9 +30,10 @@ class LaneBroker(RabbitmqBroker):
     Each thread publishes over a connection of its own, and pika's blocking connection answers
     RabbitMQ's heartbeats only while it is used: a worker thread that enqueued nothing (no
     retry, no deferral) for a minute found its connection closed by RabbitMQ ("missed
-    heartbeats"), and its next enqueue failed on the reset before Dramatiq reconnected. A
-    connection idle for ``idle_reconnect_seconds`` (half RabbitMQ's default heartbeat timeout) is
-    closed cleanly and opened again before it is used.
+    heartbeats"), and its next enqueue failed on the reset before Dramatiq reconnected (a
+    consumer thread's, opened at start-up to declare its queue, the first time a delayed
+    message came due). A connection idle for ``idle_reconnect_seconds`` (half RabbitMQ's default
+    heartbeat timeout) is closed cleanly and opened again before it is used.
     """
 
     def __init__(
@@ -48,14 +48,16 @@ class LaneBroker(RabbitmqBroker):
         self._idle_reconnect_seconds = idle_reconnect_seconds
         self._clock = clock
 
-    def enqueue(self, message: Message[Any], *, delay: int | None = None) -> Message[Any]:
+    def _current_channel(self) -> Any:
         last_used: float | None = getattr(self.state, "last_used", None)
         if last_used is not None and self._clock() - last_used > self._idle_reconnect_seconds:
             del self.connection
-        try:
-            return super().enqueue(message, delay=delay)
-        finally:
-            self.state.last_used = self._clock()
+        channel = RabbitmqBroker.channel.fget(self)  # type: ignore[attr-defined]
+        self.state.last_used = self._clock()
+        return channel
+
+    #: The thread's channel, on a connection opened again when it was idle too long.
+    channel = property(_current_channel, fdel=RabbitmqBroker.channel.fdel)  # type: ignore[attr-defined]
 
     def close_with(self, *closers: Callable[[], object]) -> None:
         """Call each of ``closers`` when the broker closes."""

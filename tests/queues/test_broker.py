@@ -30,11 +30,13 @@ def test_a_publishing_connection_idle_past_the_limit_is_opened_again_before_it_i
     broker.declare_queue(queue)
     message: Message[Any] = Message(queue_name=queue, actor_name="noop", args=(), kwargs={}, options={})
     try:
-        broker.enqueue(message)
-        first = broker.connection
+        # As a consumer thread does at start-up: its queue declared on the thread's channel.
+        first = broker.channel.connection
         now[0] += 29
         broker.enqueue(message)
         kept = broker.connection
+        now[0] += 31
+        broker.enqueue(message)
         now[0] += 31
         broker.enqueue(message)
 
