@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -26,38 +25,11 @@ class LaneBroker(RabbitmqBroker):
 
     What the broker's middleware and actors hold open (Redis clients, background writers) is
     handed to :meth:`close_with` and closed, in order, after the broker's own connections.
-
-    Each thread publishes over a connection of its own, and pika's blocking connection answers
-    RabbitMQ's heartbeats only while it is used: a worker thread that enqueued nothing (no
-    retry, no deferral) for a minute found its connection closed by RabbitMQ ("missed
-    heartbeats"), and its next enqueue failed on the reset before Dramatiq reconnected (a
-    consumer thread's, opened at start-up to declare its queue, the first time a delayed
-    message came due). A connection idle for ``idle_reconnect_seconds`` (half RabbitMQ's default
-    heartbeat timeout) is closed cleanly and opened again before it is used.
     """
 
-    def __init__(
-        self,
-        *args: Any,
-        idle_reconnect_seconds: float = 30.0,
-        clock: Callable[[], float] = time.monotonic,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._closers: list[Callable[[], object]] = []
-        self._idle_reconnect_seconds = idle_reconnect_seconds
-        self._clock = clock
-
-    def _current_channel(self) -> Any:
-        last_used: float | None = getattr(self.state, "last_used", None)
-        if last_used is not None and self._clock() - last_used > self._idle_reconnect_seconds:
-            del self.connection
-        channel = RabbitmqBroker.channel.fget(self)  # type: ignore[attr-defined]
-        self.state.last_used = self._clock()
-        return channel
-
-    #: The thread's channel, on a connection opened again when it was idle too long.
-    channel = property(_current_channel, fdel=RabbitmqBroker.channel.fdel)  # type: ignore[attr-defined]
 
     def close_with(self, *closers: Callable[[], object]) -> None:
         """Call each of ``closers`` when the broker closes."""
