@@ -12,8 +12,7 @@ middleware that act on them (:class:`EntityHold`, :class:`StaleFence`). Entities
 their messages arrive, a burst of them in one round trip on the consumer's thread
 (:mod:`queues.receiving`), so a worker thread finds its message's entity entered and waits for
 nothing. A message received but not processed (its consumer closed, its worker stopped) gives
-its entity back. On ``bench.protection``, entering on arrival rather than on each worker thread
-took one process from 1,017 to 1,224 events/s (medians of six runs each, taken in turn).
+its entity back. ``bench.protection`` measures what this saves (the README has its figures).
 
 Without Redis, the lock falls back to this process alone: the fleet keeps making progress (at
 the ERP gate's fallback share), and a race between processes on one order remains possible
