@@ -8,7 +8,7 @@ import logging
 import time
 from dataclasses import dataclass
 from typing import Any, cast
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from pamqp import commands as spec
 from pamqp.base import Frame
@@ -37,17 +37,20 @@ class ConnectionSettings:
 
     @classmethod
     def from_url(cls, url: str) -> ConnectionSettings:
-        """Settings from ``amqp://user:password@host:port/vhost`` (the vhost percent-encoded)."""
+        """Settings from ``amqp://user:password@host:port/vhost[?heartbeat=seconds]`` (the
+        vhost percent-encoded; ``heartbeat`` as pika reads it, 0 for none)."""
         parts = urlsplit(url)
         if parts.scheme != "amqp":
             raise ValueError(f"only amqp:// URLs are supported, not {parts.scheme}://")
         path = parts.path[1:] if parts.path.startswith("/") else parts.path
+        heartbeat = parse_qs(parts.query).get("heartbeat", [str(cls.heartbeat_seconds)])[-1]
         return cls(
             host=parts.hostname or "127.0.0.1",
             port=parts.port or 5672,
             user=unquote(parts.username or "guest"),
             password=unquote(parts.password or "guest"),
             vhost=unquote(path) if path else "/",
+            heartbeat_seconds=int(heartbeat),
         )
 
 
