@@ -38,6 +38,8 @@ from queues.broker import LaneBroker, build_broker
 from queues.dead import DeadLetterSettings
 from queues.lanes import Lane
 from queues.message import event_message
+from queues.process_publisher import ProcessPublisher
+from queues.publisher import ConfirmedPublisher
 from queues.settings import BrokerSettings
 from queues.topology import lane_queues
 from tasks.handlers import apply
@@ -88,18 +90,26 @@ def drain(broker: dramatiq.Broker, done: Callable[[], bool]) -> float:
 
 
 class PlainBroker(LaneBroker):
-    """Dramatiq's own middleware and consumer, none of Weir's: LaneBroker only so the lane's
-    queues are declared as they already exist."""
+    """Dramatiq's own middleware, consumer and enqueue, none of Weir's: LaneBroker only so the
+    lane's queues are declared as they already exist. Its publisher is never used."""
+
+    def __init__(self, url: str, namespace: str) -> None:
+        queues = [lane_queues(namespace, Lane.BULK)]
+        unused = ProcessPublisher(lambda: ConfirmedPublisher(url, queues, connect_timeout=5))
+        super().__init__(url=url, publisher=unused)
 
     def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000) -> Consumer:
         return RabbitmqBroker.consume(self, queue_name, prefetch, timeout)
+
+    def enqueue(self, message: dramatiq.Message[Any], *, delay: int | None = None) -> dramatiq.Message[Any]:
+        return RabbitmqBroker.enqueue(self, message, delay=delay)
 
 
 def plain(namespace: str, count: int, call_erp: bool) -> float:
     queue = fill(namespace, count)
     transport = InstantErp()
     erp = SimulatorErp.from_settings(ErpSettings(kind="simulator"), transport=transport)
-    broker = PlainBroker(url=BROKER_URL)
+    broker = PlainBroker(BROKER_URL, namespace)
     broker.declare_queue(queue)
     finished = _Counter()
 
