@@ -39,7 +39,9 @@ class Processes:
         self._children: list[tuple[str, subprocess.Popen[bytes]]] = []
         logs.mkdir(parents=True, exist_ok=True)
 
-    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+    def start(self, name: str, *args: str, niceness: int = 0) -> subprocess.Popen[bytes]:
+        """Start ``python *args`` as ``name``; a negative ``niceness`` (root only) schedules it
+        ahead of the others."""
         log = (self._logs / f"{name}-{len(self._children)}.log").open("ab")
         child = subprocess.Popen(
             [sys.executable, *args],
@@ -50,6 +52,8 @@ class Processes:
             start_new_session=True,
         )
         log.close()
+        if niceness:
+            os.setpriority(os.PRIO_PROCESS, child.pid, niceness)
         self._children.append((name, child))
         return child
 
