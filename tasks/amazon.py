@@ -24,6 +24,7 @@ import httpx
 from events.mapping import AmazonResource, ThinResource
 from tasks.answers import json_or_error, retry_after_ms
 from tasks.errors import ChannelApiRejected, ChannelApiTransient
+from tasks.http import api_client
 from tasks.lwa import AccessTokens
 
 __all__ = ["AmazonApi"]
@@ -47,9 +48,8 @@ class AmazonApi:
         timeout_seconds: float = 10.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        root = base_url if base_url.endswith("/") else f"{base_url}/"
         headers = {"Accept": "application/json"}
-        self._http = httpx.Client(base_url=root, headers=headers, timeout=timeout_seconds, transport=transport)
+        self._http = api_client(base_url, headers, timeout_seconds=timeout_seconds, transport=transport)
         self._tokens = tokens
 
     def fetch(self, wanted: ThinResource) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import httpx
 from events.mapping import BigCommerceResource, ThinResource
 from tasks.answers import json_or_error
 from tasks.errors import ChannelApiRejected, ChannelApiTransient
+from tasks.http import api_client
 
 __all__ = ["BigCommerceApi"]
 
@@ -29,8 +30,7 @@ class BigCommerceApi:
         self, base_url: str, token: str, *, timeout_seconds: float = 10.0, transport: httpx.BaseTransport | None = None
     ) -> None:
         headers = {"X-Auth-Token": token, "Accept": "application/json"}
-        root = base_url if base_url.endswith("/") else f"{base_url}/"
-        self._http = httpx.Client(base_url=root, headers=headers, timeout=timeout_seconds, transport=transport)
+        self._http = api_client(base_url, headers, timeout_seconds=timeout_seconds, transport=transport)
 
     def fetch(self, wanted: ThinResource) -> dict[str, Any]:
         """The resource ``wanted`` names, in the shape the BigCommerce mapping reads.

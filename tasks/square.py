@@ -17,6 +17,7 @@ import httpx
 from events.mapping import SquareResource, ThinResource
 from tasks.answers import json_or_error
 from tasks.errors import ChannelApiRejected, ChannelApiTransient
+from tasks.http import api_client
 
 __all__ = ["SQUARE_VERSION", "SquareApi"]
 
@@ -38,8 +39,7 @@ class SquareApi:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         headers = {"Authorization": f"Bearer {token}", "Square-Version": version, "Accept": "application/json"}
-        root = base_url if base_url.endswith("/") else f"{base_url}/"
-        self._http = httpx.Client(base_url=root, headers=headers, timeout=timeout_seconds, transport=transport)
+        self._http = api_client(base_url, headers, timeout_seconds=timeout_seconds, transport=transport)
 
     def fetch(self, wanted: ThinResource) -> dict[str, Any]:
         """``{"order": {...}}``: the order ``wanted`` names.

@@ -8,19 +8,15 @@ a thread) exchanging the one refresh token it knows for new access tokens, as LW
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-import threading
 from collections.abc import Callable
-from types import TracebackType
 from typing import Any
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.support.servers import AppServer
+from tests.support.servers import ScriptedApi
 
 __all__ = ["LWA_CLIENT_ID", "LWA_CLIENT_SECRET", "LWA_REFRESH_TOKEN", "FakeLwa"]
 
@@ -30,61 +26,37 @@ LWA_CLIENT_SECRET = "weir-test-lwa-client-secret"
 LWA_REFRESH_TOKEN = "Atzr|weir-test-refresh-token"
 
 
-class FakeLwa:
+class FakeLwa(ScriptedApi):
     """``POST /auth/o2/token`` with ``grant_type=refresh_token``: each exchange issues a new
     access token (``Atza|weir-lwa-<n>``), valid ``expires_in`` seconds by what it says (the fake
     expires nothing itself), and hands it to ``on_issue`` (a :class:`FakeSpApi`'s ``accept``).
 
     A wrong client is refused with 401 ``invalid_client``, a wrong refresh token with 400
     ``invalid_grant``, as LWA does. ``forms`` records every request's form, ``issued`` every
-    token; :meth:`answer_next` and :meth:`stall` change the next answers as FakeSpApi's do.
+    token; :meth:`answer_next` and :meth:`stall` change the next answers.
     """
 
     def __init__(self, *, on_issue: Callable[[str], None] | None = None, expires_in: int = 3600) -> None:
+        super().__init__([Route("/auth/o2/token", self._token, methods=["POST"])])
         self.forms: list[dict[str, str]] = []
         self.issued: list[str] = []
         self.expires_in = expires_in
         self._on_issue = on_issue
         self._serials = itertools.count(1)
-        self._answers: list[tuple[int, Any]] = []
-        self._stall_seconds = 0.0
-        self._lock = threading.Lock()
-        self._server = AppServer(Starlette(routes=[Route("/auth/o2/token", self._token, methods=["POST"])]))
 
     @property
     def url(self) -> str:
         """The token endpoint's URL."""
-        return f"{self._server.url}/auth/o2/token"
+        return f"{super().url}/auth/o2/token"
 
-    def answer_next(self, status: int, *, body: Any = None, times: int = 1) -> None:
-        """Answer the next ``times`` exchanges with ``status`` (and an OAuth error body unless ``body``)."""
-        error = {"error": "server_error", "error_description": f"HTTP {status} from the fake LWA"}
-        with self._lock:
-            self._answers.extend((status, error if body is None else body) for _ in range(times))
-
-    def stall(self, seconds: float) -> None:
-        """Wait ``seconds`` before answering each exchange (0 to stop)."""
-        self._stall_seconds = seconds
-
-    def __enter__(self) -> FakeLwa:
-        self._server.__enter__()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.stall(0)
-        self._server.__exit__(kind, error, trace)
+    def _error_body(self, status: int) -> Any:
+        return {"error": "server_error", "error_description": f"HTTP {status} from the fake LWA"}
 
     async def _token(self, request: Request) -> JSONResponse:
         form = {key: str(value) for key, value in (await request.form()).items()}
         self.forms.append(form)
-        if self._stall_seconds:
-            await asyncio.sleep(self._stall_seconds)
-        with self._lock:
-            answer = self._answers.pop(0) if self._answers else None
-        if answer is not None:
-            return JSONResponse(answer[1], answer[0])
+        if (scripted := await self._scripted()) is not None:
+            return scripted
         if form.get("grant_type") != "refresh_token":
             return _error(400, "unsupported_grant_type", "The authorization grant type is not supported")
         if (form.get("client_id"), form.get("client_secret")) != (LWA_CLIENT_ID, LWA_CLIENT_SECRET):

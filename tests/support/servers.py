@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Any, Self
 
 import uvicorn
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from tests.support.net import eventually, free_port
 
-__all__ = ["AppServer", "ServiceProcess"]
+__all__ = ["AppServer", "ScriptedApi", "ServiceProcess"]
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -44,6 +50,67 @@ class AppServer:
     ) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=15)
+
+
+@dataclass
+class _Answer:
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class ScriptedApi:
+    """A fake HTTP API serving ``routes`` on an :class:`AppServer` while in a ``with`` block,
+    whose next answers a test can script (:meth:`answer_next`) and delay (:meth:`stall`).
+
+    Its handlers call :meth:`_scripted` first and give the answer it returns, if any; subclasses
+    guard their own state with ``_lock``.
+    """
+
+    def __init__(self, routes: Sequence[Route]) -> None:
+        self._answers: list[_Answer] = []
+        self._stall_seconds = 0.0
+        self._lock = threading.Lock()
+        self._server = AppServer(Starlette(routes=list(routes)))
+
+    @property
+    def url(self) -> str:
+        return self._server.url
+
+    def answer_next(
+        self, status: int, *, times: int = 1, body: Any = None, headers: dict[str, str] | None = None
+    ) -> None:
+        """Answer the next ``times`` requests with ``status`` (and the API's own error body
+        unless ``body``)."""
+        answer = _Answer(status, self._error_body(status) if body is None else body, headers or {})
+        with self._lock:
+            self._answers.extend(answer for _ in range(times))
+
+    def stall(self, seconds: float) -> None:
+        """Wait ``seconds`` before answering each request (0 to stop)."""
+        self._stall_seconds = seconds
+
+    def __enter__(self) -> Self:
+        self._server.__enter__()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.stall(0)
+        self._server.__exit__(kind, error, trace)
+
+    def _error_body(self, status: int) -> Any:
+        """The body of an answer scripted without one."""
+        return {"error": f"HTTP {status} from {type(self).__name__}"}
+
+    async def _scripted(self) -> JSONResponse | None:
+        """Wait out the stall, then the next scripted answer, if one is queued."""
+        if self._stall_seconds:
+            await asyncio.sleep(self._stall_seconds)
+        with self._lock:
+            answer = self._answers.pop(0) if self._answers else None
+        return None if answer is None else JSONResponse(answer.body, answer.status, headers=answer.headers)
 
 
 class ServiceProcess:

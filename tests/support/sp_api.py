@@ -8,18 +8,14 @@ thread) answering getOrder and getOrderItems as SP-API shapes them, for the orde
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from dataclasses import dataclass, field
-from types import TracebackType
+from dataclasses import dataclass
 from typing import Any
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.support.servers import AppServer
+from tests.support.servers import ScriptedApi
 
 __all__ = ["SP_API_TOKEN", "FakeSpApi", "SpApiCall"]
 
@@ -36,14 +32,7 @@ class SpApiCall:
     token: str | None
 
 
-@dataclass
-class _Answer:
-    status: int
-    body: Any
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-class FakeSpApi:
+class FakeSpApi(ScriptedApi):
     """Serves each order's items ``page_size`` at a time, pages linked by ``NextToken``.
 
     :meth:`answer_next` makes the next requests answer something else (a 404, a 503, a 429...),
@@ -53,37 +42,21 @@ class FakeSpApi:
     """
 
     def __init__(self, *, page_size: int = 100) -> None:
-        self.calls: list[SpApiCall] = []
-        self._page_size = page_size
-        self._orders: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
-        self._answers: list[_Answer] = []
-        self._tokens = {SP_API_TOKEN}
-        self._stall_seconds = 0.0
-        self._lock = threading.Lock()
-        app = Starlette(
-            routes=[
+        super().__init__(
+            [
                 Route("/orders/v0/orders/{order_id}", self._get_order),
                 Route("/orders/v0/orders/{order_id}/orderItems", self._get_order_items),
             ]
         )
-        self._server = AppServer(app)
-
-    @property
-    def url(self) -> str:
-        return self._server.url
+        self.calls: list[SpApiCall] = []
+        self._page_size = page_size
+        self._orders: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+        self._tokens = {SP_API_TOKEN}
 
     def add(self, order: dict[str, Any], items: list[dict[str, Any]]) -> None:
         """Hold ``order`` (getOrder's payload) and its ``items`` (getOrderItems' OrderItems)."""
         with self._lock:
             self._orders[order["AmazonOrderId"]] = (order, items)
-
-    def answer_next(
-        self, status: int, *, times: int = 1, body: Any = None, headers: dict[str, str] | None = None
-    ) -> None:
-        """Answer the next ``times`` requests with ``status`` (and SP-API's error body unless ``body``)."""
-        errors = {"errors": [{"code": "Error", "message": f"HTTP {status} from the fake SP-API"}]}
-        with self._lock:
-            self._answers.extend(_Answer(status, errors if body is None else body, headers or {}) for _ in range(times))
 
     def accept(self, token: str) -> None:
         """Accept ``token`` from now on (what Login with Amazon issued)."""
@@ -95,23 +68,12 @@ class FakeSpApi:
         with self._lock:
             self._tokens.discard(token)
 
-    def stall(self, seconds: float) -> None:
-        """Wait ``seconds`` before answering each request (0 to stop)."""
-        self._stall_seconds = seconds
-
     def order_calls(self, order_id: str) -> list[SpApiCall]:
         """The getOrder calls made for ``order_id``."""
         return [call for call in self.calls if call.path == f"/orders/v0/orders/{order_id}"]
 
-    def __enter__(self) -> FakeSpApi:
-        self._server.__enter__()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.stall(0)
-        self._server.__exit__(kind, error, trace)
+    def _error_body(self, status: int) -> Any:
+        return {"errors": [{"code": "Error", "message": f"HTTP {status} from the fake SP-API"}]}
 
     async def _get_order(self, request: Request) -> JSONResponse:
         found, early = await self._received(request)
@@ -137,14 +99,11 @@ class FakeSpApi:
         """Record the call; the order it names, or the answer to give instead of it."""
         token = request.headers.get("x-amz-access-token")
         self.calls.append(SpApiCall(request.url.path, request.query_params.get("NextToken"), token))
-        if self._stall_seconds:
-            await asyncio.sleep(self._stall_seconds)
+        if (scripted := await self._scripted()) is not None:
+            return None, scripted
         with self._lock:
-            answer = self._answers.pop(0) if self._answers else None
             found = self._orders.get(request.path_params["order_id"])
             accepted = token in self._tokens
-        if answer is not None:
-            return None, JSONResponse(answer.body, answer.status, headers=answer.headers)
         if not accepted:
             return None, _error(403, "Unauthorized", "Access to requested resource is denied.")
         if found is None:
