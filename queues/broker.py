@@ -114,10 +114,9 @@ def build_broker(
     RabbitMQ holds the message, so the message being processed can be acked safely after it.
     ``connect_timeout`` (seconds) bounds opening the publishing connection.
     """
-    lanes = tuple(lanes)
     queues = [lane_queues(namespace, lane) for lane in lanes]
     publisher = ProcessPublisher(lambda: ConfirmedPublisher(url, queues, connect_timeout=connect_timeout))
     broker = LaneBroker(url=url, confirm_delivery=True, middleware=list(middleware), publisher=publisher)
-    for lane in lanes:
-        broker.declare_queue(lane_queues(namespace, lane).ready)
+    for lane_queue in queues:
+        broker.declare_queue(lane_queue.ready)
     return broker

@@ -47,7 +47,7 @@ class ProcessPublisher:
 
         Raises:
             PublishFailed: as :meth:`ConfirmedPublisher.publish <queues.publisher.ConfirmedPublisher.publish>`.
-            RuntimeError: called on the publisher's own thread, or after :meth:`close`.
+            RuntimeError: called on the publisher's own thread.
         """
         loop, publisher, thread = self._started()
         if threading.current_thread() is thread:

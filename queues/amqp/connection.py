@@ -43,14 +43,14 @@ class ConnectionSettings:
         if parts.scheme != "amqp":
             raise ValueError(f"only amqp:// URLs are supported, not {parts.scheme}://")
         path = parts.path[1:] if parts.path.startswith("/") else parts.path
-        heartbeat = parse_qs(parts.query).get("heartbeat", [str(cls.heartbeat_seconds)])[-1]
+        heartbeat = parse_qs(parts.query).get("heartbeat")
         return cls(
             host=parts.hostname or "127.0.0.1",
             port=parts.port or 5672,
             user=unquote(parts.username or "guest"),
             password=unquote(parts.password or "guest"),
             vhost=unquote(path) if path else "/",
-            heartbeat_seconds=int(heartbeat),
+            heartbeat_seconds=int(heartbeat[-1]) if heartbeat else cls.heartbeat_seconds,
         )
 
 
