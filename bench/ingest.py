@@ -31,7 +31,7 @@ import pika
 import redis
 import uvloop
 
-from bench.broker_limit import confirmed_publish_rate, weir_publish_rate
+from bench.broker_limit import aio_pika_publish_rate, confirmed_publish_rate, weir_publish_rate
 from bench.cpu import CpuMeter, pids_named
 from bench.loadgen import ShopifyRequests, run_load
 from bench.wrk_load import run_wrk, wrk_available
@@ -174,7 +174,6 @@ def lane_depth(namespace: str) -> int:
 
 def report(load: Measured, rates: dict[str, float], cpu: dict[str, float], args: argparse.Namespace) -> None:
     accepted = load.accepted_per_second
-    broker = rates["aiormq"]
     print(
         f"receiver: {args.web_processes} process(es); load from {load.generator}: {args.connections} keep-alive "
         f"connections, {BODY_BYTES}-byte signed Shopify orders, {args.seconds:.0f} s measured after "
@@ -185,10 +184,13 @@ def report(load: Measured, rates: dict[str, float], cpu: dict[str, float], args:
     print(f"  latency p50 / p99:      {load.p50_ms:.1f} ms / {load.p99_ms:.1f} ms (max {load.max_ms:.1f} ms)")
     print("  CPU cores used:         " + ", ".join(f"{name} {used:.2f}" for name, used in cpu.items()))
     print(f"broker limit: persistent {BODY_BYTES}-byte publishes with confirms, {args.in_flight} in flight")
-    print(f"  with aiormq (aio-pika): {broker:,.0f}/s")
-    print(f"  with Weir's publisher:  {rates['weir']:,.0f}/s")
-    print(f"ratio accepted / broker limit (aiormq): {accepted / broker:.2f}")
-    print(f"ratio accepted / broker limit (Weir's publisher): {accepted / rates['weir']:.2f}")
+    names = {
+        "aio-pika": "aio-pika, the issue's measure",
+        "aiormq": "aiormq, under aio-pika",
+        "weir": "Weir's publisher",
+    }
+    for key, name in names.items():
+        print(f"  with {name + ':':31} {rates[key]:>7,.0f}/s   ratio {accepted / rates[key]:.2f}")
 
 
 def own_cpu_seconds() -> float:
@@ -237,16 +239,15 @@ def main() -> None:
         receiver.wait(30)
         clean_up(namespace)
     body = template.replace(b"ORDER_ID", b"123456789012345678")
-    broker_rate = uvloop.run(
-        confirmed_publish_rate(BROKER_URL, f"{namespace}.raw", body, in_flight=args.in_flight, seconds=args.seconds)
-    )
-    weir_rate = uvloop.run(
-        weir_publish_rate(BROKER_URL, f"{namespace}.lean", body, in_flight=args.in_flight, seconds=args.seconds)
-    )
+    limits = {"aio-pika": aio_pika_publish_rate, "aiormq": confirmed_publish_rate, "weir": weir_publish_rate}
+    rates = {
+        key: uvloop.run(measure(BROKER_URL, f"{namespace}.{key}", body, in_flight=args.in_flight, seconds=args.seconds))
+        for key, measure in limits.items()
+    }
     # The Python generator's meters span its warm-up; wrk's warm-up is a run of its own, unmetered.
     metered = args.seconds + (args.warmup if args.load == "python" else 0)
     cpu = {name: used / metered for name, used in meter.used.items()}
-    report(load, {"aiormq": broker_rate, "weir": weir_rate}, cpu, args)
+    report(load, rates, cpu, args)
 
 
 if __name__ == "__main__":
