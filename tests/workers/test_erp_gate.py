@@ -3,6 +3,7 @@ local fallback when Redis is gone."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -11,7 +12,7 @@ import redis
 from erp.errors import ErpGateClosed
 from queues.lanes import Lane
 from tests.support.net import free_port
-from throttling import FleetGate, GatePolicy
+from throttling import Admission, FleetGate, GatePolicy
 from throttling.local_gate import LocalGate
 from weir.settings import RedisSettings
 from weir.stores import sync_redis
@@ -39,6 +40,64 @@ def test_a_short_wait_is_slept_in_the_thread(fleet: FleetGate) -> None:
 
     assert first and second
     assert len(slept) >= 1 and all(0 < seconds <= 0.05 for seconds in slept)
+
+
+class CountingGate(FleetGate):
+    """The fleet's gate, counting the admissions asked of it."""
+
+    asked = 0
+
+    def admit(self, tier: int) -> Admission:
+        self.asked += 1
+        return super().admit(tier)
+
+
+def test_one_thread_of_a_process_asks_the_gate_at_a_time_while_the_others_wait_their_turn(
+    redis_client: redis.Redis, namespace: str
+) -> None:
+    # Given eight threads that each want one call at 50 calls/s
+    policy = GatePolicy(rate_per_second=50, concurrency=0)
+    fleet = CountingGate(redis_client, prefix=f"{namespace}:erp:", policy=policy)
+    gate = BudgetGate(fleet, LocalGate(policy, share=1), sleep=time.sleep)
+    tickets: list[object] = []
+
+    def call() -> None:
+        tickets.append(gate.enter())
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+
+    # Then every call went, and each asked at most twice: refused once, granted when told to
+    # come back (eight threads polling together would ask about 8 + 7 + ... + 1 = 36 times)
+    assert len(tickets) == 8
+    assert fleet.asked <= 2 * 8
+
+
+def test_a_thread_that_waits_too_long_for_its_turn_defers_its_message(fleet: FleetGate) -> None:
+    # Given a thread that holds its process's turn, asleep until a slot frees
+    sleeping, wake = threading.Event(), threading.Event()
+
+    def sleep(seconds: float) -> None:
+        sleeping.set()
+        wake.wait(10)
+
+    gate = BudgetGate(fleet, LocalGate(POLICY, share=1), max_wait_ms=200, sleep=sleep)
+    gate.exit(gate.enter(), "ok", 0)
+    holder = threading.Thread(target=gate.enter)
+    holder.start()
+    assert sleeping.wait(10)
+
+    # When another thread of the process asks for a call, it waits its turn, then defers
+    try:
+        with pytest.raises(ErpGateClosed) as deferred:
+            gate.enter()
+    finally:
+        wake.set()
+        holder.join(10)
+    assert deferred.value.deferral and deferred.value.delay_ms == 200
 
 
 def test_a_long_wait_defers_the_message_instead(fleet: FleetGate) -> None:
