@@ -37,10 +37,6 @@ def main() -> int:
         return 2
     configure_logging(config.service.log_level, config.service.log_format)
     init_reporting(config.service)
-    if queues:
-        print(f"weir sqs: polling {', '.join(queue.url for queue in queues.values())}", flush=True)
-    else:
-        print(f"weir sqs: no Amazon channel in {config.receiver.channels_file}; idle until stopped", flush=True)
     asyncio.run(_until_signalled(config, queues))
     return 0
 
@@ -65,6 +61,12 @@ async def _until_signalled(config: ReceiverConfig, queues: Mapping[str, SqsQueue
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
+    # Announced once a SIGTERM would stop it cleanly: one sent on seeing this line (as a
+    # supervisor or a test may) must not meet Python's default handler and kill the process.
+    if queues:
+        print(f"weir sqs: polling {', '.join(queue.url for queue in queues.values())}", flush=True)
+    else:
+        print(f"weir sqs: no Amazon channel in {config.receiver.channels_file}; idle until stopped", flush=True)
     await serve(config, queues, stopping)
 
 
