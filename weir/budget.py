@@ -21,7 +21,8 @@ class BudgetSettings(BaseSettings):
     throttle or a breaker's slow start cuts the rate to, as a fraction; ``RAMP_SECONDS``: how
     long the climb from the floor back to the full rate takes; ``FALLBACK_PROCESSES``: the most
     worker processes the fleet runs, so that without Redis each keeps to 1/that of the budget;
-    ``MAX_WAIT_MS``: the longest a worker thread waits for a slot before it parks the message.
+    ``MAX_WAIT_MS``: the longest a worker thread waits for a slot (its turn among its process's
+    threads included) before it parks the message.
     """
 
     model_config = SettingsConfigDict(env_prefix="WEIR_BUDGET_", extra="ignore")
