@@ -119,7 +119,9 @@ def build(
     namespace = config.service.namespace
     client = sync_redis(config.redis)
     lean = LeanRedis(str(config.redis.url), timeout=config.redis.timeout_seconds)
-    background = BackgroundWrites(lean)
+    # Six writes per event leave through here; lingering 2 ms for a batch took bench.protection's
+    # Weir drain from a median of 1,407 to 1,528 events/s (seven rounds each, alternated).
+    background = BackgroundWrites(lean, linger_ms=2)
     gate = erp_gate(config, client, background, lean)
     tally = OutcomeTally(client, tally_key(namespace))
     lock, holds, marks = (

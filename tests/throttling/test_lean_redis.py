@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 import redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 
+from tests.fixtures.services import REDIS_URL
 from tests.support.net import eventually, free_port
 from throttling.background import BackgroundWrites
 from throttling.lean_redis import LeanRedis, LuaScript
@@ -61,3 +64,34 @@ def test_background_writes_arrive(lean_redis: LeanRedis, redis_client: redis.Red
     writes.close()
 
     eventually(lambda: redis_client.get(f"{namespace}:bg") == b"100", timeout=5, what="every write")
+
+
+class CountingRedis(LeanRedis):
+    """The lean client, keeping the size of each batch of scripts it was asked to run."""
+
+    def __init__(self) -> None:
+        super().__init__(REDIS_URL, timeout=5)
+        self.batches: list[int] = []
+
+    def run_many(self, calls: Sequence[tuple[LuaScript, Sequence[str], Sequence[Any]]]) -> list[Any]:
+        self.batches.append(len(calls))
+        return super().run_many(calls)
+
+
+def test_writes_that_arrive_while_the_thread_lingers_leave_in_one_round_trip(
+    redis_client: redis.Redis, namespace: str
+) -> None:
+    # Given background writes that linger half a second for a batch to fill
+    client = CountingRedis()
+    writes = BackgroundWrites(client, linger_ms=500)
+    script = LuaScript("return redis.call('INCR', KEYS[1])")
+
+    # When ten writes are submitted at once
+    for _ in range(10):
+        writes.submit(script, [f"{namespace}:bg"], [])
+    eventually(lambda: redis_client.get(f"{namespace}:bg") == b"10", timeout=5, what="every write")
+    writes.close()
+    client.close()
+
+    # Then they left together
+    assert client.batches == [10]
