@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 
 import aio_pika
 import aiormq
@@ -18,30 +19,23 @@ from pamqp import commands as spec
 from queues.amqp import AmqpConnection, ConnectionSettings
 from queues.topology import ready_arguments
 
-__all__ = ["aio_pika_publish_rate", "confirmed_publish_rate", "weir_publish_rate"]
+__all__ = ["aio_pika_publish_rate", "aiormq_publish_rate", "weir_publish_rate"]
 
 
-async def confirmed_publish_rate(url: str, queue: str, body: bytes, *, in_flight: int, seconds: float) -> float:
+async def aiormq_publish_rate(url: str, queue: str, body: bytes, *, in_flight: int, seconds: float) -> float:
     """Confirmed publishes per second into ``queue``, declared durable like a lane, deleted afterwards."""
     connection = await aiormq.connect(url)
     channel = await connection.channel(publisher_confirms=True)
     await channel.queue_declare(queue, durable=True, arguments=ready_arguments(queue))
     properties = spec.Basic.Properties(delivery_mode=2, content_type="application/json")
-    confirmed = 0
-    deadline = time.perf_counter() + seconds
 
-    async def publisher() -> None:
-        nonlocal confirmed
-        while time.perf_counter() < deadline:
-            await channel.basic_publish(body, routing_key=queue, properties=properties)
-            confirmed += 1
+    async def publish(number: int) -> None:
+        await channel.basic_publish(body, routing_key=queue, properties=properties)
 
-    started = time.perf_counter()
-    await asyncio.gather(*(publisher() for _ in range(in_flight)))
-    elapsed = time.perf_counter() - started
+    rate = await _confirmed_per_second(publish, in_flight, seconds)
     await channel.queue_delete(queue)
     await connection.close()
-    return confirmed / elapsed
+    return rate
 
 
 async def aio_pika_publish_rate(url: str, queue: str, body: bytes, *, in_flight: int, seconds: float) -> float:
@@ -50,24 +44,17 @@ async def aio_pika_publish_rate(url: str, queue: str, body: bytes, *, in_flight:
     channel = await connection.channel(publisher_confirms=True)
     declared = await channel.declare_queue(queue, durable=True, arguments=ready_arguments(queue))
     exchange = channel.default_exchange
-    confirmed = 0
-    deadline = time.perf_counter() + seconds
 
-    async def publisher() -> None:
-        nonlocal confirmed
-        while time.perf_counter() < deadline:
-            message = aio_pika.Message(
-                body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT, content_type="application/json"
-            )
-            await exchange.publish(message, routing_key=queue)
-            confirmed += 1
+    async def publish(number: int) -> None:
+        message = aio_pika.Message(
+            body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT, content_type="application/json"
+        )
+        await exchange.publish(message, routing_key=queue)
 
-    started = time.perf_counter()
-    await asyncio.gather(*(publisher() for _ in range(in_flight)))
-    elapsed = time.perf_counter() - started
+    rate = await _confirmed_per_second(publish, in_flight, seconds)
     await declared.delete(if_unused=False, if_empty=False)
     await connection.close()
-    return confirmed / elapsed
+    return rate
 
 
 async def weir_publish_rate(url: str, queue: str, body: bytes, *, in_flight: int, seconds: float) -> float:
@@ -77,22 +64,32 @@ async def weir_publish_rate(url: str, queue: str, body: bytes, *, in_flight: int
     _, connection = await loop.create_connection(lambda: AmqpConnection(settings), settings.host, settings.port)
     await connection.open()
     await connection.declare(queue, ready_arguments(queue))
-    confirmed = 0
-    deadline = time.perf_counter() + seconds
 
-    async def publisher(worker: int) -> None:
-        nonlocal confirmed
-        while time.perf_counter() < deadline:
-            await connection.publish(queue, body, f"{worker}-{confirmed}")
-            confirmed += 1
+    async def publish(number: int) -> None:
+        await connection.publish(queue, body, str(number))
 
-    started = time.perf_counter()
-    await asyncio.gather(*(publisher(worker) for worker in range(in_flight)))
-    elapsed = time.perf_counter() - started
+    rate = await _confirmed_per_second(publish, in_flight, seconds)
     connection.close()
     await connection.lost
     _delete_queue(url, queue)
-    return confirmed / elapsed
+    return rate
+
+
+async def _confirmed_per_second(publish: Callable[[int], Awaitable[None]], in_flight: int, seconds: float) -> float:
+    """Run ``in_flight`` publishers for ``seconds``, each awaiting its confirm before the next
+    publish (numbered from 0 across all of them); return confirmed publishes per second."""
+    confirmed = 0
+    deadline = time.perf_counter() + seconds
+
+    async def publisher() -> None:
+        nonlocal confirmed
+        while time.perf_counter() < deadline:
+            number, confirmed = confirmed, confirmed + 1
+            await publish(number)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(publisher() for _ in range(in_flight)))
+    return confirmed / (time.perf_counter() - started)
 
 
 def _delete_queue(url: str, queue: str) -> None:

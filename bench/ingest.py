@@ -31,7 +31,7 @@ import pika
 import redis
 import uvloop
 
-from bench.broker_limit import aio_pika_publish_rate, confirmed_publish_rate, weir_publish_rate
+from bench.broker_limit import aio_pika_publish_rate, aiormq_publish_rate, weir_publish_rate
 from bench.cpu import CpuMeter, pids_named
 from bench.loadgen import ShopifyRequests, run_load
 from bench.wrk_load import run_wrk, wrk_available
@@ -239,7 +239,7 @@ def main() -> None:
         receiver.wait(30)
         clean_up(namespace)
     body = template.replace(b"ORDER_ID", b"123456789012345678")
-    limits = {"aio-pika": aio_pika_publish_rate, "aiormq": confirmed_publish_rate, "weir": weir_publish_rate}
+    limits = {"aio-pika": aio_pika_publish_rate, "aiormq": aiormq_publish_rate, "weir": weir_publish_rate}
     rates = {
         key: uvloop.run(measure(BROKER_URL, f"{namespace}.{key}", body, in_flight=args.in_flight, seconds=args.seconds))
         for key, measure in limits.items()
