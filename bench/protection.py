@@ -5,7 +5,13 @@ one process with 8 threads drains the same pre-filled queue three ways, on the s
 
 * plain Dramatiq, no-op actor: the broker's and Dramatiq's own floor;
 * plain Dramatiq, the same ERP call as Weir's actor, no Weir middleware;
-* Weir's worker: entity locks, the fleet gate (admit/settle in Redis), the retry policy.
+* the same, with Weir's consumer acknowledgements (:mod:`queues.acks`) instead of Dramatiq's;
+* Weir's worker: entity locks, the fleet gate (admit/settle in Redis), the retry policy, and its
+  acknowledgements.
+
+The issue's measure is Weir's worker against plain Dramatiq. Weir's worker acknowledges
+messages more cheaply than Dramatiq does, so the third run says how much of the difference is
+that and how much Weir's middleware costs.
 
     .venv/bin/python -m bench.protection [--messages 20000] [--rounds 3]
 
@@ -40,6 +46,7 @@ from queues.lanes import Lane
 from queues.message import event_message
 from queues.process_publisher import ProcessPublisher
 from queues.publisher import ConfirmedPublisher
+from queues.receiving import ReceivingConsumer
 from queues.settings import BrokerSettings
 from queues.topology import lane_queues
 from tasks.handlers import apply
@@ -91,25 +98,29 @@ def drain(broker: dramatiq.Broker, done: Callable[[], bool]) -> float:
 
 class PlainBroker(LaneBroker):
     """Dramatiq's own middleware, consumer and enqueue, none of Weir's: LaneBroker only so the
-    lane's queues are declared as they already exist. Its publisher is never used."""
+    lane's queues are declared as they already exist. Its publisher is never used. With
+    ``weir_acks`` its consumer acknowledges as Weir's does."""
 
-    def __init__(self, url: str, namespace: str) -> None:
+    def __init__(self, url: str, namespace: str, *, weir_acks: bool = False) -> None:
         queues = [lane_queues(namespace, Lane.BULK)]
         unused = ProcessPublisher(lambda: ConfirmedPublisher(url, queues, connect_timeout=5))
         super().__init__(url=url, publisher=unused)
+        self._weir_acks = weir_acks
 
     def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000) -> Consumer:
-        return RabbitmqBroker.consume(self, queue_name, prefetch, timeout)
+        consumer = RabbitmqBroker.consume(self, queue_name, prefetch, timeout)
+        # No middleware of this broker takes bursts: Weir's consumer only acknowledges here.
+        return ReceivingConsumer(consumer, self, burst=prefetch) if self._weir_acks else consumer
 
     def enqueue(self, message: dramatiq.Message[Any], *, delay: int | None = None) -> dramatiq.Message[Any]:
         return RabbitmqBroker.enqueue(self, message, delay=delay)
 
 
-def plain(namespace: str, count: int, call_erp: bool) -> float:
+def plain(namespace: str, count: int, call_erp: bool, *, weir_acks: bool = False) -> float:
     queue = fill(namespace, count)
     transport = InstantErp()
     erp = SimulatorErp.from_settings(ErpSettings(kind="simulator"), transport=transport)
-    broker = PlainBroker(BROKER_URL, namespace)
+    broker = PlainBroker(BROKER_URL, namespace, weir_acks=weir_acks)
     broker.declare_queue(queue)
     finished = _Counter()
 
@@ -176,6 +187,7 @@ def main() -> None:
     runs: list[tuple[str, Callable[[str], float]]] = [
         ("plain Dramatiq, no-op actor", lambda ns: plain(ns, args.messages, call_erp=False)),
         ("plain Dramatiq, same ERP call", lambda ns: plain(ns, args.messages, call_erp=True)),
+        ("  the same, with Weir's acks", lambda ns: plain(ns, args.messages, call_erp=True, weir_acks=True)),
         ("Weir's worker", lambda ns: weir(ns, args.messages)),
     ]
     rates: dict[str, list[float]] = {name: [] for name, _ in runs}
@@ -187,14 +199,20 @@ def main() -> None:
             finally:
                 clean_up(namespace)
             print(f"round {round_}: {name:32} {rates[name][-1]:8,.0f} messages/s", flush=True)
-    noop, same, ours = (rates[name] for name, _ in runs)
+    noop, same, same_acks, ours = (rates[name] for name, _ in runs)
     print(f"\n1 process, {THREADS} threads, {args.messages} messages per run; median of {args.rounds} rounds:")
     for name, _ in runs:
         print(f"  {name:32} {median(rates[name]):8,.0f} messages/s  (runs: {_listed(rates[name])})")
-    per_round = [weir_rate / same_rate for weir_rate, same_rate in zip(ours, same, strict=True)]
-    print(f"cost of protection: Weir drains {median(ours) / median(same):.2f} x plain Dramatiq doing the same "
-          f"ERP call (per round: {', '.join(f'{ratio:.2f}' for ratio in per_round)}), "
-          f"{median(ours) / median(noop):.2f} x a no-op actor")  # fmt: skip
+    print(
+        f"cost of protection: Weir drains {median(ours) / median(same):.2f} x plain Dramatiq doing the same "
+        f"ERP call (per round: {_ratios(ours, same)}), {median(ours) / median(noop):.2f} x a no-op actor"
+    )
+    print(f"  Weir's middleware alone: {median(ours) / median(same_acks):.2f} x plain Dramatiq with Weir's acks "
+          f"(per round: {_ratios(ours, same_acks)})")  # fmt: skip
+
+
+def _ratios(ours: list[float], theirs: list[float]) -> str:
+    return ", ".join(f"{mine / other:.2f}" for mine, other in zip(ours, theirs, strict=True))
 
 
 def _listed(values: list[float]) -> str:
