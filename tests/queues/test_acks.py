@@ -13,7 +13,7 @@ from queues.acks import ChannelAcks
 from queues.broker import build_broker
 from queues.lanes import Lane
 from queues.topology import lane_queues
-from tests.support.rabbit import RabbitProbe
+from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
 
 Frame = tuple[str, int, bool]
 
@@ -145,7 +145,7 @@ def test_on_rabbitmq_settled_messages_leave_the_queue_and_the_open_one_comes_bac
     namespace: str, rabbit: RabbitProbe
 ) -> None:
     queues = lane_queues(namespace, Lane.BULK)
-    broker = build_broker("amqp://guest:guest@127.0.0.1:5672/%2F", namespace, middleware=[], lanes=[Lane.BULK])
+    broker = build_broker(RABBITMQ_URL, namespace, middleware=[], lanes=[Lane.BULK])
     noop = dramatiq.actor(actor_name="noop", queue_name=queues.ready, broker=broker)(lambda number: None)
     for number in range(COUNT):
         noop.send(number)
