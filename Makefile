@@ -56,7 +56,6 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 
-# bench.ingest drives the receiver with wrk when it is installed (apt-get install wrk), else from Python.
+# bench.ingest drives the receiver from Python; `python -m bench.ingest --load wrk` uses wrk instead.
 bench: install erp services
-	@command -v wrk >/dev/null || echo "make bench: wrk is not installed (apt-get install wrk): the load comes from Python"
 	$(BIN)/python -m bench.ingest

@@ -1,11 +1,15 @@
 """How fast the receiver turns signed webhooks into confirmed messages, against the broker's own limit.
 
-Runs the real receiver (``python -m receivers``) on the real RabbitMQ and Redis, drives it with
-signed ~1 KB Shopify order webhooks from a load generator on the same box (wrk when it is
-installed, else a Python one: ``--load``), then measures raw persistent publishes of the same
-size with publisher confirms and a fixed number in flight.
+Runs the real receiver (``python -m receivers``) on the real RabbitMQ and Redis and measures in
+rounds. Each round drives it with signed ~1 KB Shopify order webhooks from a load generator on
+the same box (Python's, or wrk: ``--load``), then measures raw persistent publishes of the same
+size with publisher confirms and a fixed number in flight, so each round's ratio compares two
+figures taken within a minute of each other on a machine whose speed drifts.
 
-    .venv/bin/python -m bench.ingest [--seconds 20] [--connections 64] [--web-processes <cores>] [--load wrk]
+Latency: the Python generator times every request; wrk reports percentiles corrected for
+coordinated omission (:mod:`bench.omission`), which the Python figures are also given in.
+
+    .venv/bin/python -m bench.ingest [--rounds 3] [--seconds 10] [--connections 64] [--load wrk]
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import uvloop
 from bench.broker_limit import aio_pika_publish_rate, aiormq_publish_rate, weir_publish_rate
 from bench.cpu import CpuMeter, pids_named
 from bench.loadgen import ShopifyRequests, run_load
+from bench.omission import corrected_latencies
 from bench.wrk_load import run_wrk, wrk_available
 from queues.lanes import Lane
 from queues.topology import lane_queues
@@ -109,14 +114,30 @@ def percentile(values: list[float], fraction: float) -> float:
 
 @dataclass(frozen=True)
 class Measured:
-    """The receiver under load: accepted events per second, latencies in ms, what the answers were."""
+    """The receiver under load: accepted events per second, what the answers were, latencies
+    in ms. ``p99_ms`` is what the requests measured (``None`` from wrk, which cannot tell it);
+    ``p99_open_ms`` is corrected for coordinated omission, as wrk reports it."""
 
     generator: str
     accepted_per_second: float
     answers: str
     p50_ms: float
-    p99_ms: float
+    p99_ms: float | None
+    p99_open_ms: float
     max_ms: float
+
+
+@dataclass(frozen=True)
+class Round:
+    """One round: the receiver under load, then the broker's limits (publishes/s), and the CPU
+    cores each part used during the load."""
+
+    load: Measured
+    limits: dict[str, float]
+    cpu: dict[str, float]
+
+    def ratio(self, limit: str = "aio-pika") -> float:
+        return self.load.accepted_per_second / self.limits[limit]
 
 
 def python_load(args: argparse.Namespace, template: bytes, meter: CpuMeter) -> Measured:
@@ -130,13 +151,17 @@ def python_load(args: argparse.Namespace, template: bytes, meter: CpuMeter) -> M
     )
     meter.stop()
     meter.used["load generator"] = own_cpu_seconds() - generator
+    latencies = load.latencies_ms
     return Measured(
         generator="Python (raw asyncio)",
         accepted_per_second=load.statuses[202] / load.seconds,
         answers=str(dict(sorted(load.statuses.items()))),
-        p50_ms=statistics.median(load.latencies_ms),
-        p99_ms=percentile(load.latencies_ms, 0.99),
-        max_ms=max(load.latencies_ms),
+        p50_ms=statistics.median(latencies),
+        p99_ms=percentile(latencies, 0.99),
+        p99_open_ms=percentile(
+            corrected_latencies(latencies, connections=args.connections, seconds=load.seconds), 0.99
+        ),
+        max_ms=max(latencies),
     )
 
 
@@ -159,7 +184,7 @@ def wrk_load(args: argparse.Namespace, template: bytes, meter: CpuMeter, namespa
     answers = (
         f"{load.requests} answered, {load.non_2xx} not 2xx, {load.socket_errors} socket errors; {enqueued} enqueued"
     )
-    return Measured("wrk", accepted / load.seconds, answers, load.p50_ms, load.p99_ms, load.max_ms)
+    return Measured("wrk", accepted / load.seconds, answers, load.p50_ms, None, load.p99_ms, load.max_ms)
 
 
 def lane_depth(namespace: str) -> int:
@@ -172,25 +197,90 @@ def lane_depth(namespace: str) -> int:
         connection.close()
 
 
-def report(load: Measured, rates: dict[str, float], cpu: dict[str, float], args: argparse.Namespace) -> None:
-    accepted = load.accepted_per_second
-    print(
-        f"receiver: {args.web_processes} process(es); load from {load.generator}: {args.connections} keep-alive "
-        f"connections, {BODY_BYTES}-byte signed Shopify orders, {args.seconds:.0f} s measured after "
-        f"{args.warmup:.0f} s warm-up"
+def empty_lane(namespace: str) -> None:
+    """Drop what a round enqueued, so every round publishes into an empty lane."""
+    connection = pika.BlockingConnection(pika.URLParameters(BROKER_URL))
+    try:
+        connection.channel().queue_purge(lane_queues(namespace, Lane.CRITICAL).ready)
+    finally:
+        connection.close()
+
+
+LIMITS = {"aio-pika": aio_pika_publish_rate, "aiormq": aiormq_publish_rate, "weir": weir_publish_rate}
+LIMIT_NAMES = {
+    "aio-pika": "aio-pika (the issue's measure)",
+    "aiormq": "aiormq, under aio-pika",
+    "weir": "Weir's publisher",
+}
+TARGET_RATIO, TARGET_P99_MS = 0.6, 50.0
+
+
+def measure_round(args: argparse.Namespace, template: bytes, namespace: str) -> Round:
+    """Load the running receiver, empty the lane it filled, then measure the broker's limits."""
+    meter = CpuMeter(
+        {
+            "receiver": pids_named("-m\0receivers") + pids_named("multiprocessing"),
+            "rabbitmq": pids_named("beam.smp"),
+            "redis": pids_named("redis-server"),
+        }
     )
-    print(f"  answers:                {load.answers}")
-    print(f"  accepted events/s:      {accepted:,.0f}")
-    print(f"  latency p50 / p99:      {load.p50_ms:.1f} ms / {load.p99_ms:.1f} ms (max {load.max_ms:.1f} ms)")
-    print("  CPU cores used:         " + ", ".join(f"{name} {used:.2f}" for name, used in cpu.items()))
-    print(f"broker limit: persistent {BODY_BYTES}-byte publishes with confirms, {args.in_flight} in flight")
-    names = {
-        "aio-pika": "aio-pika, the issue's measure",
-        "aiormq": "aiormq, under aio-pika",
-        "weir": "Weir's publisher",
+    load = wrk_load(args, template, meter, namespace) if args.load == "wrk" else python_load(args, template, meter)
+    empty_lane(namespace)
+    body = template.replace(b"ORDER_ID", b"123456789012345678")
+    limits = {
+        key: uvloop.run(measure(BROKER_URL, f"{namespace}.{key}", body, in_flight=args.in_flight, seconds=args.seconds))
+        for key, measure in LIMITS.items()
     }
-    for key, name in names.items():
-        print(f"  with {name + ':':31} {rates[key]:>7,.0f}/s   ratio {accepted / rates[key]:.2f}")
+    # The Python generator's meters span its warm-up; wrk's warm-up is a run of its own, unmetered.
+    metered = args.seconds + (args.warmup if args.load == "python" else 0)
+    return Round(load, limits, {name: used / metered for name, used in meter.used.items()})
+
+
+def report_round(number: int, measured: Round) -> None:
+    load = measured.load
+    p99 = "not measured by wrk" if load.p99_ms is None else f"{load.p99_ms:.1f} ms"
+    print(f"round {number}:")
+    print(f"  answers:                {load.answers}")
+    print(f"  accepted events/s:      {load.accepted_per_second:,.0f}")
+    print(f"  latency p50 / p99:      {load.p50_ms:.1f} ms / {p99} (max {load.max_ms:.1f} ms)")
+    print(f"  p99 as wrk reports it:  {load.p99_open_ms:.1f} ms (corrected for coordinated omission)")
+    print("  CPU cores used:         " + ", ".join(f"{name} {used:.2f}" for name, used in measured.cpu.items()))
+    for key, name in LIMIT_NAMES.items():
+        print(f"  limit with {name + ':':32} {measured.limits[key]:>7,.0f}/s   ratio {measured.ratio(key):.2f}")
+    sys.stdout.flush()
+
+
+def report_summary(rounds: list[Round], args: argparse.Namespace) -> None:
+    """Medians over the rounds, and how many rounds met the issue's target."""
+    print(
+        f"summary: receiver with {args.web_processes} process(es); load from {rounds[0].load.generator}: "
+        f"{args.connections} keep-alive connections, {BODY_BYTES}-byte signed Shopify orders; {len(rounds)} "
+        f"round(s) of {args.seconds:.0f} s measured after {args.warmup:.0f} s warm-up; limits with "
+        f"{args.in_flight} confirms in flight"
+    )
+    median = statistics.median
+    print(f"  accepted events/s:      {median(r.load.accepted_per_second for r in rounds):,.0f} (median)")
+    p99s = [r.load.p99_ms for r in rounds if r.load.p99_ms is not None]
+    if p99s:
+        print(
+            f"  latency p99:            {median(p99s):.1f} ms (median), rounds: " + ", ".join(f"{v:.1f}" for v in p99s)
+        )
+    print(f"  p99 as wrk reports it:  {median(r.load.p99_open_ms for r in rounds):.1f} ms (median)")
+    for key, name in LIMIT_NAMES.items():
+        ratios = [r.ratio(key) for r in rounds]
+        print(
+            f"  ratio to {name + ':':34} {median(ratios):.2f} (median; rounds "
+            + ", ".join(f"{ratio:.2f}" for ratio in ratios)
+            + f"; limit {median(r.limits[key] for r in rounds):,.0f}/s)"
+        )
+    met = sum(
+        r.ratio() >= TARGET_RATIO
+        and (r.load.p99_ms if r.load.p99_ms is not None else r.load.p99_open_ms) <= TARGET_P99_MS
+        for r in rounds
+    )
+    print(
+        f"  target (ratio to aio-pika >= {TARGET_RATIO}, p99 <= {TARGET_P99_MS:.0f} ms): met in {met} of {len(rounds)} rounds"
+    )
 
 
 def own_cpu_seconds() -> float:
@@ -203,7 +293,8 @@ def main() -> None:
     # A benchmark stopped by SIGTERM (timeout, Ctrl-C from a supervisor) still stops its fleet.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of load then limits; figures are medians")
+    parser.add_argument("--seconds", type=float, default=10, help="measured seconds of each load and each limit")
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument(
@@ -216,38 +307,28 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--load",
-        choices=["wrk", "python"],
-        default="wrk" if wrk_available() else "python",
-        help="the load generator: wrk (apt-get install wrk; the default when installed) or Python",
+        choices=["python", "wrk"],
+        default="python",
+        help="the load generator: Python's, which times every request, or wrk (apt-get install wrk), "
+        "which costs less CPU but reports latency corrected for coordinated omission only",
     )
     args = parser.parse_args()
+    if args.load == "wrk" and not wrk_available():
+        raise SystemExit("--load wrk: wrk is not installed (apt-get install wrk)")
 
     namespace = f"bench-{uuid.uuid4().hex[:8]}"
     template = order_template()
     receiver = start_receiver(namespace, args.port, args.web_processes)
+    rounds: list[Round] = []
     try:
-        meter = CpuMeter(
-            {
-                "receiver": pids_named("-m\0receivers") + pids_named("multiprocessing"),
-                "rabbitmq": pids_named("beam.smp"),
-                "redis": pids_named("redis-server"),
-            }
-        )
-        load = wrk_load(args, template, meter, namespace) if args.load == "wrk" else python_load(args, template, meter)
+        for number in range(1, args.rounds + 1):
+            rounds.append(measure_round(args, template, namespace))
+            report_round(number, rounds[-1])
     finally:
         receiver.terminate()
         receiver.wait(30)
         clean_up(namespace)
-    body = template.replace(b"ORDER_ID", b"123456789012345678")
-    limits = {"aio-pika": aio_pika_publish_rate, "aiormq": aiormq_publish_rate, "weir": weir_publish_rate}
-    rates = {
-        key: uvloop.run(measure(BROKER_URL, f"{namespace}.{key}", body, in_flight=args.in_flight, seconds=args.seconds))
-        for key, measure in limits.items()
-    }
-    # The Python generator's meters span its warm-up; wrk's warm-up is a run of its own, unmetered.
-    metered = args.seconds + (args.warmup if args.load == "python" else 0)
-    cpu = {name: used / metered for name, used in meter.used.items()}
-    report(load, rates, cpu, args)
+    report_summary(rounds, args)
 
 
 if __name__ == "__main__":
