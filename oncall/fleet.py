@@ -28,6 +28,7 @@ from queues.dead.holds import entity_holds
 from queues.lanes import Lane
 from queues.settings import BrokerSettings
 from queues.topology import DEAD_LETTER_ARGUMENTS, declarations, lane_queues, quarantine_queue
+from queues.upgrade import upgrade_lanes
 from throttling import FleetGate
 from weir.budget import BreakerSettings, BudgetSettings, gate_policy
 from weir.settings import RedisSettings, ServiceSettings, load
@@ -117,6 +118,7 @@ class OnCall:
         budget = self.config.budget
         rate = budget.rate * budget.replay_share / max(calls_per_event, 1.0) if budget.rate else None
         quarantine = quarantine_queue(self.namespace)
+        upgrade_lanes(str(self.config.broker.url), self.namespace, [Lane.REPLAY])
         with self.rabbit() as queues:
             for name, arguments in [*declarations(self.namespace, Lane.REPLAY), (quarantine, DEAD_LETTER_ARGUMENTS)]:
                 queues.declare(name, arguments)

@@ -18,6 +18,7 @@ from queues.process_publisher import ProcessPublisher
 from queues.publisher import ConfirmedPublisher
 from queues.receiving import ReceivingConsumer
 from queues.topology import DEAD_LETTER_ARGUMENTS, lane_queues, ready_arguments
+from queues.upgrade import check_lanes
 
 __all__ = ["LaneBroker", "build_broker"]
 
@@ -113,7 +114,12 @@ def build_broker(
     Publisher confirms make every enqueue (retries and deferrals included) return only once
     RabbitMQ holds the message, so the message being processed can be acked safely after it.
     ``connect_timeout`` (seconds) bounds opening the publishing connection.
+
+    Raises:
+        LaneUpgradeNeeded: a lane is still an earlier Weir's classic queue with work in it.
     """
+    lanes = tuple(lanes)
+    check_lanes(url, namespace, lanes)
     queues = [lane_queues(namespace, lane) for lane in lanes]
     publisher = ProcessPublisher(lambda: ConfirmedPublisher(url, queues, connect_timeout=connect_timeout))
     broker = LaneBroker(url=url, confirm_delivery=True, middleware=list(middleware), publisher=publisher)

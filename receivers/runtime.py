@@ -3,6 +3,7 @@ intake over them, for the HTTP receiver and the SQS receiver alike."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -11,6 +12,7 @@ from queues.lanes import Lane
 from queues.publisher import ConfirmedPublisher
 from queues.tally import tally_key
 from queues.topology import lane_queues
+from queues.upgrade import check_lanes
 from receivers.channels import Channel
 from receivers.config import ReceiverConfig
 from receivers.dedupe import DeliveryLedger
@@ -33,6 +35,7 @@ class IntakeRuntime:
         self, config: ReceiverConfig, channels: Mapping[str, Channel], clock: Callable[[], float] | None = None
     ) -> None:
         namespace = config.service.namespace
+        self._broker_url, self._namespace = str(config.broker.url), namespace
         lanes = {lane: lane_queues(namespace, lane) for lane in Lane}
         deadline = config.receiver.enqueue_timeout_seconds
         self._ledger = DeliveryLedger(
@@ -47,7 +50,13 @@ class IntakeRuntime:
         self.intake = Intake(channels, lanes, self._ledger, self._publisher, deadline_seconds=deadline, **kwargs)
 
     async def start(self) -> None:
-        """Open the RabbitMQ connection now, warning (not failing) when it is unreachable."""
+        """Replace lanes an earlier Weir left as empty classic queues, then open the RabbitMQ
+        connection, warning (not failing) when RabbitMQ is unreachable.
+
+        Raises:
+            LaneUpgradeNeeded: a lane is still an earlier Weir's classic queue with work in it.
+        """
+        await asyncio.to_thread(check_lanes, self._broker_url, self._namespace)
         if not await self._publisher.check():
             logger.warning("RabbitMQ is unreachable at start-up; nothing is enqueued until it is back.")
 

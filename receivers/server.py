@@ -15,6 +15,7 @@ from oncall.fleet import OnCall
 from oncall.fleet import load_config as load_oncall_config
 from oncall.metrics import FleetCollector
 from oncall.reading import FleetReader
+from queues.upgrade import check_lanes
 from receivers.app import create_app
 from receivers.config import build_config
 from receivers.metrics import MULTIPROCESS_VARIABLE
@@ -39,6 +40,7 @@ def main() -> int:
     try:
         config = build_config()
         load_oncall_config()
+        check_lanes(str(config.broker.url), config.service.namespace)
     except ConfigError as exc:
         print(f"weir receiver: {exc}", file=sys.stderr)
         return 2

@@ -13,6 +13,7 @@ from dramatiq import cli
 
 from queues.lanes import Lane
 from queues.topology import lane_queues
+from queues.upgrade import check_lanes
 from weir.errors import ConfigError
 from workers.app import load_config
 
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = load_config()
+        check_lanes(str(config.broker.url), config.service.namespace, args.lanes)
     except ConfigError as exc:
         print(f"weir worker: {exc}", file=sys.stderr)
         return 2
