@@ -63,6 +63,7 @@ from workers.middleware import (
 )
 from workers.reporting import WORKER_DROPS, report_dead_letter
 from workers.settings import WorkerSettings
+from workers.stopping import absorb_repeated_stop
 
 __all__ = ["WorkerConfig", "build", "channel_resources", "load_config", "setup"]
 
@@ -256,6 +257,7 @@ def setup() -> None:
     """Dramatiq's entry point: build this process's broker and make it the global one."""
     config = load_config()
     configure_logging(config.service.log_level, config.service.log_format)
+    absorb_repeated_stop()
     quiet_expected_hook_errors()
     init_reporting(config.service, [DramatiqIntegration()], drop=WORKER_DROPS)
     dramatiq.set_broker(build(config))
