@@ -114,7 +114,12 @@ class OnCall:
     @contextmanager
     def replayer(self, calls_per_event: float = 1.0) -> Iterator[Replayer]:
         """A replayer over one RabbitMQ connection; its plans assume ``calls_per_event`` ERP
-        calls per replayed event, at the replay lane's share of the budget."""
+        calls per replayed event, at the replay lane's share of the budget.
+
+        Raises:
+            QueueError: RabbitMQ cannot be reached.
+            LaneUpgradeNeeded: the replay lane is still an earlier Weir's classic queue with work in it.
+        """
         budget = self.config.budget
         rate = budget.rate * budget.replay_share / max(calls_per_event, 1.0) if budget.rate else None
         quarantine = quarantine_queue(self.namespace)
