@@ -4,7 +4,7 @@ Dramatiq's worker process takes its first SIGTERM as "finish what you hold, then
 second as "exit now", abandoning the messages in flight to redelivery. A stop sent to the whole
 process group (``kill -- -<pgid>``, systemd's default ``KillMode=control-group``) reaches
 the worker process twice within milliseconds: once directly, once forwarded by Dramatiq's
-supervisor. Seen on ``make run`` stopped with ``kill -- -<pgid>``: two of its five worker
+supervisor. Seen on ``make run`` stopped with ``kill -- -<pgid>``: two of its four worker
 processes were killed mid-flight that way.
 A second SIGTERM within ``window_seconds`` of the first is taken as the same request; one sent
 later still kills.
