@@ -51,6 +51,14 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 SECRET = "weir-demo-shopify-secret-shop-us"
 BODY_BYTES = 1024
 
+LIMITS = {"aio-pika": aio_pika_publish_rate, "aiormq": aiormq_publish_rate, "weir": weir_publish_rate}
+LIMIT_NAMES = {
+    "aio-pika": "aio-pika (the issue's measure)",
+    "aiormq": "aiormq, under aio-pika",
+    "weir": "Weir's publisher",
+}
+TARGET_RATIO, TARGET_P99_MS = 0.6, 50.0
+
 
 def order_template() -> bytes:
     """A Shopify order of exactly ``BODY_BYTES`` once its id is filled in (18 digits)."""
@@ -204,15 +212,6 @@ def empty_lane(namespace: str) -> None:
         connection.channel().queue_purge(lane_queues(namespace, Lane.CRITICAL).ready)
     finally:
         connection.close()
-
-
-LIMITS = {"aio-pika": aio_pika_publish_rate, "aiormq": aiormq_publish_rate, "weir": weir_publish_rate}
-LIMIT_NAMES = {
-    "aio-pika": "aio-pika (the issue's measure)",
-    "aiormq": "aiormq, under aio-pika",
-    "weir": "Weir's publisher",
-}
-TARGET_RATIO, TARGET_P99_MS = 0.6, 50.0
 
 
 def measure_round(args: argparse.Namespace, template: bytes, namespace: str) -> Round:
