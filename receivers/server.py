@@ -7,6 +7,8 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Mapping
+from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -19,11 +21,22 @@ from queues.upgrade import check_lanes
 from receivers.app import create_app
 from receivers.config import build_config
 from receivers.metrics import MULTIPROCESS_VARIABLE
+from receivers.protocol import ReceiverProtocol
 from weir.errors import ConfigError
 from weir.logs import configure_logging
 from weir.reporting import init_reporting
 
-__all__ = ["app_from_environment", "build_config", "main"]
+__all__ = ["SERVER_OPTIONS", "app_from_environment", "build_config", "main"]
+
+#: How uvicorn serves the receiver, in production and in the tests.
+SERVER_OPTIONS: Mapping[str, Any] = {
+    "http": ReceiverProtocol,
+    "ws": "none",
+    "access_log": False,
+    # Providers post directly; nothing here reads client addresses from proxy headers.
+    "proxy_headers": False,
+    "server_header": False,
+}
 
 
 def app_from_environment() -> ASGIApp:
@@ -54,11 +67,8 @@ def main() -> int:
         host=settings.host,
         port=settings.port,
         workers=settings.web_processes,
-        access_log=False,
         log_config=None,
-        # Providers post directly; nothing here reads client addresses from proxy headers.
-        proxy_headers=False,
-        server_header=False,
+        **SERVER_OPTIONS,
     )
     return 0
 

@@ -11,6 +11,7 @@ import pytest
 from queues.settings import BrokerSettings
 from receivers.app import ReceiverConfig, create_app
 from receivers.channels import load_channels
+from receivers.server import SERVER_OPTIONS
 from receivers.settings import DEFAULT_CHANNELS_FILE, ReceiverSettings
 from tests.support.servers import AppServer
 from weir.settings import RedisSettings, ServiceSettings
@@ -40,7 +41,7 @@ def start_receiver(receiver_config: ReceiverConfig) -> Callable[..., object]:
         config: ReceiverConfig = receiver_config, clock: Callable[[], float] | None = None
     ) -> Iterator[httpx.Client]:
         with (
-            AppServer(create_app(config, clock=clock)) as server,
+            AppServer(create_app(config, clock=clock), **SERVER_OPTIONS) as server,
             httpx.Client(base_url=server.url, timeout=10) as client,
         ):
             yield client

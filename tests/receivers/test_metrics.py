@@ -17,6 +17,7 @@ from queues.lanes import Lane
 from queues.settings import BrokerSettings
 from queues.topology import lane_queues
 from receivers.app import ReceiverConfig, create_app
+from receivers.server import SERVER_OPTIONS
 from tests.receivers.conftest import SHOP_SECRET
 from tests.support.rabbit import RabbitProbe
 from tests.support.servers import AppServer
@@ -50,7 +51,7 @@ def fleet(
 @pytest.fixture
 def receiver(receiver_config: ReceiverConfig, fleet: FleetCollector) -> Iterator[httpx.Client]:
     with (
-        AppServer(create_app(receiver_config, fleet=fleet)) as server,
+        AppServer(create_app(receiver_config, fleet=fleet), **SERVER_OPTIONS) as server,
         httpx.Client(base_url=server.url, timeout=10) as client,
     ):
         yield client

@@ -28,11 +28,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 class AppServer:
-    """Serves ``app`` with uvicorn on a free local port for the duration of a ``with`` block."""
+    """Serves ``app`` with uvicorn on a free local port for the duration of a ``with`` block;
+    ``options`` are more of uvicorn's settings."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, **options: Any) -> None:
         self.port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on", **options)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="uvicorn", daemon=True)
 
