@@ -84,7 +84,7 @@ class DeliveryLedger:
         if seen_ttl_ms <= 0 or claim_ttl_ms <= 0:
             raise ValueError("ledger TTLs must be positive")
         self._client = client
-        self._writing: set[asyncio.Task[Any]] = set()
+        self._writing: set[asyncio.Future[Any]] = set()
         self._prefix = prefix
         self._tally_key = tally_key
         self._seen_ttl_ms = seen_ttl_ms
@@ -141,12 +141,13 @@ class DeliveryLedger:
         return f"{self._prefix}{channel}:{delivery_id}"
 
     def _write_soon(self, command: tuple[Any, ...], what: str) -> None:
-        task = asyncio.get_running_loop().create_task(self._client.execute(*command))
-        self._writing.add(task)
-        task.add_done_callback(self._writing.discard)
-        task.add_done_callback(lambda done: _log_failure(done, what))
+        # A future, not a task per write: the receiver makes one of these per webhook.
+        reply = self._client.execute_soon(*command)
+        self._writing.add(reply)
+        reply.add_done_callback(self._writing.discard)
+        reply.add_done_callback(lambda done: _log_failure(done, what))
 
 
-def _log_failure(done: asyncio.Task[Any], what: str) -> None:
+def _log_failure(done: asyncio.Future[Any], what: str) -> None:
     if not done.cancelled() and done.exception() is not None:
         logger.warning("Could not %s in Redis: %s", what, done.exception())

@@ -139,6 +139,14 @@ class PipelinedRedis:
             connection = await self._reconnect()
         return await connection.send(pack(*command))
 
+    def execute_soon(self, *command: Any) -> asyncio.Future[Any]:
+        """:meth:`execute` without waiting: the command joins this turn's write at once (or
+        goes once a new connection is up), and the future gets its reply or its error."""
+        connection = self._connection
+        if connection is None or connection.lost.done():
+            return asyncio.ensure_future(self.execute(*command))
+        return connection.send(pack(*command))
+
     async def close(self) -> None:
         """Close the connection; commands in flight fail."""
         connection, self._connection = self._connection, None

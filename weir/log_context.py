@@ -25,6 +25,7 @@ __all__ = ["FIELDS", "LogContextFilter", "bind", "bound", "current", "unbind"]
 #: The ids a log line may carry, in the order JSON lines show them.
 FIELDS = ("correlation_id", "channel", "event_id", "erp_reference", "lane", "message_id")
 
+_KNOWN = frozenset(FIELDS)
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 _current: ContextVar[Mapping[str, str]] = ContextVar("weir_log_context", default=_EMPTY)
 
@@ -40,10 +41,12 @@ def bind(**ids: str | None) -> Token[Mapping[str, str]]:
     Raises:
         ValueError: a name is not one of :data:`FIELDS`.
     """
-    unknown = set(ids) - set(FIELDS)
-    if unknown:
-        raise ValueError(f"not log context fields: {', '.join(sorted(unknown))}")
-    fields = {**_current.get(), **{name: value for name, value in ids.items() if value is not None}}
+    if not ids.keys() <= _KNOWN:
+        raise ValueError(f"not log context fields: {', '.join(sorted(ids.keys() - _KNOWN))}")
+    fields = dict(_current.get())
+    for name, value in ids.items():
+        if value is not None:
+            fields[name] = value
     return _current.set(MappingProxyType(fields))
 
 

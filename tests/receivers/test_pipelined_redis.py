@@ -32,6 +32,21 @@ def test_concurrent_commands_each_get_their_own_reply(namespace: str) -> None:
     assert asyncio.run(run()) == [str(n).encode() for n in range(200)]
 
 
+def test_a_command_sent_without_waiting_gets_its_reply_before_or_after_a_connection_exists(namespace: str) -> None:
+    client = PipelinedRedis("redis://127.0.0.1:6379/0", timeout=2)
+
+    async def run() -> list[object]:
+        try:
+            first = client.execute_soon("SET", f"{namespace}:soon", "one", "PX", 60_000)  # connects first
+            await first
+            second = client.execute_soon("GETSET", f"{namespace}:soon", "two")  # joins the open connection
+            return [await first, await second, await client.execute("GET", f"{namespace}:soon")]
+        finally:
+            await client.close()
+
+    assert asyncio.run(run()) == [b"OK", b"one", b"two"]
+
+
 def test_an_error_reply_fails_only_its_own_command(namespace: str) -> None:
     client = PipelinedRedis("redis://127.0.0.1:6379/0", timeout=2)
 
