@@ -19,8 +19,8 @@ __all__ = ["CoalescingTransport", "ReceiverProtocol"]
 
 class CoalescingTransport(asyncio.Transport):
     """Wraps ``transport``: :meth:`write` holds data until the loop's next turn, then writes
-    everything held in one call. :meth:`close` and :meth:`abort` write nothing more after them;
-    :meth:`close` sends what is held first. Everything else goes straight to ``transport``."""
+    everything held in one call. :meth:`close` and :meth:`write_eof` send what is held first;
+    :meth:`abort` drops it. Everything else goes straight to ``transport``."""
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
         super().__init__()
@@ -55,6 +55,19 @@ class CoalescingTransport(asyncio.Transport):
 
     def is_reading(self) -> bool:
         return self._transport.is_reading()
+
+    def can_write_eof(self) -> bool:
+        return self._transport.can_write_eof()
+
+    def write_eof(self) -> None:
+        self._flush()
+        self._transport.write_eof()
+
+    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
+        self._transport.set_write_buffer_limits(high, low)
+
+    def get_write_buffer_limits(self) -> tuple[int, int]:
+        return self._transport.get_write_buffer_limits()
 
     def get_write_buffer_size(self) -> int:
         return self._transport.get_write_buffer_size() + sum(map(len, self._held))

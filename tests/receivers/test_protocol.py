@@ -30,6 +30,9 @@ class RecordingTransport:
         self.aborted = True
         self.closed = True
 
+    def write_eof(self) -> None:
+        self.writes.append(b"<eof>")
+
     def is_closing(self) -> bool:
         return self.closed
 
@@ -83,6 +86,17 @@ def test_closing_sends_what_is_held_first() -> None:
         assert (inner.writes, inner.closed) == ([b"last answer"], True)
         await next_turn()
         assert inner.writes == [b"last answer"]
+
+    asyncio.run(scenario())
+
+
+def test_half_closing_sends_what_is_held_first() -> None:
+    async def scenario() -> None:
+        transport, inner = wrap()
+        transport.write(b"last answer")
+        transport.write_eof()
+
+        assert inner.writes == [b"last answer", b"<eof>"]
 
     asyncio.run(scenario())
 
