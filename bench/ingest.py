@@ -4,13 +4,14 @@ Runs the real receiver (``python -m receivers``) on the real RabbitMQ and Redis 
 rounds. Each round measures raw persistent publishes with publisher confirms and a fixed number
 in flight through aio-pika, drives the receiver with signed ~1 KB Shopify order webhooks from a
 load generator on the same box (Python's, or wrk: ``--load``), then measures the same publishes
-again, and through aiormq and Weir's publisher. Each round's ratio compares the load with the
-mean of aio-pika's limit just before and just after it, on a machine whose speed drifts.
+again (and, with ``--also``, through aiormq and Weir's publisher). Each round's ratio compares
+the load with the mean of aio-pika's limit just before and just after it, on a machine whose
+speed drifts.
 
 Latency: the Python generator times every request; wrk reports percentiles corrected for
 coordinated omission (:mod:`bench.omission`), which the Python figures are also given in.
 
-    .venv/bin/python -m bench.ingest [--rounds 3] [--seconds 10] [--connections 64] [--load wrk]
+    .venv/bin/python -m bench.ingest [--rounds 3] [--seconds 10] [--connections 64] [--load wrk] [--also aiormq weir]
 """
 
 from __future__ import annotations
@@ -239,8 +240,10 @@ def measure_round(args: argparse.Namespace, template: bytes, namespace: str) -> 
     load = wrk_load(args, template, meter, namespace) if args.load == "wrk" else python_load(args, template, meter)
     empty_lane(namespace)
     limits = {
-        key: uvloop.run(measure(BROKER_URL, f"{namespace}.{key}", body, in_flight=args.in_flight, seconds=args.seconds))
-        for key, measure in LIMITS.items()
+        key: uvloop.run(
+            LIMITS[key](BROKER_URL, f"{namespace}.{key}", body, in_flight=args.in_flight, seconds=args.seconds)
+        )
+        for key in ("aio-pika", *args.also)
     }
     # The Python generator's meters span its warm-up; wrk's warm-up is a run of its own, unmetered.
     metered = args.seconds + (args.warmup if args.load == "python" else 0)
@@ -256,7 +259,8 @@ def report_round(number: int, measured: Round) -> None:
     print(f"  latency p50 / p99:      {load.p50_ms:.1f} ms / {p99} (max {load.max_ms:.1f} ms)")
     print(f"  p99 as wrk reports it:  {load.p99_open_ms:.1f} ms (corrected for coordinated omission)")
     print("  CPU cores used:         " + ", ".join(f"{name} {used:.2f}" for name, used in measured.cpu.items()))
-    for key, name in LIMIT_NAMES.items():
+    for key in measured.limits:
+        name = LIMIT_NAMES[key]
         around = (
             f" (before {measured.aio_pika_before:,.0f}, after {measured.limits[key]:,.0f})" if key == "aio-pika" else ""
         )
@@ -280,7 +284,8 @@ def report_summary(rounds: list[Round], args: argparse.Namespace) -> None:
             f"  latency p99:            {median(p99s):.1f} ms (median), rounds: " + ", ".join(f"{v:.1f}" for v in p99s)
         )
     print(f"  p99 as wrk reports it:  {median(r.load.p99_open_ms for r in rounds):.1f} ms (median)")
-    for key, name in LIMIT_NAMES.items():
+    for key in rounds[0].limits:
+        name = LIMIT_NAMES[key]
         ratios = [r.ratio(key) for r in rounds]
         print(
             f"  ratio to {name + ':':34} {median(ratios):.2f} (median; rounds "
@@ -319,6 +324,15 @@ def main() -> None:
     )
     parser.add_argument("--in-flight", type=int, default=64)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--also",
+        nargs="*",
+        choices=["aiormq", "weir"],
+        default=[],
+        help="limits measured after aio-pika's, for comparison: aiormq (aio-pika's engine) and Weir's publisher. "
+        "Off by default: they write about 500 MB a round into RabbitMQ's quorum write-ahead log, whose "
+        "rollovers (every 512 MiB) stall the broker for one to three seconds, in whichever phase they fall",
+    )
     parser.add_argument(
         "--load",
         choices=["python", "wrk"],
