@@ -331,7 +331,7 @@ def main() -> None:
         default=[],
         help="limits measured after aio-pika's, for comparison: aiormq (aio-pika's engine) and Weir's publisher. "
         "Off by default: they write about 500 MB a round into RabbitMQ's quorum write-ahead log, whose "
-        "rollovers (every 512 MiB) stall the broker for one to three seconds, in whichever phase they fall",
+        "rollovers (every 512 MiB) keep the broker busy for 1 to 3.5 s, in whichever phase they fall",
     )
     parser.add_argument(
         "--load",

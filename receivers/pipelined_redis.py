@@ -134,18 +134,20 @@ class PipelinedRedis:
             redis.exceptions.ConnectionError: Redis could not be reached or the connection dropped.
             redis.exceptions.TimeoutError: Redis stopped answering.
         """
-        connection = self._connection
-        if connection is None or connection.lost.done():
-            connection = await self._reconnect()
-        return await connection.send(pack(*command))
+        return await self.execute_soon(*command)
 
     def execute_soon(self, *command: Any) -> asyncio.Future[Any]:
         """:meth:`execute` without waiting: the command joins this turn's write at once (or
         goes once a new connection is up), and the future gets its reply or its error."""
+        data = pack(*command)
         connection = self._connection
         if connection is None or connection.lost.done():
-            return asyncio.ensure_future(self.execute(*command))
-        return connection.send(pack(*command))
+            return asyncio.ensure_future(self._send_reconnected(data))
+        return connection.send(data)
+
+    async def _send_reconnected(self, data: bytes) -> Any:
+        connection = await self._reconnect()
+        return await connection.send(data)
 
     async def close(self) -> None:
         """Close the connection; commands in flight fail."""
