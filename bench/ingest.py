@@ -44,7 +44,7 @@ from bench.omission import corrected_latencies
 from bench.wrk_load import run_wrk, wrk_available
 from queues.lanes import Lane
 from queues.topology import lane_queues
-from weir.samples import encode, shopify_order
+from samples.payloads import encode, shopify_order
 
 REPO = Path(__file__).resolve().parents[1]
 

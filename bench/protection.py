@@ -49,9 +49,9 @@ from queues.publisher import ConfirmedPublisher
 from queues.receiving import ReceivingConsumer
 from queues.settings import BrokerSettings
 from queues.topology import lane_queues
+from samples.payloads import customer_envelope
 from tasks.handlers import apply
-from weir.budget import BreakerSettings, BudgetSettings
-from weir.samples import customer_envelope
+from throttling.budget import BreakerSettings, BudgetSettings
 from weir.settings import RedisSettings, ServiceSettings
 from workers.app import WorkerConfig, build
 from workers.settings import WorkerSettings

@@ -32,8 +32,8 @@ from bench.sampler import Sampler
 from bench.spike_report import Timeline, count_outcome, report
 from queues.lanes import Lane
 from queues.topology import lane_queues
+from samples.payloads import shopify_order
 from simulator.control import SimulatorControl
-from weir.samples import shopify_order
 
 BROKER_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -30,7 +30,7 @@ from queues.settings import BrokerSettings
 from queues.topology import DEAD_LETTER_ARGUMENTS, declarations, lane_queues, quarantine_queue
 from queues.upgrade import upgrade_lanes
 from throttling import FleetGate
-from weir.budget import BreakerSettings, BudgetSettings, gate_policy
+from throttling.budget import BreakerSettings, BudgetSettings, gate_policy
 from weir.settings import RedisSettings, ServiceSettings, load
 from weir.stores import sync_redis
 

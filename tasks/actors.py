@@ -11,10 +11,9 @@ from pydantic import ValidationError
 from erp.adapter import ErpAdapter
 from events.envelope import EventEnvelope
 from events.errors import PayloadError
-from queues.message import EVENT_ACTOR
-from queues.tally import OutcomeTally
 from tasks.handlers import apply
 from tasks.resources import ChannelResources, ResourceFetcher
+from tasks.skips import SkipCounter
 from weir.errors import WeirError
 
 __all__ = ["RETRY_POLICY", "TIME_LIMIT_MS", "declare_event_actor"]
@@ -39,11 +38,12 @@ def declare_event_actor(
     broker: Broker,
     erp: ErpAdapter,
     *,
+    actor_name: str,
     queue_name: str,
     resources: ResourceFetcher | None = None,
-    tally: OutcomeTally | None = None,
+    tally: SkipCounter | None = None,
 ) -> Actor[Any, None]:
-    """Declare ``apply_event`` on ``broker``, applying events to ``erp`` (fetching what thin
+    """Declare the event actor as ``actor_name`` on ``broker``, applying events to ``erp`` (fetching what thin
     payloads name through ``resources``; without it, no channel API is configured), counting
     events it acknowledges without an ERP write in ``tally``.
 
@@ -60,6 +60,6 @@ def declare_event_actor(
         apply(event, erp, fetcher, tally=tally)
 
     declare = dramatiq.actor(
-        actor_name=EVENT_ACTOR, queue_name=queue_name, broker=broker, time_limit=TIME_LIMIT_MS, **RETRY_POLICY
+        actor_name=actor_name, queue_name=queue_name, broker=broker, time_limit=TIME_LIMIT_MS, **RETRY_POLICY
     )
     return declare(apply_event)

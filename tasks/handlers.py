@@ -16,12 +16,12 @@ from events.canonical import (
 )
 from events.envelope import EventEnvelope
 from events.mapping import canonical_events, thin_resource
-from queues.tally import OutcomeTally
 from tasks.customers import sync_customer
 from tasks.fulfillments import fulfill_order
 from tasks.orders import cancel_order, create_order, update_order
 from tasks.refunds import record_refund
 from tasks.resources import ChannelResources, ResourceFetcher
+from tasks.skips import SkipCounter
 from tasks.stock import adjust_stock
 
 __all__ = ["apply", "handle"]
@@ -34,7 +34,7 @@ def apply(
     erp: ErpAdapter,
     resources: ResourceFetcher = _NO_RESOURCES,
     *,
-    tally: OutcomeTally | None = None,
+    tally: SkipCounter | None = None,
 ) -> None:
     """Apply every canonical event the envelope carries to ``erp``, in order.
 
@@ -55,7 +55,7 @@ def apply(
 
 
 def handle(
-    event: EventEnvelope, canonical: CanonicalEvent, erp: ErpAdapter, *, tally: OutcomeTally | None = None
+    event: EventEnvelope, canonical: CanonicalEvent, erp: ErpAdapter, *, tally: SkipCounter | None = None
 ) -> None:
     """Run the ERP operation of one canonical event's family (skips counted in ``tally``)."""
     match canonical:

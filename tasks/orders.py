@@ -9,7 +9,7 @@ from erp.adapter import ErpAdapter, SaleChange, SaleRecord
 from erp.errors import SaleMissing
 from events.canonical import OrderCancelled, OrderCreated, OrderUpdated
 from events.envelope import EventEnvelope
-from queues.tally import OutcomeTally
+from tasks.skips import SkipCounter
 
 __all__ = ["cancel_order", "create_order", "update_order"]
 
@@ -44,7 +44,7 @@ def update_order(event: EventEnvelope, updated: OrderUpdated, erp: ErpAdapter) -
 
 
 def cancel_order(
-    event: EventEnvelope, cancelled: OrderCancelled, erp: ErpAdapter, *, tally: OutcomeTally | None = None
+    event: EventEnvelope, cancelled: OrderCancelled, erp: ErpAdapter, *, tally: SkipCounter | None = None
 ) -> SaleChange | None:
     """Cancel the order's sale (see :meth:`ErpAdapter.cancel_sale`). A final cancellation
     (:attr:`Cancellation.final`) of an order without a sale has nothing to do: it is logged,

@@ -15,7 +15,7 @@ from oncall.settings import OnCallSettings
 from queues.dead import DeadLetterSettings
 from queues.settings import BrokerSettings
 from receivers.metrics import ReceiverMetrics
-from weir.budget import BreakerSettings, BudgetSettings
+from throttling.budget import BreakerSettings, BudgetSettings
 from weir.settings import RedisSettings, ServiceSettings
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "docs" / "grafana" / "weir.json"

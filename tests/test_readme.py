@@ -14,7 +14,7 @@ from queues.dead import DeadLetterSettings
 from queues.settings import BrokerSettings
 from receivers.settings import ReceiverSettings
 from tasks.settings import ChannelApiSettings
-from weir.budget import BreakerSettings, BudgetSettings
+from throttling.budget import BreakerSettings, BudgetSettings
 from weir.settings import RedisSettings, ServiceSettings
 from workers.settings import WorkerSettings
 

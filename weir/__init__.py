@@ -1,5 +1,6 @@
-"""Weir: webhooks in, an ERP that never drowns out.
+"""Weir's kernel: what every other package shares and nothing of Weir's domain.
 
-This package holds what every other package shares: the root of the error tree, the command line,
-process-wide logging and error reporting. Nothing here imports Weir's domain packages at import time.
+The root of the error tree (:mod:`weir.errors`), the process-wide settings (:mod:`weir.settings`),
+logging, error reporting, the Redis clients and the metrics endpoint. It imports no other Weir
+package (``tests/test_layers.py`` holds it to that); the command line lives in :mod:`cli`.
 """

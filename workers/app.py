@@ -27,7 +27,7 @@ from queues.broker import LaneBroker, build_broker
 from queues.dead import DeadLetterSettings, dead_letter_store
 from queues.dead.holds import entity_holds
 from queues.lanes import Lane
-from queues.message import envelope_of
+from queues.message import EVENT_ACTOR, envelope_of
 from queues.settings import BrokerSettings
 from queues.tally import OutcomeTally, tally_key
 from queues.topology import lane_queues
@@ -40,9 +40,9 @@ from tasks.settings import ChannelApiSettings
 from tasks.square import SquareApi
 from throttling import FleetGate, GatePolicy, HighWaterMark, KeyedLock
 from throttling.background import BackgroundWrites
+from throttling.budget import BreakerSettings, BudgetSettings, gate_policy
 from throttling.lean_redis import LeanRedis
 from throttling.local_gate import LocalGate
-from weir.budget import BreakerSettings, BudgetSettings, gate_policy
 from weir.logs import configure_logging
 from weir.reporting import init_reporting
 from weir.settings import RedisSettings, ServiceSettings, load, reject_demo_secret
@@ -162,7 +162,7 @@ def build(
         channels = channel_resources(load(ChannelApiSettings), client, namespace)
         broker.close_with(channels.close)
         resources = channels
-    declare_event_actor(broker, erp, queue_name=critical, resources=resources, tally=tally)
+    declare_event_actor(broker, erp, actor_name=EVENT_ACTOR, queue_name=critical, resources=resources, tally=tally)
     # The background writes before the client they send over.
     broker.close_with(background.close, lean.close, client.close)
     return broker

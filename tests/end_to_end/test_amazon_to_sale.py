@@ -20,13 +20,13 @@ from erp.adapter import sale_reference
 from erp.tryton import TrytonErp
 from queues.dead import dead_letter_store
 from queues.tally import OutcomeTally, tally_key
+from samples.payloads import amazon_order_change, encode, sp_api_order, sp_api_order_item
 from tests.end_to_end.conftest import Fleet
 from tests.end_to_end.test_webhook_to_sale import confirmed_sale
 from tests.support.lwa import LWA_CLIENT_ID, LWA_CLIENT_SECRET, LWA_REFRESH_TOKEN, FakeLwa
 from tests.support.net import eventually
 from tests.support.sp_api import FakeSpApi
 from tests.support.sqs import SqsProbe
-from weir.samples import amazon_order_change, encode, sp_api_order, sp_api_order_item
 
 CHANNEL = "amazon-e2e"
 

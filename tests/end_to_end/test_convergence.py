@@ -36,7 +36,7 @@ from tests.support.events import canonical_envelope, publish
 from tests.support.net import eventually
 from tests.support.oncall import oncall_of
 from tests.support.rabbit import RabbitProbe
-from weir.budget import BreakerSettings, BudgetSettings
+from throttling.budget import BreakerSettings, BudgetSettings
 from weir.settings import RedisSettings, ServiceSettings
 from workers.app import WorkerConfig, build
 from workers.settings import WorkerSettings

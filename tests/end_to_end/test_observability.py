@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from samples.payloads import encode, shopify_headers, shopify_order
 from tests.end_to_end.conftest import Fleet, simulator_env
 from tests.fixtures.simulator import RunningSimulator
 from tests.support.net import eventually
-from weir.samples import encode, shopify_headers, shopify_order
 
 SHOP_SECRET = "weir-demo-shopify-secret-shop-us"
 

@@ -10,16 +10,16 @@ import string
 
 from typer.testing import CliRunner, Result
 
+from cli import app
 from erp.adapter import SaleRecord
 from erp.settings import ErpSettings
 from erp.tryton import TrytonClient, TrytonErp
 from queues.lanes import Lane
 from queues.topology import lane_queues, quarantine_queue
+from samples.payloads import encode, shopify_headers, shopify_order
 from tests.end_to_end.conftest import Fleet
 from tests.support.net import eventually
 from tests.support.rabbit import RabbitProbe
-from weir.cli import app
-from weir.samples import encode, shopify_headers, shopify_order
 
 SHOP_SECRET = "weir-demo-shopify-secret-shop-us"
 

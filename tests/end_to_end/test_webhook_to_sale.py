@@ -18,11 +18,11 @@ from erp.tryton import TrytonClient, TrytonErp
 from queues.dead import DeadLetterStore
 from queues.lanes import Lane
 from queues.topology import lane_queues
+from samples.payloads import encode, shopify_headers, shopify_order, standard_headers, standard_order
 from tests.end_to_end.conftest import Fleet
 from tests.support.net import eventually
 from tests.support.proxy import TcpProxy
 from tests.support.rabbit import RabbitProbe
-from weir.samples import encode, shopify_headers, shopify_order, standard_headers, standard_order
 
 SHOP_SECRET = "weir-demo-shopify-secret-shop-us"
 POS_SECRET = "whsec_d2Vpci1kZW1vLXN0YW5kYXJkLWtleS1wb3MtZXUtMzJi"

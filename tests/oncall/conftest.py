@@ -11,7 +11,7 @@ from oncall.settings import OnCallSettings
 from queues.dead import DeadLetterSettings
 from queues.settings import BrokerSettings
 from tests.support.dead_letters import DeadLetterSeeder
-from weir.budget import BreakerSettings, BudgetSettings
+from throttling.budget import BreakerSettings, BudgetSettings
 from weir.settings import RedisSettings, ServiceSettings
 
 

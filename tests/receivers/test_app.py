@@ -20,11 +20,11 @@ from queues.message import EVENT_ACTOR
 from queues.topology import lane_queues
 from receivers.app import ReceiverConfig
 from receivers.settings import ReceiverSettings
+from samples.payloads import encode, shopify_headers, shopify_order, standard_headers, standard_order
 from tests.receivers.conftest import POS_SECRET, SHOP_SECRET
 from tests.support.net import eventually
 from tests.support.proxy import TcpProxy
 from tests.support.rabbit import RabbitProbe
-from weir.samples import encode, shopify_headers, shopify_order, standard_headers, standard_order
 
 ORDER_ID = 820982911946154508
 

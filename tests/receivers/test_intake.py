@@ -7,10 +7,10 @@ import logging
 import httpx
 import pytest
 
+from samples.payloads import encode, shopify_headers, shopify_order
 from tests.receivers.conftest import SHOP_SECRET
 from tests.support.net import eventually
 from weir.log_context import LogContextFilter
-from weir.samples import encode, shopify_headers, shopify_order
 
 
 def accepted_line(caplog: pytest.LogCaptureFixture) -> logging.LogRecord | None:

@@ -18,11 +18,11 @@ from queues.settings import BrokerSettings
 from queues.topology import lane_queues
 from receivers.app import ReceiverConfig, create_app
 from receivers.server import SERVER_OPTIONS
+from samples.payloads import encode, shopify_headers, shopify_order
 from tests.receivers.conftest import SHOP_SECRET
 from tests.support.rabbit import RabbitProbe
 from tests.support.servers import AppServer
-from weir.budget import BreakerSettings, BudgetSettings
-from weir.samples import encode, shopify_headers, shopify_order
+from throttling.budget import BreakerSettings, BudgetSettings
 from weir.settings import RedisSettings, ServiceSettings
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]

@@ -18,8 +18,8 @@ import redis
 from events.envelope import EventEnvelope
 from queues.lanes import Lane
 from queues.topology import lane_queues
+from samples import payloads as samples
 from tests.support.rabbit import RabbitProbe
-from weir import samples
 
 SQUARE_URL = "http://127.0.0.1:8000/webhooks/square-us"
 WMS_HEADERS = ("X-Wms-Signature-256", "X-Wms-Delivery", "X-Wms-Event")

@@ -17,8 +17,8 @@ from queues.routing import LaneRouter
 from queues.topology import lane_queues
 from receivers.providers import AmazonProvider, StandardWebhooksProvider
 from receivers.providers.base import Delivery
+from samples.payloads import amazon_order_change, customer_envelope, encode, order_envelope
 from tests.support.rabbit import RABBITMQ_URL
-from weir.samples import amazon_order_change, customer_envelope, encode, order_envelope
 
 __all__ = ["amazon_change_envelope", "canonical_envelope", "customer_event", "order_event", "publish"]
 

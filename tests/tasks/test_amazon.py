@@ -12,6 +12,7 @@ import pytest
 import redis
 
 from events.mapping import AmazonResource, SquareResource
+from samples.payloads import sp_api_order, sp_api_order_item
 from tasks import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient, ChannelResources
 from tasks.amazon import AmazonApi
 from tasks.lwa import FixedToken, LwaTokens
@@ -19,7 +20,6 @@ from tests.support.lwa import LWA_CLIENT_ID, LWA_CLIENT_SECRET, LWA_REFRESH_TOKE
 from tests.support.net import free_port
 from tests.support.sp_api import SP_API_TOKEN, FakeSpApi, SpApiCall
 from throttling import FleetGate, GatePolicy
-from weir.samples import sp_api_order, sp_api_order_item
 
 ORDER = AmazonResource("order", "902-1")
 

@@ -17,6 +17,7 @@ from erp.errors import SaleMissing
 from erp.simulator import SimulatorErp
 from events.errors import PayloadError, UnsupportedEvent
 from queues.tally import OutcomeTally, tally_key
+from samples.payloads import amazon_order_change, shopify_order, sp_api_order, sp_api_order_item
 from tasks import ChannelApiRejected, ChannelResources, apply
 from tasks.amazon import AmazonApi
 from tasks.bigcommerce import BigCommerceApi
@@ -24,7 +25,6 @@ from tasks.lwa import FixedToken
 from tasks.square import SquareApi
 from tests.events.mapping.envelopes import envelope
 from tests.support.sp_api import SP_API_TOKEN, FakeSpApi
-from weir.samples import amazon_order_change, shopify_order, sp_api_order, sp_api_order_item
 
 CHANNEL = "shop-test"
 

@@ -19,8 +19,8 @@ from queues.settings import BrokerSettings
 from tests.fixtures.simulator import RunningSimulator
 from tests.support.rabbit import RABBITMQ_URL
 from throttling import KeyedLock
+from throttling.budget import BreakerSettings, BudgetSettings
 from throttling.lean_redis import LeanRedis
-from weir.budget import BreakerSettings, BudgetSettings
 from weir.settings import RedisSettings, ServiceSettings
 from workers.app import WorkerConfig
 from workers.middleware import EntityLocks, RetryPolicy

@@ -24,6 +24,7 @@ from queues.dead import dead_letter_store
 from queues.lanes import Lane
 from queues.tally import OutcomeTally, tally_key
 from queues.topology import lane_queues
+from samples.payloads import sp_api_order, sp_api_order_item
 from tasks import ChannelApiRejected, ChannelApiTransient
 from tasks.settings import ChannelApiSettings
 from tests.support.events import amazon_change_envelope, publish
@@ -31,7 +32,6 @@ from tests.support.lwa import LWA_CLIENT_ID, LWA_CLIENT_SECRET, LWA_REFRESH_TOKE
 from tests.support.net import eventually
 from tests.support.rabbit import RabbitProbe
 from tests.support.sp_api import SP_API_TOKEN, FakeSpApi
-from weir.samples import sp_api_order, sp_api_order_item
 from workers.app import WorkerConfig, build, channel_resources
 
 CHANNELS = """

@@ -23,6 +23,7 @@ from queues.dead import DeadLetterFilter, DeadLetterReason, dead_letter_store
 from queues.dead.holds import entity_holds
 from queues.lanes import Lane
 from queues.topology import lane_queues
+from samples.payloads import envelope, shopify_order
 from tests.fixtures.simulator import RunningSimulator
 from tests.support.events import publish
 from tests.support.net import eventually
@@ -32,7 +33,6 @@ from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
 from tests.support.recording_erp import RecordingErp
 from throttling import KeyedLock
 from throttling.lean_redis import LeanRedis
-from weir.samples import envelope, shopify_order
 from weir.settings import RedisSettings
 from weir.stores import sync_redis
 from workers.app import WorkerConfig, build

@@ -18,10 +18,10 @@ from queues.dead import dead_letter_store
 from queues.lanes import Lane
 from queues.message import EVENT_ACTOR, event_message
 from queues.topology import lane_queues
+from samples.payloads import customer_envelope, order_envelope
 from tests.support.net import eventually
 from tests.support.rabbit import RABBITMQ_URL
 from weir.log_context import LogContextFilter
-from weir.samples import customer_envelope, order_envelope
 from workers.middleware import LogContext, RetryPolicy
 
 logger = logging.getLogger("tests.actor")

@@ -21,11 +21,11 @@ from queues.broker import LaneBroker, build_broker
 from queues.dead import DeadLetterStore
 from queues.lanes import Lane
 from queues.topology import lane_queues
+from samples.payloads import customer_envelope
 from tests.support.net import eventually
 from tests.support.rabbit import RABBITMQ_URL
 from throttling import HighWaterMark, KeyedLock
 from throttling.lean_redis import LeanRedis
-from weir.samples import customer_envelope
 from workers.entities import entity_key, source_version
 from workers.errors import EntityBusy
 from workers.middleware import EntityLocks, LaneContext, LogContext, RetryPolicy, StaleFence

@@ -23,12 +23,12 @@ from queues.lanes import Lane
 from queues.message import EVENT_ACTOR, event_message
 from queues.tally import OutcomeTally, tally_key
 from queues.topology import lane_queues
+from samples.payloads import envelope, order_envelope, shopify_order
 from tests.fixtures.simulator import RunningSimulator
 from tests.support.events import publish
 from tests.support.net import eventually
 from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
 from tests.support.sentry import RecordingTransport, recording_sentry
-from weir.samples import envelope, order_envelope, shopify_order
 from weir.settings import ServiceSettings
 from workers.app import WorkerConfig, build
 from workers.middleware import LogContext, RetryPolicy

@@ -21,12 +21,12 @@ from queues.dead import DeadLetterStore
 from queues.lanes import Lane
 from queues.tally import OutcomeTally, tally_key
 from queues.topology import lane_queues
+from samples.payloads import customer_envelope, order_envelope
 from tests.support.net import eventually
 from tests.support.proxy import TcpProxy
 from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
 from throttling import HighWaterMark, KeyedLock
 from throttling.lean_redis import LeanRedis
-from weir.samples import customer_envelope, order_envelope
 from workers.entities import entity_key, source_version
 from workers.middleware import EntityLocks, RetryPolicy, StaleFence
 

@@ -18,8 +18,8 @@ from events import (
     UnsupportedEvent,
 )
 from events.mapping import AmazonResource, canonical_events, thin_resource
+from samples.payloads import amazon_order_change, sp_api_order, sp_api_order_item
 from tests.events.mapping.envelopes import envelope
-from weir.samples import amazon_order_change, sp_api_order, sp_api_order_item
 
 
 def amazon(notification: dict[str, Any], topic: str) -> Any:

@@ -16,8 +16,8 @@ from events import (
     RefundCreated,
 )
 from events.mapping import canonical_events
+from samples.payloads import standard_order
 from tests.events.mapping.envelopes import envelope
-from weir.samples import standard_order
 
 
 def test_a_standard_webhooks_order_is_the_canonical_order_in_data() -> None:

@@ -18,8 +18,8 @@ from events import (
     RefundCreated,
 )
 from events.mapping import canonical_events
+from samples.payloads import shopify_order
 from tests.events.mapping.envelopes import VERSION, envelope
-from weir.samples import shopify_order
 
 
 def mapped(payload: object, topic: str = "order.created", source_topic: str = "orders/create") -> Any:

@@ -9,8 +9,8 @@ import pytest
 
 from events import CustomerUpdated, PayloadError, RefundCreated
 from events.mapping import canonical_events
+from samples.payloads import stripe_event
 from tests.events.mapping.envelopes import envelope
-from weir.samples import stripe_event
 
 
 def mapped(event_type: str, event_object: dict[str, Any], topic: str) -> tuple[Any, ...]:

@@ -9,8 +9,8 @@ import pytest
 
 from events import CustomerUpdated, InventoryUpdated, OrderCancelled, OrderCreated, OrderUpdated, RefundCreated
 from events.mapping import canonical_events
+from samples.payloads import woocommerce_order
 from tests.events.mapping.envelopes import envelope
-from weir.samples import woocommerce_order
 
 
 def mapped(payload: object, topic: str = "order.created") -> tuple[Any, ...]:

@@ -8,7 +8,7 @@ import pytest
 
 from receivers.errors import MalformedRequest
 from receivers.providers import AmazonProvider
-from weir.samples import amazon_order_change, encode
+from samples.payloads import amazon_order_change, encode
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 provider = AmazonProvider()

@@ -9,7 +9,7 @@ import pytest
 
 from receivers.errors import BadSignature, MalformedRequest, StaleTimestamp
 from receivers.providers import BigCommerceProvider
-from weir.samples import bigcommerce_event, bigcommerce_headers, encode, standard_headers
+from samples.payloads import bigcommerce_event, bigcommerce_headers, encode, standard_headers
 
 SECRET = "bc-client-secret"
 SIGNED_AT = 1795425300

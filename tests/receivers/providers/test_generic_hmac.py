@@ -9,7 +9,7 @@ import pytest
 from channels import GenericHmacOptions
 from receivers.errors import BadSignature, MalformedRequest
 from receivers.providers import GenericHmacProvider
-from weir.samples import hmac_headers
+from samples.payloads import hmac_headers
 
 # GitHub's documented vector (docs.github.com, "Validating webhook deliveries").
 VECTOR_SECRET = "It's a Secret to Everybody"

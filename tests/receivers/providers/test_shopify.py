@@ -9,7 +9,7 @@ import pytest
 
 from receivers.errors import BadSignature, MalformedRequest
 from receivers.providers import ShopifyProvider
-from weir.samples import encode, shopify_headers, shopify_order
+from samples.payloads import encode, shopify_headers, shopify_order
 
 SECRET = "app-secret"
 NOW = datetime(2026, 11, 23, tzinfo=UTC)

@@ -9,7 +9,7 @@ import pytest
 from channels import SquareOptions
 from receivers.errors import BadSignature, MalformedRequest
 from receivers.providers import SquareProvider
-from weir.samples import encode, square_event, square_headers
+from samples.payloads import encode, square_event, square_headers
 
 # The official vector, from square-python-sdk's tests/utilities/test_webhooks_helper.py.
 VECTOR_BODY = (

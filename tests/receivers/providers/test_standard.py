@@ -8,7 +8,7 @@ import pytest
 
 from receivers.errors import BadSignature, MalformedRequest, StaleTimestamp
 from receivers.providers import StandardWebhooksProvider
-from weir.samples import encode, standard_headers, standard_order
+from samples.payloads import encode, standard_headers, standard_order
 
 # The specification's own test vector.
 VECTOR_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

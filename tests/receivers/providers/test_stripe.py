@@ -11,7 +11,7 @@ import pytest
 
 from receivers.errors import BadSignature, MalformedRequest, StaleTimestamp
 from receivers.providers import StripeProvider
-from weir.samples import encode, stripe_event, stripe_headers
+from samples.payloads import encode, stripe_event, stripe_headers
 
 SECRET = "whsec_test_secret"
 SIGNED_AT = 1795425300

@@ -9,7 +9,7 @@ import pytest
 
 from receivers.errors import BadSignature, MalformedRequest
 from receivers.providers import WooCommerceProvider
-from weir.samples import php_encode, woocommerce_headers, woocommerce_order, woocommerce_ping
+from samples.payloads import php_encode, woocommerce_headers, woocommerce_order, woocommerce_ping
 
 SECRET = "woo-secret"
 NOW = datetime(2026, 11, 23, tzinfo=UTC)

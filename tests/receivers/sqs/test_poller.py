@@ -20,11 +20,11 @@ from queues.topology import lane_queues
 from receivers.config import ReceiverConfig
 from receivers.runtime import IntakeRuntime
 from receivers.sqs import QueueUnavailable, SqsPoller, SqsQueue
+from samples.payloads import amazon_order_change, encode
 from tests.receivers.sqs.conftest import CHANNEL
 from tests.support.proxy import TcpProxy
 from tests.support.rabbit import RabbitProbe
 from tests.support.sqs import SqsProbe
-from weir.samples import amazon_order_change, encode
 
 T = TypeVar("T")
 

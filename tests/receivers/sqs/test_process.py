@@ -6,11 +6,11 @@ from pathlib import Path
 
 from queues.lanes import Lane
 from queues.topology import lane_queues
+from samples.payloads import amazon_order_change, encode
 from tests.support.net import eventually
 from tests.support.rabbit import RabbitProbe
 from tests.support.servers import ServiceProcess
 from tests.support.sqs import SqsProbe
-from weir.samples import amazon_order_change, encode
 
 SQS_RECEIVER = ["-m", "receivers.sqs"]
 

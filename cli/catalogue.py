@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
+from cli.common import console, emit_json, fail, settings
 from erp.errors import ErpError
 from erp.settings import ErpSettings
 from erp.tryton.client import TrytonClient
 from erp.tryton.products import add_product
-from weir.cli.common import console, emit_json, fail, settings
 
 __all__ = ["app"]
 

@@ -9,8 +9,8 @@ import pytest
 
 from receivers.channels import Channel, load_channels
 from receivers.settings import DEFAULT_CHANNELS_FILE
-from weir.sample_orders import SampleChannel, signed_sample_order
-from weir.samples import DEMO_LINES
+from samples.orders import SampleChannel, signed_sample_order
+from samples.payloads import DEMO_LINES
 
 CHANNELS = load_channels(DEFAULT_CHANNELS_FILE, environ={}, tolerance_seconds=300, production=False)
 HTTP_CHANNELS = [channel for channel in CHANNELS.values() if channel.provider.transport == "http"]

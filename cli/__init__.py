@@ -12,9 +12,9 @@ import sys
 import typer
 from rich.console import Console
 
-from weir.cli import catalogue, dlq, schema
-from weir.cli.samples import send_sample, show_sale
-from weir.cli.status import status
+from cli import catalogue, dlq, schema
+from cli.samples import send_sample, show_sale
+from cli.status import status
 from weir.errors import WeirError
 
 __all__ = ["app", "main"]

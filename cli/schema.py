@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from cli.common import console, fail
 from events.schema import write_schemas
-from weir.cli.common import console, fail
 
 __all__ = ["app"]
 

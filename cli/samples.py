@@ -14,16 +14,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from cli.common import console, fail, settings
 from erp.adapter import SaleRecord, sale_reference
 from erp.errors import ErpError
 from erp.factory import build_erp
 from erp.settings import ErpSettings
 from receivers.channels import Channel, load_channels
 from receivers.settings import ReceiverSettings
-from weir import samples
-from weir.cli.common import console, fail, settings
+from samples import payloads as samples
+from samples.orders import SampleChannel, signed_sample_order
 from weir.errors import ConfigError
-from weir.sample_orders import SampleChannel, signed_sample_order
 from weir.settings import ServiceSettings
 
 __all__ = ["send_sample", "show_sale"]

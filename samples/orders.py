@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from channels import GenericHmacOptions, ProviderOptions, SquareOptions
-from weir import samples
+from samples import payloads
 
 __all__ = ["SampleChannel", "SignedSample", "signed_sample_order"]
 
@@ -49,43 +49,43 @@ def signed_sample_order(channel: SampleChannel, order_id: int, lines: Lines) -> 
 
 
 def _shopify(channel: SampleChannel, order_id: int, lines: Lines) -> SignedSample:
-    body = samples.encode(samples.shopify_order(order_id, lines=lines))
-    return SignedSample(body, samples.shopify_headers(body, channel.secrets[0]), str(order_id))
+    body = payloads.encode(payloads.shopify_order(order_id, lines=lines))
+    return SignedSample(body, payloads.shopify_headers(body, channel.secrets[0]), str(order_id))
 
 
 def _standard(channel: SampleChannel, order_id: int, lines: Lines) -> SignedSample:
-    body = samples.encode(samples.standard_order(f"PO-{order_id}", lines=lines))
-    return SignedSample(body, samples.standard_headers(body, channel.secrets[0]), f"PO-{order_id}")
+    body = payloads.encode(payloads.standard_order(f"PO-{order_id}", lines=lines))
+    return SignedSample(body, payloads.standard_headers(body, channel.secrets[0]), f"PO-{order_id}")
 
 
 def _woocommerce(channel: SampleChannel, order_id: int, lines: Lines) -> SignedSample:
-    body = samples.php_encode(samples.woocommerce_order(order_id, lines=lines))
-    return SignedSample(body, samples.woocommerce_headers(body, channel.secrets[0]), str(order_id))
+    body = payloads.php_encode(payloads.woocommerce_order(order_id, lines=lines))
+    return SignedSample(body, payloads.woocommerce_headers(body, channel.secrets[0]), str(order_id))
 
 
 def _bigcommerce(channel: SampleChannel, order_id: int, lines: Lines) -> SignedSample:
-    body = samples.encode(samples.bigcommerce_event("store/order/created", order_id))
-    return SignedSample(body, samples.bigcommerce_headers(body, channel.secrets[0]), str(order_id))
+    body = payloads.encode(payloads.bigcommerce_event("store/order/created", order_id))
+    return SignedSample(body, payloads.bigcommerce_headers(body, channel.secrets[0]), str(order_id))
 
 
 def _square(channel: SampleChannel, order_id: int, lines: Lines) -> SignedSample:
     url = _options(channel, SquareOptions).notification_url
-    body = samples.encode(samples.square_event("order.created", str(order_id)))
-    headers = samples.square_headers(body, channel.secrets[0], url)
+    body = payloads.encode(payloads.square_event("order.created", str(order_id)))
+    headers = payloads.square_headers(body, channel.secrets[0], url)
     return SignedSample(body, headers, str(order_id))
 
 
 def _stripe(channel: SampleChannel, order_id: int, lines: Lines) -> SignedSample:
     intent = {"id": f"pi_{order_id}", "object": "payment_intent", "metadata": {"order_id": str(order_id)}}
-    body = samples.encode(samples.stripe_event("payment_intent.succeeded", intent))
-    return SignedSample(body, samples.stripe_headers(body, channel.secrets[0]), f"pi_{order_id}")
+    body = payloads.encode(payloads.stripe_event("payment_intent.succeeded", intent))
+    return SignedSample(body, payloads.stripe_headers(body, channel.secrets[0]), f"pi_{order_id}")
 
 
 def _hmac(channel: SampleChannel, order_id: int, lines: Lines) -> SignedSample:
     options = _options(channel, GenericHmacOptions)
-    body = samples.encode(samples.standard_order(f"PO-{order_id}", lines=lines)["data"])
+    body = payloads.encode(payloads.standard_order(f"PO-{order_id}", lines=lines)["data"])
     names = (options.signature_header, options.delivery_header, options.topic_header)
-    return SignedSample(body, samples.hmac_headers(body, channel.secrets[0], names=names), f"PO-{order_id}")
+    return SignedSample(body, payloads.hmac_headers(body, channel.secrets[0], names=names), f"PO-{order_id}")
 
 
 def _options(channel: SampleChannel, kind: type[OptionsT]) -> OptionsT:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from weir.cli import app
+from cli import app
 
 
 def test_export_writes_one_schema_per_family_into_the_output_directory(tmp_path: Path) -> None:

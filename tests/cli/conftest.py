@@ -8,9 +8,9 @@ import pytest
 import redis
 from typer.testing import CliRunner, Result
 
+from cli import app
 from queues.dead import DeadLetterStore, dead_letter_store
 from tests.support.dead_letters import DeadLetterSeeder
-from weir.cli import app
 
 Weir = Callable[..., Result]
 

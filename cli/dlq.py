@@ -17,16 +17,16 @@ from typing import Annotated, Literal
 import typer
 from rich.progress import Progress
 
-from oncall.fleet import calls_per_event
-from queues.dead import DeadLetterFilter, Outcome, Plan, State
-from weir.cli.common import console, emit_json, fail, open_oncall, operator, parse_since
-from weir.cli.render import (
+from cli.common import console, emit_json, fail, open_oncall, operator, parse_since
+from cli.render import (
     audit_table,
     dead_letter_detail,
     dead_letters_table,
     groups_table,
     plan_text,
 )
+from oncall.fleet import calls_per_event
+from queues.dead import DeadLetterFilter, Outcome, Plan, State
 
 __all__ = ["app"]
 

@@ -8,9 +8,9 @@ import json
 from queues.dead import DeadLetterStore
 from queues.lanes import Lane
 from queues.topology import lane_queues
+from tests.cli.conftest import Weir
 from tests.support.dead_letters import DeadLetterSeeder
 from tests.support.rabbit import RabbitProbe
-from tests.weir.cli.conftest import Weir
 
 
 def test_list_filters_dead_letters_and_shows_their_cause(weir: Weir, seeder: DeadLetterSeeder) -> None:

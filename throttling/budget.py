@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from throttling import GatePolicy
+from throttling.policy import GatePolicy
 
 __all__ = ["BreakerSettings", "BudgetSettings", "gate_policy"]
 

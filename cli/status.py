@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from weir.cli.common import console, emit_json, open_oncall
-from weir.cli.render import status_view
+from cli.common import console, emit_json, open_oncall
+from cli.render import status_view
 
 __all__ = ["status"]
 

@@ -6,10 +6,10 @@ import json
 
 from typer.testing import CliRunner
 
+from cli import app
 from queues.lanes import Lane
+from tests.cli.conftest import Weir
 from tests.support.dead_letters import DeadLetterSeeder
-from tests.weir.cli.conftest import Weir
-from weir.cli import app
 
 
 def test_status_as_json_lists_every_lane_with_its_dead_letters(weir: Weir, seeder: DeadLetterSeeder) -> None:
