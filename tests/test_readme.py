@@ -1,4 +1,4 @@
-"""The README documents every setting a process reads."""
+"""Every setting a process reads is in the settings tables of ``docs/configuration.md``."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from weir.budget import BreakerSettings, BudgetSettings
 from weir.settings import RedisSettings, ServiceSettings
 from workers.settings import WorkerSettings
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+REPO = Path(__file__).resolve().parents[1]
+#: The settings tables: one row per variable, ``| `NAME` | default | meaning |``.
+CONFIGURATION = (REPO / "docs" / "configuration.md").read_text()
 
 
 def variables(settings_class: type[BaseSettings]) -> list[str]:
@@ -46,6 +48,6 @@ def variables(settings_class: type[BaseSettings]) -> list[str]:
         OnCallSettings,
     ],
 )
-def test_every_setting_is_in_the_readme_table(settings_class: type[BaseSettings]) -> None:
-    missing = [name for name in variables(settings_class) if f"| `{name}`" not in README]
+def test_every_setting_is_in_the_configuration_tables(settings_class: type[BaseSettings]) -> None:
+    missing = [name for name in variables(settings_class) if f"| `{name}`" not in CONFIGURATION]
     assert missing == []
