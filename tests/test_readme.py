@@ -1,4 +1,5 @@
-"""Every setting a process reads is in the settings tables of ``docs/configuration.md``."""
+"""Every setting a process reads is in the settings tables of ``docs/configuration.md``, which the
+README links to."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from weir.settings import RedisSettings, ServiceSettings
 from workers.settings import WorkerSettings
 
 REPO = Path(__file__).resolve().parents[1]
+README = (REPO / "README.md").read_text()
 #: The settings tables: one row per variable, ``| `NAME` | default | meaning |``.
 CONFIGURATION = (REPO / "docs" / "configuration.md").read_text()
 
@@ -51,3 +53,7 @@ def variables(settings_class: type[BaseSettings]) -> list[str]:
 def test_every_setting_is_in_the_configuration_tables(settings_class: type[BaseSettings]) -> None:
     missing = [name for name in variables(settings_class) if f"| `{name}`" not in CONFIGURATION]
     assert missing == []
+
+
+def test_the_readme_links_to_the_configuration_guide() -> None:
+    assert "(docs/configuration.md)" in README
