@@ -1,8 +1,10 @@
-"""Every setting a process reads is in the settings tables of ``docs/configuration.md``, which the
-README links to."""
+"""The documentation holds together: every setting a process reads is in ``docs/configuration.md``,
+which the README links to, and every relative link in the README and ``docs/`` names a file (and
+heading) that exists."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,11 @@ REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text()
 #: The settings tables: one row per variable, ``| `NAME` | default | meaning |``.
 CONFIGURATION = (REPO / "docs" / "configuration.md").read_text()
+
+DOCUMENTS = ["README.md", *sorted(path.relative_to(REPO).as_posix() for path in REPO.glob("docs/*.md"))]
+
+_LINK = re.compile(r"\]\(([^)#\s]*)(?:#([^)\s]*))?\)")
+_HEADING = re.compile(r"^#{1,6} (.+)$", re.MULTILINE)
 
 
 def variables(settings_class: type[BaseSettings]) -> list[str]:
@@ -57,3 +64,23 @@ def test_every_setting_is_in_the_configuration_tables(settings_class: type[BaseS
 
 def test_the_readme_links_to_the_configuration_guide() -> None:
     assert "(docs/configuration.md)" in README
+
+
+def anchors(markdown: str) -> set[str]:
+    """The anchors GitHub gives a document's headings: lower case, punctuation dropped, spaces as hyphens."""
+    return {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in _HEADING.findall(markdown)}
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_every_relative_link_names_a_file_and_heading_that_exist(document: str) -> None:
+    path = REPO / document
+    broken = []
+    for target, anchor in _LINK.findall(path.read_text()):
+        if "://" in target:
+            continue
+        linked = (path.parent / target) if target else path
+        if not linked.exists():
+            broken.append(target)
+        elif anchor and linked.suffix == ".md" and anchor not in anchors(linked.read_text()):
+            broken.append(f"{target}#{anchor}")
+    assert broken == []
