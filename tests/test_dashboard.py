@@ -34,13 +34,12 @@ def charted() -> set[str]:
     return {name for expression in expressions for name in re.findall(r"\bweir_[a-z_]+", expression)}
 
 
-def test_every_metric_the_dashboard_charts_is_exported(
-    service: ServiceSettings, broker_settings: BrokerSettings, redis_settings: RedisSettings
-) -> None:
+def fleet_metric_names(service: ServiceSettings, broker: BrokerSettings, redis: RedisSettings) -> set[str]:
+    """Every series name a receiver serves at ``GET /metrics``: its own counter and the fleet's."""
     config = OnCallConfig(
         service=service,
-        redis=redis_settings,
-        broker=broker_settings,
+        redis=redis,
+        broker=broker,
         budget=BudgetSettings(),
         breaker=BreakerSettings(),
         dead=DeadLetterSettings(),
@@ -51,10 +50,16 @@ def test_every_metric_the_dashboard_charts_is_exported(
     receiver = ReceiverMetrics(["shop-us"], fleet)
     receiver.count_answer("shop-us", 202)
     try:
-        names = exported(receiver.registry)
+        return exported(receiver.registry)
     finally:
         fleet.close()
         oncall.close()
+
+
+def test_every_metric_the_dashboard_charts_is_exported(
+    service: ServiceSettings, broker_settings: BrokerSettings, redis_settings: RedisSettings
+) -> None:
+    names = fleet_metric_names(service, broker_settings, redis_settings)
 
     assert charted() - names == set()
     assert {"weir_lane_messages", "weir_erp_call_duration_seconds_bucket", "weir_alert"} <= charted()

@@ -1,11 +1,11 @@
-"""The console's settings: its token checked at start-up, every variable in the README."""
+"""The console's settings: its token checked at start-up, every variable in ``docs/configuration.md``."""
 
 from __future__ import annotations
 
 import pytest
 
 from console.settings import ConsoleSettings, build_config
-from tests.test_readme import README, variables
+from tests.test_readme import CONFIGURATION, variables
 from weir.errors import ConfigError
 
 
@@ -30,7 +30,7 @@ def test_production_refuses_any_token_carrying_the_demo_marker(monkeypatch: pyte
         build_config()
 
 
-def test_every_console_setting_is_in_the_readme() -> None:
-    missing = [name for name in variables(ConsoleSettings) if f"| `{name}`" not in README]
+def test_every_console_setting_is_in_the_configuration_tables() -> None:
+    missing = [name for name in variables(ConsoleSettings) if f"| `{name}`" not in CONFIGURATION]
 
     assert missing == []

@@ -1,4 +1,4 @@
-"""``python -m simulator`` refuses bad settings, naming them; the README documents them."""
+"""``python -m simulator`` refuses bad settings, naming them; ``docs/configuration.md`` documents them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from simulator.settings import SimulatorSettings
-from tests.test_readme import README, variables
+from tests.test_readme import CONFIGURATION, variables
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -44,7 +44,7 @@ def test_a_bad_setting_stops_the_simulator_naming_it(args: tuple[str, ...], env:
     assert "Traceback" not in result.stderr
 
 
-def test_every_simulator_setting_is_in_the_readme_table() -> None:
-    missing = [name for name in variables(SimulatorSettings) if f"| `{name}`" not in README]
+def test_every_simulator_setting_is_in_the_configuration_tables() -> None:
+    missing = [name for name in variables(SimulatorSettings) if f"| `{name}`" not in CONFIGURATION]
 
     assert missing == []
