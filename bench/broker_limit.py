@@ -1,7 +1,7 @@
 """The broker's own limit for durable publishing: persistent messages with publisher confirms,
 a fixed number in flight, on one connection, as fast as RabbitMQ confirms them.
 
-Measured three ways: with aio-pika, as the issue defines it; with aiormq, the engine under
+Measured three ways: with aio-pika, the reference measure; with aiormq, the engine under
 aio-pika, without aio-pika's own work per message; and with Weir's own publisher. On a 2-core
 box the client's CPU, not RabbitMQ, caps the first two figures."""
 

@@ -55,7 +55,7 @@ BODY_BYTES = 1024
 
 LIMITS = {"aio-pika": aio_pika_publish_rate, "aiormq": aiormq_publish_rate, "weir": weir_publish_rate}
 LIMIT_NAMES = {
-    "aio-pika": "aio-pika (the issue's measure)",
+    "aio-pika": "aio-pika (the reference measure)",
     "aiormq": "aiormq, under aio-pika",
     "weir": "Weir's publisher",
 }
@@ -269,7 +269,7 @@ def report_round(number: int, measured: Round) -> None:
 
 
 def report_summary(rounds: list[Round], args: argparse.Namespace) -> None:
-    """Medians over the rounds, and how many rounds met the issue's target."""
+    """Medians over the rounds, and how many rounds met the target."""
     print(
         f"summary: receiver with {args.web_processes} process(es); load from {rounds[0].load.generator}: "
         f"{args.connections} keep-alive connections, {BODY_BYTES}-byte signed Shopify orders; {len(rounds)} "

@@ -9,7 +9,7 @@ one process with 8 threads drains the same pre-filled queue three ways, on the s
 * Weir's worker: entity locks, the fleet gate (admit/settle in Redis), the retry policy, and its
   acknowledgements.
 
-The issue's measure is Weir's worker against plain Dramatiq. Weir's worker acknowledges
+The measure is Weir's worker against plain Dramatiq. Weir's worker acknowledges
 messages more cheaply than Dramatiq does, so the third run says how much of the difference is
 that and how much Weir's middleware costs.
 

@@ -4,7 +4,7 @@ log in, read the status and a dead letter, replay it through its plan and confir
 The browser must be installed (``bin/ensure-browser``, which ``make test`` runs); without it
 this test fails, saying so, rather than skipping. Each step's screenshot is kept in the test's
 ``tmp_path``; the groups page's is also kept in ``var/screenshots/`` (and, with
-``WEIR_UPDATE_DOCS=1``, written to ``docs/console.png`` for the README).
+``WEIR_UPDATE_DOCS=1``, written to ``docs/console.png`` for the on-call guide).
 """
 
 from __future__ import annotations

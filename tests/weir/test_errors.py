@@ -9,8 +9,8 @@ import re
 import weir.errors
 from weir.errors import WeirError
 
-PACKAGES = ("weir", "events", "channels", "receivers", "queues", "workers", "tasks", "erp", "throttling", "oncall")
-PACKAGES += ("console", "cli", "samples", "simulator")
+PACKAGES: tuple[str, ...] = ("weir", "events", "channels", "receivers", "queues", "workers", "tasks", "erp")
+PACKAGES += ("throttling", "oncall", "console", "cli", "samples", "simulator")
 
 #: One row of the drawing: its indent, then ``├── `` or ``└── `` and the class, perhaps with its module.
 ROW = re.compile(r"^(?P<indent>[ │]*)[├└]── (?P<name>[\w.]+)")
