@@ -32,8 +32,9 @@ def main() -> int:
         host=settings.host,
         port=settings.port,
         log_config=None,
-        # The audit log names the peer's address; a proxy's forwarded headers are not trusted.
-        proxy_headers=False,
+        # The audit log names the peer's address: forwarded headers count only from the proxy named.
+        proxy_headers=bool(settings.forwarded_allow_ips.strip()),
+        forwarded_allow_ips=settings.forwarded_allow_ips.strip() or None,
         server_header=False,
     )
     return 0

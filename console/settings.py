@@ -22,6 +22,11 @@ class ConsoleSettings(BaseSettings):
 
     ``WEIR_CONSOLE_TOKEN``: the secret every page and API call must present (required, at least
     16 characters). ``WEIR_CONSOLE_SESSION_HOURS``: how long a login lasts, in hours.
+
+    ``WEIR_CONSOLE_FORWARDED_ALLOW_IPS``: the addresses of the TLS proxy in front of the console,
+    comma-separated (empty: no proxy is trusted). Requests from them are taken as the proxy's
+    ``X-Forwarded-Proto`` and ``X-Forwarded-For`` say, so the login cookie is marked ``Secure``
+    behind TLS and the audit log names the real peer.
     """
 
     model_config = SettingsConfigDict(env_prefix="WEIR_CONSOLE_", extra="ignore")
@@ -31,6 +36,7 @@ class ConsoleSettings(BaseSettings):
     #: Empty means unset; :func:`build_config` refuses it.
     token: SecretStr = SecretStr("")
     session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    forwarded_allow_ips: str = ""
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,29 @@ def test_the_console_process_serves_only_those_holding_the_token(namespace: str,
         process.stop()
 
 
+@pytest.mark.parametrize(("trusted", "secure"), [("127.0.0.1", True), ("", False)])
+def test_the_login_cookie_is_secure_behind_a_trusted_tls_proxy_only(
+    namespace: str, tmp_path: Path, trusted: str, secure: bool
+) -> None:
+    # Given a console behind a TLS proxy at 127.0.0.1 (or with no proxy trusted)
+    port = free_port()
+    env = {"WEIR_NAMESPACE": namespace, "WEIR_CONSOLE_TOKEN": TOKEN, "WEIR_CONSOLE_PORT": str(port)}
+    process = ServiceProcess(["-m", "console"], {**env, "WEIR_CONSOLE_FORWARDED_ALLOW_IPS": trusted}, tmp_path / "log")
+    process.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        eventually(lambda: _answers(f"{url}/healthz"), timeout=30, interval=0.2, what="the console to listen")
+
+        # When someone logs in through the proxy, which says the request came over https
+        answer = httpx.post(f"{url}/login", data={"token": TOKEN}, headers={"X-Forwarded-Proto": "https"}, timeout=10)
+
+        # Then the cookie is Secure only when that proxy is trusted
+        assert answer.status_code == 303, process.log()
+        assert ("secure" in answer.headers["set-cookie"].lower()) is secure
+    finally:
+        process.stop()
+
+
 def _answers(url: str) -> bool:
     try:
         return httpx.get(url, timeout=2).status_code == 200
