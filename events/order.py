@@ -137,7 +137,7 @@ class Order(_Model):
 
     @property
     def lines_total(self) -> Decimal:
-        """The sum of quantity x unit price over the lines, in the order's currency."""
+        """The sum of quantity x unit price over the lines, before any discount, in the order's currency."""
         return sum((line.quantity * line.unit_price for line in self.lines), Decimal(0))
 
     @property

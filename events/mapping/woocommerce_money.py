@@ -157,7 +157,7 @@ def _coupons(payload: dict[str, Any], included: bool) -> tuple[Discount, ...]:
         where = f"coupon_lines[{index}]"
         coupon = mapping(item, where)
         code = optional_text(coupon.get("code"))
-        amount = _amount(coupon, "discount", where, included)
-        amount = decimal_of(amount, f"{where}.discount")
+        # Listed for the record only (the lines' totals are after it): a coupon without an amount is 0.
+        amount = _amount(coupon, "discount", where, included) or Decimal(0)
         coupons.append(Discount(title=code or "Coupon", code=code, amount=amount, allocated=True))
     return tuple(coupons)
