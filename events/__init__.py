@@ -21,7 +21,7 @@ from events.canonical import (
 from events.envelope import EventEnvelope
 from events.errors import EventError, PayloadError, UnsupportedEvent
 from events.fulfillment import FulfilledLine, Fulfillment
-from events.order import Address, Customer, Order, OrderLine
+from events.order import Address, Charge, Customer, Discount, Order, OrderLine, TaxLine
 from events.refund import Refund, RefundLine
 from events.stock import StockLevel, StockLevels
 
@@ -31,8 +31,10 @@ __all__ = [
     "Address",
     "Cancellation",
     "CanonicalEvent",
+    "Charge",
     "Customer",
     "CustomerUpdated",
+    "Discount",
     "EventEnvelope",
     "EventError",
     "FulfilledLine",
@@ -50,5 +52,6 @@ __all__ = [
     "RefundLine",
     "StockLevel",
     "StockLevels",
+    "TaxLine",
     "UnsupportedEvent",
 ]

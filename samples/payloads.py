@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from events.envelope import EventEnvelope
@@ -54,7 +54,13 @@ def shopify_order(
     lines: Sequence[tuple[str, int, str]] = DEMO_LINES,
     currency: str = "USD",
 ) -> dict[str, Any]:
-    """An ``orders/create`` payload shaped like Shopify's, with ids as large as Shopify's."""
+    """An ``orders/create`` payload shaped like Shopify's, with ids as large as Shopify's: the
+    lines and a 5.00 shipping line, each taxed at 6 % (tax on top), and the ``total_price`` that
+    makes."""
+    shipping, rate = Decimal("5.00"), Decimal("0.06")
+    taxes = [_tax(Decimal(price) * quantity, rate) for _, quantity, price in lines]
+    shipping_tax = _tax(shipping, rate)
+    total_tax = sum(taxes, shipping_tax)
     return {
         "id": order_id,
         "admin_graphql_api_id": f"gid://shopify/Order/{order_id}",
@@ -63,7 +69,13 @@ def shopify_order(
         "created_at": "2026-11-23T10:15:00-05:00",
         "currency": currency,
         "financial_status": "paid",
-        "total_price": _total(lines),
+        "subtotal_price": _total(lines),
+        "total_discounts": "0.00",
+        "total_tax": str(total_tax),
+        "taxes_included": False,
+        "total_price": str(Decimal(_total(lines)) + shipping + total_tax),
+        "tax_lines": [{"price": str(total_tax), "rate": 0.06, "title": "State Tax"}],
+        "discount_applications": [],
         "customer": {
             "id": customer_id,
             "email": "jane@example.com",
@@ -71,8 +83,28 @@ def shopify_order(
             "last_name": "Doe",
         },
         "line_items": [
-            {"id": order_id * 10 + index, "sku": sku, "quantity": quantity, "price": price, "title": sku}
-            for index, (sku, quantity, price) in enumerate(lines)
+            {
+                "id": order_id * 10 + index,
+                "sku": sku,
+                "quantity": quantity,
+                "price": price,
+                "title": sku,
+                "total_discount": "0.00",
+                "discount_allocations": [],
+                "tax_lines": [{"price": str(tax), "rate": 0.06, "title": "State Tax"}],
+            }
+            for index, ((sku, quantity, price), tax) in enumerate(zip(lines, taxes, strict=True))
+        ],
+        "shipping_lines": [
+            {
+                "id": order_id * 10 + len(lines),
+                "code": "Standard",
+                "title": "Standard",
+                "price": str(shipping),
+                "discounted_price": str(shipping),
+                "discount_allocations": [],
+                "tax_lines": [{"price": str(shipping_tax), "rate": 0.06, "title": "State Tax"}],
+            }
         ],
         "shipping_address": {
             "first_name": "Jane",
@@ -92,7 +124,12 @@ def standard_order(
     lines: Sequence[tuple[str, int, str]] = DEMO_LINES,
     currency: str = "EUR",
 ) -> dict[str, Any]:
-    """A Standard Webhooks ``order.created`` body whose data is Weir's canonical order."""
+    """A Standard Webhooks ``order.created`` body whose data is Weir's canonical order: the lines
+    and 4.90 shipping, each with 21 % VAT on top, and the total that makes."""
+    shipping, rate = Decimal("4.90"), Decimal("0.21")
+    shipping_tax = _tax(shipping, rate)
+    tax = _tax(Decimal(_total(lines)), rate) + shipping_tax
+    vat = {"title": "VAT", "rate": str(rate)}
     return {
         "type": "order.created",
         "timestamp": "2026-11-23T15:15:00Z",
@@ -101,6 +138,11 @@ def standard_order(
             "currency": currency,
             "customer": {"id": customer_id, "name": "Jan Jansen", "email": "jan@example.com"},
             "lines": [{"sku": sku, "quantity": quantity, "unit_price": price} for sku, quantity, price in lines],
+            "shipping": [
+                {"title": "Standard", "amount": str(shipping), "taxes": [{**vat, "amount": str(shipping_tax)}]}
+            ],
+            "taxes": [{**vat, "amount": str(tax)}],
+            "total": str(Decimal(_total(lines)) + shipping + tax),
         },
     }
 
@@ -150,20 +192,66 @@ def _standard_webhooks_headers(
 
 
 def woocommerce_order(order_id: int, *, lines: Sequence[tuple[str, int, str]] = DEMO_LINES) -> dict[str, Any]:
-    """A WooCommerce ``order.created`` payload (the REST API's order), abbreviated."""
+    """A WooCommerce ``order.created`` payload (the REST API's order), abbreviated: the lines and
+    a 4.90 flat-rate shipping line, each with 19 % VAT on top, and the ``total`` that makes."""
+    shipping, rate = Decimal("4.90"), Decimal("0.19")
+    taxes = [_tax(Decimal(price) * quantity, rate) for _, quantity, price in lines]
+    shipping_tax = _tax(shipping, rate)
+    cart_tax = sum(taxes, Decimal("0.00"))
     return {
         "id": order_id,
         "status": "processing",
         "currency": "EUR",
+        "prices_include_tax": False,
         "date_created_gmt": "2026-11-23T10:15:00",
         "date_modified_gmt": "2026-11-23T10:15:02",
-        "total": _total(lines),
+        "discount_total": "0.00",
+        "shipping_total": str(shipping),
+        "shipping_tax": str(shipping_tax),
+        "cart_tax": str(cart_tax),
+        "total_tax": str(cart_tax + shipping_tax),
+        "total": str(Decimal(_total(lines)) + shipping + cart_tax + shipping_tax),
         "customer_id": 42,
         "billing": {"first_name": "Jürgen", "last_name": "Müller", "email": "jurgen@example.com"},
         "line_items": [
-            {"id": order_id * 10 + index, "sku": sku, "quantity": quantity, "price": price, "name": sku}
-            for index, (sku, quantity, price) in enumerate(lines)
+            {
+                "id": order_id * 10 + index,
+                "sku": sku,
+                "quantity": quantity,
+                "price": price,
+                "name": sku,
+                "subtotal": str(Decimal(price) * quantity),
+                "subtotal_tax": str(tax),
+                "total": str(Decimal(price) * quantity),
+                "total_tax": str(tax),
+                "taxes": [{"id": 1, "total": str(tax), "subtotal": str(tax)}],
+            }
+            for index, ((sku, quantity, price), tax) in enumerate(zip(lines, taxes, strict=True))
         ],
+        "tax_lines": [
+            {
+                "id": order_id * 10 + len(lines),
+                "rate_code": "DE-MWST-1",
+                "rate_id": 1,
+                "label": "MwSt.",
+                "compound": False,
+                "tax_total": str(cart_tax),
+                "shipping_tax_total": str(shipping_tax),
+                "rate_percent": 19,
+            }
+        ],
+        "shipping_lines": [
+            {
+                "id": order_id * 10 + len(lines) + 1,
+                "method_title": "Flat rate",
+                "method_id": "flat_rate",
+                "total": str(shipping),
+                "total_tax": str(shipping_tax),
+                "taxes": [{"id": 1, "total": str(shipping_tax), "subtotal": ""}],
+            }
+        ],
+        "fee_lines": [],
+        "coupon_lines": [],
         "refunds": [],
         "_links": {"self": [{"href": f"https://shop.example.com/wp-json/wc/v3/orders/{order_id}"}]},
     }
@@ -330,10 +418,18 @@ def sp_api_order(order_id: str, status: str = "Unshipped", **fields: Any) -> dic
 
 
 def sp_api_order_item(
-    sku: str, quantity: int, line_price: str, *, currency: str = "USD", shipped: int = 0, title: str | None = None
+    sku: str,
+    quantity: int,
+    line_price: str,
+    *,
+    currency: str = "USD",
+    shipped: int = 0,
+    title: str | None = None,
+    **amounts: str,
 ) -> dict[str, Any]:
     """One of getOrderItems' ``OrderItems``: ``quantity`` units of ``sku`` for ``line_price`` in
-    all (SP-API prices the line, not the unit)."""
+    all (SP-API prices the line, not the unit); ``amounts`` adds the item's other ``Money``
+    fields by name (``ItemTax="1.76"``, ``ShippingPrice="4.99"``, ``PromotionDiscount="2.00"``)."""
     item: dict[str, Any] = {
         "ASIN": "B00TESTASIN",
         "OrderItemId": f"item-{sku}",
@@ -344,6 +440,7 @@ def sp_api_order_item(
     }
     if title is not None:
         item["Title"] = title
+    item |= {name: {"CurrencyCode": currency, "Amount": amount} for name, amount in amounts.items()}
     return item
 
 
@@ -365,6 +462,11 @@ def _b64_hmac(key: bytes, message: bytes) -> str:
 
 def _total(lines: Sequence[tuple[str, int, str]]) -> str:
     return str(sum((Decimal(price) * quantity for _, quantity, price in lines), Decimal("0.00")))
+
+
+def _tax(amount: Decimal, rate: Decimal) -> Decimal:
+    """The tax on ``amount`` at ``rate``, to the cent (halves up, as shops round)."""
+    return (amount * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def envelope(topic: str, entity_id: str, payload: dict[str, Any], lane: str, channel: str = "shop-us") -> EventEnvelope:

@@ -3,7 +3,8 @@
 What the worker fetches for an ``ORDER_CHANGE`` is ``{"order": <getOrder's Order>, "items":
 [<every page of getOrderItems' OrderItems>]}``. An item's ``ItemPrice`` is ``Money``
 (``{"CurrencyCode", "Amount"}``, the amount a decimal string) and is the price of the whole
-line, ``QuantityOrdered`` units, so a line's unit price is ``Amount / QuantityOrdered``. An item
+line, ``QuantityOrdered`` units, so a line's unit price is ``Amount / QuantityOrdered``; what
+the order charges beside is read as :mod:`events.mapping.amazon_money` says. An item
 ordered 0 times was cancelled from the order and makes no line. Amazon gives no buyer id:
 ``BuyerInfo.BuyerEmail`` (Amazon's relay address for the buyer) identifies the customer where
 present, else the order does; names and addresses are only as present as the seller's access
@@ -17,8 +18,9 @@ from decimal import Decimal
 from typing import Any
 
 from events.errors import PayloadError
+from events.mapping.amazon_money import amazon_money, money
 from events.mapping.fields import decimal_of, field, mapping, object_or_empty, optional_text, text_of
-from events.mapping.money import unit_prices
+from events.mapping.money import priced_lines
 from events.order import Address, Customer, Order, OrderLine
 from events.timestamps import parse_instant
 
@@ -34,7 +36,9 @@ def amazon_order(order: dict[str, Any], items: Sequence[object]) -> Order:
             item is still ordered.
     """
     order_id = text_of(field(order, "AmazonOrderId"), "AmazonOrderId")
-    priced = [line for index, item in enumerate(items) for line in _lines(item, index)]
+    entries = [(mapping(item, f"OrderItems[{index}]"), f"OrderItems[{index}]") for index, item in enumerate(items)]
+    ordered = [(entry, where) for entry, where in entries if _ordered(entry, where)]
+    priced = [line for entry, where in ordered for line in _lines(entry, where)]
     if not priced:
         raise PayloadError(f"Amazon order {order_id} has no item still ordered")
     currencies = {currency for _, currency in priced}
@@ -58,27 +62,31 @@ def amazon_order(order: dict[str, Any], items: Sequence[object]) -> Order:
         lines=tuple(line for line, _ in priced),
         shipping_address=address,
         placed_at=parse_instant(order.get("PurchaseDate")),
+        **amazon_money(order, ordered),
     )
 
 
-def _lines(item: object, index: int) -> tuple[tuple[OrderLine, str], ...]:
-    """An item's lines (two when its price does not divide evenly, see :func:`unit_prices`),
-    each with the currency it is priced in."""
-    where = f"OrderItems[{index}]"
-    entry = mapping(item, where)
+def _ordered(entry: dict[str, Any], where: str) -> bool:
+    """Whether an item is still ordered (an item ordered 0 times was cancelled from the order)."""
     quantity = decimal_of(field(entry, "QuantityOrdered", where), f"{where}.QuantityOrdered")
-    if quantity == 0:
-        return ()
     if quantity < 0 or quantity != quantity.to_integral_value():
         raise PayloadError(f"{where}.QuantityOrdered must be a whole number of units, not {quantity}")
+    return quantity > 0
+
+
+def _lines(entry: dict[str, Any], where: str) -> tuple[tuple[OrderLine, str], ...]:
+    """An item's lines (two when its price does not divide evenly, see :func:`priced_lines`),
+    each with the currency it is priced in; ``PromotionDiscount`` is the item's discount."""
+    quantity = int(decimal_of(field(entry, "QuantityOrdered", where), f"{where}.QuantityOrdered"))
     sku = text_of(field(entry, "SellerSKU", where), f"{where}.SellerSKU")
     price = mapping(field(entry, "ItemPrice", where), f"{where}.ItemPrice")
     currency = text_of(field(price, "CurrencyCode", f"{where}.ItemPrice"), f"{where}.ItemPrice.CurrencyCode")
     total = decimal_of(field(price, "Amount", f"{where}.ItemPrice"), f"{where}.ItemPrice.Amount")
+    discount = money(entry, "PromotionDiscount", where)
     title = optional_text(entry.get("Title"))
     return tuple(
-        (OrderLine(sku=sku, quantity=Decimal(units), unit_price=unit_price, title=title), currency)
-        for units, unit_price in unit_prices(total, int(quantity), currency)
+        (OrderLine(sku=sku, quantity=Decimal(units), unit_price=unit_price, title=title, discount=share), currency)
+        for units, unit_price, share in priced_lines(total, quantity, discount, currency)
     )
 
 

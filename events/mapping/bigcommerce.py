@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from types import MappingProxyType
 from typing import Any, Literal
@@ -39,6 +40,7 @@ from events.canonical import (
 )
 from events.errors import PayloadError, UnsupportedEvent
 from events.fulfillment import FulfilledLine, Fulfillment
+from events.mapping.bigcommerce_money import applied_discounts, bigcommerce_money
 from events.mapping.delivered import Delivered
 from events.mapping.fields import (
     array,
@@ -134,15 +136,18 @@ def _order(resource: dict[str, Any]) -> Order:
     order_id = text_of(field(raw, "id"), "order.id")
     billing = _address(raw.get("billing_address"))
     shipping = [mapping(item, "shipping_addresses[]") for item in array(resource, "shipping_addresses")]
+    products = [mapping(item, f"products[{index}]") for index, item in enumerate(sequence(resource, "products"))]
+    method = optional_text(shipping[0].get("shipping_method")) if shipping else None
     return Order(
         id=order_id,
         number=order_id,
         currency=text_of(field(raw, "currency_code"), "order.currency_code"),
         customer=_order_customer(raw, order_id, billing),
-        lines=tuple(_line(item, index) for index, item in enumerate(sequence(resource, "products"))),
+        lines=tuple(_line(item, index) for index, item in enumerate(products)),
         shipping_address=_address(shipping[0]) if shipping else None,
         billing_address=billing,
         placed_at=_rfc2822(raw.get("date_created")),
+        **bigcommerce_money(raw, products, method),
     )
 
 
@@ -157,14 +162,19 @@ def _order_customer(raw: dict[str, Any], order_id: str, billing: Address | None)
     return Customer(id=key, name=name, email=email, address=billing)
 
 
-def _line(item: object, index: int) -> OrderLine:
+def _line(entry: dict[str, Any], index: int) -> OrderLine:
+    """An order product at its price excluding tax (``base_price`` is the catalogue's, which
+    includes tax in a store that enters prices with it), less its applied discounts."""
     where = f"products[{index}]"
-    entry = mapping(item, where)
+    price = entry.get("price_ex_tax")
     return OrderLine(
         sku=text_of(entry.get("sku"), f"{where}.sku"),
         quantity=decimal_of(field(entry, "quantity", where), f"{where}.quantity"),
-        unit_price=decimal_of(field(entry, "base_price", where), f"{where}.base_price"),
+        unit_price=decimal_of(
+            price if price is not None else field(entry, "base_price", where), f"{where}.price_ex_tax"
+        ),
         title=optional_text(entry.get("name")),
+        discount=sum((amount for _, _, amount in applied_discounts(entry, where)), Decimal(0)),
     )
 
 

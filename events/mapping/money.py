@@ -1,20 +1,28 @@
 """Amounts in a currency's minor units (cents): Square's ``amount_money`` and Stripe's ``amount``
-in, and a line total spread over its units (Amazon prices a line, not a unit)."""
+in, a line total spread over its units (Amazon prices a line, not a unit), and the money fields
+of an order that each provider's mapping fills (:class:`OrderMoney`)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypedDict
 
+from events.currency import minor_unit_exponent
 from events.errors import PayloadError
+from events.order import Charge, Discount, TaxLine
 
-__all__ = ["from_minor_units", "unit_prices"]
+__all__ = ["OrderMoney", "from_minor_units", "priced_lines", "unit_prices"]
 
-# ISO 4217 currencies whose minor unit is not a hundredth (the rest have two decimals).
-_EXPONENTS = {
-    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0, "PYG": 0,
-    "RWF": 0, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
-    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
-}  # fmt: skip
+
+class OrderMoney(TypedDict):
+    """What an order charges beside its lines, as :class:`~events.order.Order` takes it."""
+
+    discounts: tuple[Discount, ...]
+    shipping: tuple[Charge, ...]
+    fees: tuple[Charge, ...]
+    taxes: tuple[TaxLine, ...]
+    taxes_included: bool
+    total: Decimal | None
 
 
 def from_minor_units(amount: object, currency: str, what: str) -> Decimal:
@@ -25,7 +33,7 @@ def from_minor_units(amount: object, currency: str, what: str) -> Decimal:
     """
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise PayloadError(f"{what} must be an integer of minor units")
-    return Decimal(amount).scaleb(-_EXPONENTS.get(currency.upper(), 2))
+    return Decimal(amount).scaleb(-minor_unit_exponent(currency))
 
 
 def unit_prices(total: Decimal, quantity: int, currency: str) -> tuple[tuple[int, Decimal], ...]:
@@ -47,8 +55,30 @@ def unit_prices(total: Decimal, quantity: int, currency: str) -> tuple[tuple[int
         raise ValueError(f"cannot spread {total} over {quantity} units")
     unit = total / quantity
     # The currency's minor unit, or the total's own precision where it is finer.
-    places = max(_EXPONENTS.get(currency.upper(), 2), -int(total.as_tuple().exponent))
+    places = max(minor_unit_exponent(currency), -int(total.as_tuple().exponent))
     if unit == unit.quantize(Decimal(1).scaleb(-places)):
         return ((quantity, unit),)
     low, extra = divmod(int(total.scaleb(places)), quantity)
     return ((quantity - extra, Decimal(low).scaleb(-places)), (extra, Decimal(low + 1).scaleb(-places)))
+
+
+def priced_lines(
+    total: Decimal, quantity: int, discount: Decimal, currency: str
+) -> tuple[tuple[int, Decimal, Decimal], ...]:
+    """``quantity`` units for ``total`` less ``discount``, as ``(units, unit price, discount)``
+    parts: :func:`unit_prices`' parts, the discount shared between them by their units (to the
+    minor unit, or the discount's own precision where finer), so the parts add up exactly.
+
+    >>> priced_lines(Decimal("25.99"), 3, Decimal("3.00"), "USD")
+    ((2, Decimal('8.66'), Decimal('2.00')), (1, Decimal('8.67'), Decimal('1.00')))
+
+    Raises:
+        ValueError: ``quantity`` is below 1.
+    """
+    parts = unit_prices(total, quantity, currency)
+    if len(parts) == 1:
+        return ((quantity, parts[0][1], discount),)
+    (units, price), (rest, rest_price) = parts
+    places = max(minor_unit_exponent(currency), -int(discount.as_tuple().exponent))
+    share = (discount * units / quantity).quantize(Decimal(1).scaleb(-places))
+    return ((units, price, share), (rest, rest_price, discount - share))

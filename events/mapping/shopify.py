@@ -28,6 +28,7 @@ from events.errors import PayloadError, UnsupportedEvent
 from events.fulfillment import FulfilledLine, Fulfillment
 from events.mapping.delivered import Delivered
 from events.mapping.fields import array, decimal_of, field, mapping, optional_decimal, optional_text, sequence, text_of
+from events.mapping.shopify_money import line_discount, shopify_money
 from events.order import Address, Customer, Order, OrderLine
 from events.refund import Refund, RefundLine
 from events.stock import StockLevel
@@ -55,7 +56,9 @@ def shopify_events(delivered: Delivered) -> tuple[CanonicalEvent, ...]:
 
 
 def shopify_order(payload: dict[str, Any]) -> Order:
-    """The canonical order of an ``orders/*`` payload."""
+    """The canonical order of an ``orders/*`` payload, with its money as Shopify adds it up:
+    ``total_price`` is the lines less their ``discount_allocations``, plus the ``shipping_lines``
+    less theirs, plus ``tax_lines`` unless ``taxes_included``."""
     order_id = text_of(field(payload, "id"), "id")
     return Order(
         id=order_id,
@@ -66,6 +69,7 @@ def shopify_order(payload: dict[str, Any]) -> Order:
         shipping_address=_address(payload.get("shipping_address")),
         billing_address=_address(payload.get("billing_address")),
         placed_at=parse_instant(payload.get("created_at")),
+        **shopify_money(payload),
     )
 
 
@@ -204,6 +208,7 @@ def _line(item: object, index: int) -> OrderLine:
         quantity=decimal_of(field(entry, "quantity", where), f"{where}.quantity"),
         unit_price=decimal_of(field(entry, "price", where), f"{where}.price"),
         title=entry.get("title") or None,
+        discount=line_discount(entry, where),
     )
 
 

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -36,6 +37,7 @@ from events.fulfillment import Fulfillment
 from events.mapping.delivered import Delivered
 from events.mapping.fields import array, decimal_of, field, mapping, object_or_empty, optional_text, sequence, text_of
 from events.mapping.money import from_minor_units
+from events.mapping.square_money import money_of, square_money
 from events.order import Address, Customer, Order, OrderLine
 from events.refund import Refund
 from events.stock import StockLevel
@@ -130,15 +132,17 @@ def _order(order: dict[str, Any]) -> Order:
         name=recipient or f"Square customer {customer_id or order_id}",
         address=address,
     )
+    # Square prices each line in the order's one currency.
+    currency = priced[0][1]
     return Order(
         id=order_id,
         number=optional_text(order.get("reference_id")),
-        # Square prices each line in the order's one currency.
-        currency=priced[0][1],
+        currency=currency,
         customer=customer,
         lines=tuple(line for line, _ in priced),
         shipping_address=address,
         placed_at=parse_instant(order.get("created_at")),
+        **square_money(order, currency),
     )
 
 
@@ -150,11 +154,13 @@ def _line(item: object, index: int) -> tuple[OrderLine, str]:
     currency = text_of(field(money, "currency", where), f"{where}.base_price_money.currency")
     metadata = object_or_empty(entry.get("metadata"))
     sku = optional_text(metadata.get("sku")) or entry.get("catalog_object_id")
+    discount = entry.get("total_discount_money")
     line = OrderLine(
         sku=text_of(sku, f"{where}.catalog_object_id"),
         quantity=decimal_of(field(entry, "quantity", where), f"{where}.quantity"),
         unit_price=from_minor_units(money.get("amount"), currency, f"{where}.base_price_money.amount"),
         title=optional_text(entry.get("name")),
+        discount=money_of(discount, currency, f"{where}.total_discount_money") if discount else Decimal(0),
     )
     return line, currency
 

@@ -27,8 +27,9 @@ from events.canonical import (
 )
 from events.errors import UnsupportedEvent
 from events.mapping.delivered import Delivered
-from events.mapping.fields import array, decimal_of, field, mapping, optional_text, sequence, text_of
-from events.order import Address, Customer, Order, OrderLine
+from events.mapping.fields import array, decimal_of, field, mapping, optional_text, text_of
+from events.mapping.woocommerce_money import woocommerce_lines, woocommerce_money
+from events.order import Address, Customer, Order
 from events.refund import Refund
 from events.stock import StockLevel
 from events.timestamps import parse_instant
@@ -66,15 +67,17 @@ def _updated(payload: dict[str, Any], version: datetime) -> tuple[CanonicalEvent
 def _order(payload: dict[str, Any]) -> Order:
     order_id = text_of(field(payload, "id"), "id")
     billing = _address(payload.get("billing"))
+    currency = text_of(field(payload, "currency"), "currency")
     return Order(
         id=order_id,
         number=optional_text(payload.get("number")),
-        currency=text_of(field(payload, "currency"), "currency"),
+        currency=currency,
         customer=_order_customer(payload, order_id, billing),
-        lines=tuple(_line(item, index) for index, item in enumerate(sequence(payload, "line_items"))),
+        lines=woocommerce_lines(payload, currency),
         shipping_address=_address(payload.get("shipping")),
         billing_address=billing,
         placed_at=parse_instant(payload.get("date_created_gmt")),
+        **woocommerce_money(payload),
     )
 
 
@@ -111,17 +114,6 @@ def _order_customer(payload: dict[str, Any], order_id: str, billing: Address | N
         customer_key = text_of(customer_id, "customer_id")
     name = (billing.name if billing else None) or email or f"Customer {customer_key}"
     return Customer(id=customer_key, name=name, email=email, address=billing)
-
-
-def _line(item: object, index: int) -> OrderLine:
-    where = f"line_items[{index}]"
-    entry = mapping(item, where)
-    return OrderLine(
-        sku=text_of(entry.get("sku"), f"{where}.sku"),
-        quantity=decimal_of(field(entry, "quantity", where), f"{where}.quantity"),
-        unit_price=decimal_of(field(entry, "price", where), f"{where}.price"),
-        title=optional_text(entry.get("name")),
-    )
 
 
 def _customer(payload: dict[str, Any], version: datetime) -> tuple[CanonicalEvent, ...]:

@@ -32,3 +32,12 @@ def test_the_schemas_are_written_as_json_files(tmp_path: Path) -> None:
     order = json.loads((tmp_path / "schema" / "order.created.v1.schema.json").read_text())
     assert order["properties"]["schema_version"]["const"] == 1
     assert "source_version" in order["required"]
+
+
+def test_the_order_schema_carries_the_money_fields_and_requires_none_of_them() -> None:
+    order = json_schemas()["order.created.v1.schema.json"]["$defs"]["Order"]
+
+    money = {"discounts", "shipping", "fees", "taxes", "taxes_included", "total"}
+    assert money <= set(order["properties"])
+    assert not money & set(order["required"])
+    assert "discount" in json_schemas()["order.created.v1.schema.json"]["$defs"]["OrderLine"]["properties"]

@@ -25,6 +25,41 @@ def test_a_standard_webhooks_order_is_the_canonical_order_in_data() -> None:
 
     assert isinstance(event, OrderCreated)
     assert (event.order.id, event.order.currency, event.order.customer.id) == ("PO-9", "EUR", "C-42")
+    assert (event.order.total, event.order.tax_total) == (Decimal("47.07"), Decimal("8.17"))
+    assert event.order.reconciles()
+
+
+def test_an_in_house_order_carries_its_discounts_charges_and_taxes_included_as_it_sends_them() -> None:
+    order = {
+        "id": "PO-10",
+        "currency": "EUR",
+        "customer": {"id": "C-1", "name": "Ada"},
+        "lines": [{"sku": "SKU-0001", "quantity": "2", "unit_price": "12.10", "discount": "2.42"}],
+        "discounts": [
+            {"title": "Staff", "amount": "1.21"},
+            {"title": "Spring", "code": "SPRING", "amount": "2.42", "allocated": True},
+        ],
+        "shipping": [
+            {"title": "Courier", "amount": "6.05", "taxes": [{"title": "VAT", "rate": "0.21", "amount": "1.05"}]}
+        ],
+        "fees": [{"title": "Packaging", "amount": "1.21"}],
+        "taxes": [{"title": "VAT", "rate": "0.21", "amount": "4.62"}],
+        "taxes_included": True,
+        "total": "27.83",
+    }
+
+    (event,) = canonical_events(envelope(order, provider="hmac", topic="order.created"))
+
+    assert isinstance(event, OrderCreated)
+    assert event.order.computed_total == Decimal("27.83")
+    assert event.order.reconciles()
+
+
+def test_an_order_whose_money_is_not_the_models_fails_permanently_naming_the_field() -> None:
+    order = {**standard_order("PO-11")["data"], "shipping": [{"title": "Courier", "amount": "-1.00"}]}
+
+    with pytest.raises(PayloadError, match="shipping"):
+        canonical_events(envelope(order, provider="hmac", topic="order.created"))
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Amounts and currencies' minor units: a line total spread over its units."""
+"""Amounts and currencies' minor units: a line total spread over its units, with its discount."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from events.mapping.money import unit_prices
+from events.mapping.money import priced_lines, unit_prices
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,22 @@ def test_a_total_is_spread_over_its_units_in_minor_units_adding_up_exactly(
 def test_a_total_cannot_be_spread_over_no_units() -> None:
     with pytest.raises(ValueError, match="0 units"):
         unit_prices(Decimal("1.00"), 0, "USD")
+
+
+@pytest.mark.parametrize(
+    ("total", "quantity", "discount", "parts"),
+    [
+        ("22.00", 2, "3.00", ((2, "11.00", "3.00"),)),
+        ("25.99", 3, "3.00", ((2, "8.66", "2.00"), (1, "8.67", "1.00"))),
+        ("25.99", 3, "1.00", ((2, "8.66", "0.67"), (1, "8.67", "0.33"))),
+        ("10.00", 3, "0", ((2, "3.33", "0.00"), (1, "3.34", "0.00"))),
+    ],
+    ids=["even", "uneven", "uneven-discount", "no-discount"],
+)
+def test_a_discounted_line_is_spread_with_its_discount_shared_by_units_adding_up_exactly(
+    total: str, quantity: int, discount: str, parts: tuple[tuple[int, str, str], ...]
+) -> None:
+    priced = priced_lines(Decimal(total), quantity, Decimal(discount), "USD")
+
+    assert priced == tuple((units, Decimal(price), Decimal(share)) for units, price, share in parts)
+    assert sum(units * price - share for units, price, share in priced) == Decimal(total) - Decimal(discount)
