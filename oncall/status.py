@@ -33,14 +33,18 @@ DEAD_LETTER_WINDOW = timedelta(minutes=15)
 
 
 class LaneStatus(BaseModel):
-    """One lane. ``oldest_age_seconds`` is the enqueue age of the last message to start (the head
-    of the lane, which is consumed in order), ``None`` when nothing waits or nothing has started.
-    ``throughput_per_second`` is events finished per second over the last minute; the drain ETA
-    divides what waits by it. ``desired_workers`` is the worker processes this lane could use:
-    enough to drain it within its SLO, no more than its share of the ERP budget can feed, and
-    one while the breaker is open. ``parked`` counts the lane's dead letters that are no
-    failures: events waiting behind an earlier dead letter of their entity (``dead`` includes
-    them, as RabbitMQ keeps both in the lane's XQ)."""
+    """One lane. ``ready`` is what RabbitMQ holds ready in the lane's queue; ``delayed`` what its delay
+    queue holds (retries and deferrals waiting to be due, held by workers or not); ``in_flight``
+    what workers are processing. Each message is counted once, in one of them; the backlog is
+    ``ready`` and ``delayed`` together. A worker's few prefetched messages, not started yet, are
+    in none (at most two per thread). ``oldest_age_seconds`` is the enqueue age of the last
+    message to start (the head of the lane, which is consumed in order), ``None`` when nothing
+    waits or nothing has started. ``throughput_per_second`` is events finished per second over
+    the last minute; the drain ETA divides the backlog by it. ``desired_workers`` is the worker
+    processes this lane could use: enough to drain it within its SLO, no more than its share of
+    the ERP budget can feed, and one while the breaker is open. ``parked`` counts the lane's
+    dead letters that are no failures: events waiting behind an earlier dead letter of their
+    entity (``dead`` includes them, as RabbitMQ keeps both in the lane's XQ)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -181,22 +185,26 @@ class StatusReader:
     def _lane_counts(self, lane: Lane, now: float) -> dict[str, float]:
         queues = lane_queues(self._namespace, lane)
         keys = activity_keys(self._namespace, lane.value)
+        # RabbitMQ first, then Redis with the moment after: a deferral RabbitMQ already counted
+        # ready was due before it, so Redis no longer counts it as delayed.
+        ready, delayed_ready, dead = (self._depth(name) for name in (queues.ready, queues.delayed, queues.dead))
+        read_ms = time.time() * 1000
         pipeline = self._client.pipeline(transaction=False)
         pipeline.zcount(keys.inflight, now * 1000, "+inf")
         pipeline.hget(keys.heads, lane.value)
         pipeline.hgetall(keys.done)
-        pipeline.zcard(keys.delayed)
+        pipeline.zcount(keys.delayed, f"({read_ms}", "+inf")
         try:
-            in_flight, head, done, delayed = pipeline.execute()
+            in_flight, head, done, held = pipeline.execute()
         except redis.RedisError as exc:
             raise QueueError(f"cannot read the lanes' activity from Redis: {exc}") from exc
         # Full seconds only: the current one is still filling.
         since, until = int(now) - WINDOW_SECONDS, int(now)
         finished = sum(int(count) for second, count in done.items() if since <= int(second) < until)
         return {
-            "ready": self._depth(queues.ready),
-            "delayed": int(delayed),
-            "dead": self._depth(queues.dead),
+            "ready": ready,
+            "delayed": _delayed(delayed_ready, int(held)),
+            "dead": dead,
             "parked": self._dead.parked_count(lane.value),
             "in_flight": int(in_flight),
             "head": float(head) / 1000 if head else 0.0,
@@ -255,3 +263,19 @@ class StatusReader:
             allowed_per_second=0.0 if blocked else policy.rate_per_second * self._gate.factor(),
             average_latency_ms=latency,
         )
+
+
+def _delayed(ready_in_delay_queue: int, due_later: int) -> int:
+    """Messages in a lane's delay queue, each once.
+
+    A worker takes delayed messages from the delay queue as they come and holds them,
+    unacknowledged, until they are due; then it publishes each to the lane's ready queue, where
+    it waits to start like any other. RabbitMQ counts the delayed messages no worker holds
+    (``ready_in_delay_queue``). Workers record each delayed message with when it is due and
+    forget it once it starts: those due later (``due_later``) are all still in the delay queue,
+    held or not; those due already are back in the ready queue and counted there, unless no
+    worker took them (then they are ready in the delay queue). So the larger of the two is the
+    delay queue's size when no worker holds any (the first) or none ready in it is due already
+    (the second), and never counts a message twice.
+    """
+    return max(ready_in_delay_queue, due_later)
