@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import dramatiq
 import pika
@@ -20,6 +21,8 @@ from queues.broker import LaneBroker, build_broker
 from queues.dead import dead_letter_store
 from queues.lanes import Lane
 from queues.topology import lane_queues
+from tests.end_to_end.conftest import Fleet, simulator_env
+from tests.fixtures.simulator import RunningSimulator
 from tests.support.dead_letters import DeadLetterSeeder
 from tests.support.net import eventually
 from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
@@ -39,6 +42,18 @@ def publish(queue: str, count: int) -> None:
 
 def lane(status: FleetStatus, name: Lane) -> LaneStatus:
     return next(found for found in status.lanes if found.lane == name.value)
+
+
+def consumed(oncall: OnCall, name: Lane) -> FleetStatus | None:
+    """The fleet's status once a worker consumes lane ``name``, else ``None``."""
+    status = oncall.status()
+    return status if lane(status, name).consumers else None
+
+
+def unconsumed(oncall: OnCall, name: Lane) -> FleetStatus | None:
+    """The fleet's status once no worker consumes lane ``name``, else ``None``."""
+    status = oncall.status()
+    return None if lane(status, name).consumers else status
 
 
 def test_each_lane_shows_what_rabbitmq_holds_ready_and_dead(
@@ -211,3 +226,28 @@ def test_no_more_workers_than_the_erp_budget_can_feed() -> None:
 
 def test_an_open_breaker_wants_one_worker_per_lane_with_work() -> None:
     assert sizing(600_000, breaker_closed=False) == 1
+
+
+def test_a_lane_shows_the_worker_processes_consuming_it_and_alerts_once_none_does(
+    oncall: OnCall, namespace: str, simulator: RunningSimulator, tmp_path: Path
+) -> None:
+    fleet = Fleet(env=simulator_env(namespace, simulator.url), logs=tmp_path)
+    try:
+        # Given a worker process for the bulk lane, and none for the others
+        worker = fleet.worker("bulk", threads=1)
+        status = eventually(lambda: consumed(oncall, Lane.BULK), what="the worker consuming the bulk lane")
+        assert [found.consumers for found in status.lanes] == [0, 0, 1, 0]
+        assert "bulk: no worker consumes the lane" not in status.alerts
+        assert "critical: no worker consumes the lane" in status.alerts
+        assert status.critical_alerts == ()
+
+        # When it exits, and events arrive in its lane
+        worker.stop()
+    finally:
+        fleet.stop()
+    publish(lane_queues(namespace, Lane.BULK).ready, 3)
+
+    # Then nobody consumes the lane, and its backlog is a critical alert
+    status = eventually(lambda: unconsumed(oncall, Lane.BULK), what="RabbitMQ to see the worker gone")
+    assert status.critical_alerts == ("bulk: 3 events wait and no worker consumes the lane",)
+    assert "bulk: 3 events wait and no worker consumes the lane" in status.alerts

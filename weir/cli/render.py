@@ -18,10 +18,11 @@ __all__ = ["audit_table", "dead_letter_detail", "dead_letters_table", "groups_ta
 
 
 def status_view(status: FleetStatus) -> RenderableType:
-    """Lanes, then the ERP, then alerts (red), as ``weir status`` prints them."""
+    """Lanes, then the ERP, then alerts (red; critical ones reversed), as ``weir status`` prints them."""
     lanes = Table(title=f"Weir at {status.at:%Y-%m-%d %H:%M:%S} UTC")
     for column in (
         "lane",
+        "consumers",
         "ready",
         "delayed",
         "in flight",
@@ -31,12 +32,13 @@ def status_view(status: FleetStatus) -> RenderableType:
         "done/s",
         "drain ETA",
         "SLO",
-        "workers",
+        "wanted",
     ):
         lanes.add_column(column, justify="left" if column == "lane" else "right")
     for lane in status.lanes:
         lanes.add_row(
             lane.lane,
+            str(lane.consumers) if lane.consumers else "[bold red]0[/]",
             str(lane.ready),
             str(lane.delayed),
             str(lane.in_flight),
@@ -58,9 +60,12 @@ def status_view(status: FleetStatus) -> RenderableType:
         + (f"; blocked for {erp.blocked_for_seconds:.0f} s" if erp.blocked_for_seconds else "")
     )
     dead = Text(f"Dead letters in the last 15 minutes: {status.dead_letters_recent}; quarantined: {status.quarantined}")
-    alerts = [Text(f"ALERT {alert}", style="bold red") for alert in status.alerts] or [
-        Text("No alerts.", style="green")
-    ]
+    alerts = [
+        Text(f"CRITICAL {alert}", style="bold reverse red")
+        if alert in status.critical_alerts
+        else Text(f"ALERT {alert}", style="bold red")
+        for alert in status.alerts
+    ] or [Text("No alerts.", style="green")]
     return Group(lanes, erp_line, dead, *alerts)
 
 
