@@ -1,4 +1,8 @@
-"""How ``weir`` shows the fleet and its dead letters to a person (``--json`` shows them to tools)."""
+"""How ``weir`` shows the fleet and its dead letters to a person (``--json`` shows them to tools).
+
+Every value is shown whole at any width: tables too wide for it (standard output that is no
+terminal is 80 columns) give way to fewer columns or one block per row (:mod:`weir.cli.fitting`).
+"""
 
 from __future__ import annotations
 
@@ -7,70 +11,100 @@ from datetime import datetime
 
 from rich.console import Group, RenderableType
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from cli.fitting import Fitted, table
 from oncall.durations import duration
-from oncall.status import FleetStatus
+from oncall.status import FleetStatus, LaneStatus
 from queues.dead import AuditEntry, CauseGroup, DeadLetterReason, Plan
 
 __all__ = ["audit_table", "dead_letter_detail", "dead_letters_table", "groups_table", "plan_text", "status_view"]
 
 
+#: The lanes' columns: what each lane holds (the first seven), then how it drains.
+_LANE_COLUMNS = (
+    "lane",
+    "consumers",
+    "ready",
+    "delayed",
+    "in flight",
+    "dead",
+    "parked",
+    "oldest",
+    "done/s",
+    "drain ETA",
+    "SLO",
+    "wanted",
+)
+_HOLDS = 7
+
+
 def status_view(status: FleetStatus) -> RenderableType:
-    """Lanes, then the ERP, then alerts (red), as ``weir status`` prints them."""
-    lanes = Table(title=f"Weir at {status.at:%Y-%m-%d %H:%M:%S} UTC")
-    for column in (
-        "lane",
-        "ready",
-        "delayed",
-        "in flight",
-        "dead",
-        "parked",
-        "oldest",
-        "done/s",
-        "drain ETA",
-        "SLO",
-        "workers",
-    ):
-        lanes.add_column(column, justify="left" if column == "lane" else "right")
-    for lane in status.lanes:
-        lanes.add_row(
-            lane.lane,
-            str(lane.ready),
-            str(lane.delayed),
-            str(lane.in_flight),
-            str(lane.dead),
-            str(lane.parked),
-            duration(lane.oldest_age_seconds),
-            f"{lane.throughput_per_second:.1f}",
-            "never" if lane.drain_eta_seconds is None else duration(lane.drain_eta_seconds),
-            duration(lane.slo_seconds),
-            str(lane.desired_workers),
-        )
+    """Lanes, then the ERP, then alerts (red; critical ones reversed), as ``weir status`` prints
+    them. Where one table of the lanes is too wide, two: what they hold, and how they drain."""
+    title = f"Weir at {status.at:%Y-%m-%d %H:%M:%S} UTC"
+    rows = [_lane_row(lane) for lane in status.lanes]
+    wide = _filled(table(title, _LANE_COLUMNS), rows)
+    # These fit 80 columns whole; narrower, their values fold (every column may wrap) rather than crop.
+    holds, drains = _LANE_COLUMNS[:_HOLDS], ("lane", *_LANE_COLUMNS[_HOLDS:])
+    holding = _filled(table(title, holds, prose=holds), [row[:_HOLDS] for row in rows])
+    draining = _filled(table("How they drain", drains, prose=drains), [(row[0], *row[_HOLDS:]) for row in rows])
     erp = status.erp
     budget = "unlimited" if not erp.budget_per_second else f"{erp.budget_per_second:.0f}/s"
     latency = "-" if erp.average_latency_ms is None else f"{erp.average_latency_ms:.0f} ms"
     breaker = {"closed": "[green]closed[/]", "open": "[red]open[/]", "half": "[yellow]half-open[/]"}[erp.breaker]
-    erp_line = Text.from_markup(
-        f"ERP: breaker {breaker}; {erp.calls_per_second:.1f} calls/s (budget {budget}, allowed now "
-        f"{erp.allowed_per_second:.0f}/s); average latency {latency}"
-        + (f"; blocked for {erp.blocked_for_seconds:.0f} s" if erp.blocked_for_seconds else "")
+    blocked = f" (blocked for {erp.blocked_for_seconds:.0f} s)" if erp.blocked_for_seconds else ""
+    # Two short lines rather than one that an 80-column terminal breaks mid-phrase.
+    erp_lines = (
+        Text.from_markup(f"ERP: breaker {breaker}{blocked}; average latency {latency}"),
+        Text(f"ERP calls: {erp.calls_per_second:.1f}/s (budget {budget}, allowed now {erp.allowed_per_second:.0f}/s)"),
     )
     dead = Text(f"Dead letters in the last 15 minutes: {status.dead_letters_recent}; quarantined: {status.quarantined}")
-    alerts = [Text(f"ALERT {alert}", style="bold red") for alert in status.alerts] or [
-        Text("No alerts.", style="green")
-    ]
-    return Group(lanes, erp_line, dead, *alerts)
+    alerts = [
+        Text(f"CRITICAL {alert}", style="bold reverse red")
+        if alert in status.critical_alerts
+        else Text(f"ALERT {alert}", style="bold red")
+        for alert in status.alerts
+    ] or [Text("No alerts.", style="green")]
+    return Group(Fitted(wide, Group(holding, draining)), *erp_lines, dead, *alerts)
 
 
-def dead_letters_table(reasons: list[DeadLetterReason]) -> Table:
-    table = Table(title=f"{len(reasons)} dead letter(s), newest first")
-    for column in ("id", "died", "lane", "channel", "topic", "entity", "class", "cause", "replays"):
-        # Ids are what the other commands take: never cut them.
-        table.add_column(column, no_wrap=column == "id", min_width=32 if column == "id" else None)
+def _lane_row(lane: LaneStatus) -> tuple[str, ...]:
+    return (
+        lane.lane,
+        str(lane.consumers) if lane.consumers else "[bold red]0[/]",
+        str(lane.ready),
+        str(lane.delayed),
+        str(lane.in_flight),
+        str(lane.dead),
+        str(lane.parked),
+        duration(lane.oldest_age_seconds),
+        f"{lane.throughput_per_second:.1f}",
+        "never" if lane.drain_eta_seconds is None else duration(lane.drain_eta_seconds),
+        duration(lane.slo_seconds),
+        str(lane.desired_workers),
+    )
+
+
+def _filled(shown: Table, rows: list[tuple[str, ...]]) -> Table:
+    """``shown`` with ``rows``; numbers are right-aligned, names left."""
+    for column in shown.columns[1:]:
+        column.justify = "right"
+    for row in rows:
+        shown.add_row(*row)
+    return shown
+
+
+def dead_letters_table(reasons: list[DeadLetterReason]) -> RenderableType:
+    """One row per dead letter where the width allows, else one block each."""
+    title = f"{len(reasons)} dead letter(s), newest first"
+    wide = table(
+        title, ("id", "died", "lane", "channel", "topic", "entity", "class", "cause", "replays"), prose=("cause",)
+    )
     for reason in reasons:
-        table.add_row(
+        wide.add_row(
             reason.message_id,
             moment(reason.dead_lettered_at),
             reason.lane or "-",
@@ -79,54 +113,91 @@ def dead_letters_table(reasons: list[DeadLetterReason]) -> Table:
             reason.entity_id or "-",
             reason.classification,
             f"{reason.fingerprint} {escape(reason.error_message)}",
-            str(reason.replays) + (" (quarantined)" if reason.state == "quarantined" else ""),
+            _replays(reason),
         )
-    return table
+    blocks = [
+        _block(
+            reason.message_id,
+            f"died {moment(reason.dead_lettered_at)}, {reason.classification}, replays {_replays(reason)}",
+            f"lane {reason.lane or '-'}, channel {reason.channel or '-'}, topic {reason.topic or '-'}, "
+            f"entity {reason.entity_id or '-'}",
+            f"cause {reason.fingerprint} {reason.error_message}",
+        )
+        for reason in reasons
+    ]
+    return Fitted(wide, Group(Text(title, style="italic"), *blocks))
 
 
-def groups_table(groups: list[CauseGroup]) -> Table:
-    table = Table(title="Dead letters by cause")
-    for column in ("count", "cause id", "cause", "lanes", "newest"):
-        table.add_column(column, justify="right" if column == "count" else "left")
+def _replays(reason: DeadLetterReason) -> str:
+    return str(reason.replays) + (" (quarantined)" if reason.state == "quarantined" else "")
+
+
+def groups_table(groups: list[CauseGroup]) -> RenderableType:
+    """One row per cause where the width allows, else one block each."""
+    title = "Dead letters by cause"
+    wide = table(title, ("count", "cause id", "cause", "lanes", "newest"), prose=("cause",))
+    wide.columns[0].justify = "right"
     for group in groups:
-        table.add_row(
-            str(group.count),
-            group.fingerprint,
-            escape(group.cause),
-            ", ".join(group.lanes),
-            moment(group.newest.dead_lettered_at),
+        wide.add_row(str(group.count), group.fingerprint, escape(group.cause), ", ".join(group.lanes), _newest(group))
+    blocks = [
+        _block(
+            f"{group.count} x {group.cause}",
+            f"cause id {group.fingerprint}, lanes {', '.join(group.lanes)}, newest {_newest(group)}",
         )
-    return table
+        for group in groups
+    ]
+    return Fitted(wide, Group(Text(title, style="italic"), *blocks))
+
+
+def _newest(group: CauseGroup) -> str:
+    return moment(group.newest.dead_lettered_at)
 
 
 def dead_letter_detail(reason: DeadLetterReason, body: bytes | None) -> RenderableType:
-    table = Table(title=f"Dead letter {reason.message_id}", show_header=False)
-    table.add_column("field", style="bold")
-    table.add_column("value")
+    fields = Table(title=f"Dead letter {reason.message_id}", show_header=False)
+    fields.add_column("field", style="bold", no_wrap=True)
+    fields.add_column("value", overflow="fold")
     for field, value in reason.model_dump(exclude={"history"}).items():
-        table.add_row(field, escape(moment(value) if isinstance(value, datetime) else str(value)))
-    history = Table(title="Failures, oldest first")
-    history.add_column("at")
-    history.add_column("error")
+        fields.add_row(field, escape(moment(value) if isinstance(value, datetime) else str(value)))
+    history = table("Failures, oldest first", ("at", "error"), prose=("error",))
     for record in reason.history:
         history.add_row(moment(datetime.fromtimestamp(record.at / 1000).astimezone()), escape(record.error))
     if not body:
-        return Group(table, history, Text("(the message's copy was not kept)"))
+        return Group(fields, history, Text("(the message's copy was not kept)"))
     payload = _payload(body)
-    parts: list[RenderableType] = [table, history]
+    parts: list[RenderableType] = [fields, history]
     if payload is not None:
         parts += [Text("Payload, as the provider sent it:", style="bold"), Text(_pretty(payload.encode()))]
     return Group(*parts, Text("Message:", style="bold"), Text(_pretty(body)))
 
 
-def audit_table(entries: list[AuditEntry]) -> Table:
-    table = Table(title="Audit log, newest first")
-    for column in ("at", "who", "action", "count", "selection", "why"):
-        table.add_column(column, justify="right" if column == "count" else "left")
+def audit_table(entries: list[AuditEntry]) -> RenderableType:
+    """One row per entry where the width allows, else one block each."""
+    title = "Audit log, newest first"
+    wide = table(title, ("at", "who", "action", "count", "selection", "why"), prose=("selection", "why"))
+    wide.columns[3].justify = "right"
     for entry in entries:
-        selection = ", ".join(f"{key}={value}" for key, value in entry.selection.items()) or "all"
-        table.add_row(moment(entry.at), entry.who, entry.action, str(entry.count), escape(selection), escape(entry.why))
-    return table
+        selection = _selection(entry)
+        wide.add_row(moment(entry.at), entry.who, entry.action, str(entry.count), escape(selection), escape(entry.why))
+    blocks = [
+        _block(
+            f"{moment(entry.at)} {entry.who}: {entry.action} {entry.count}",
+            f"selection {_selection(entry)}",
+            f"why {entry.why}",
+        )
+        for entry in entries
+    ]
+    return Fitted(wide, Group(Text(title, style="italic"), *blocks))
+
+
+def _selection(entry: AuditEntry) -> str:
+    return ", ".join(f"{key}={value}" for key, value in entry.selection.items()) or "all"
+
+
+def _block(heading: str, *lines: str) -> RenderableType:
+    """One row as a block: its heading in bold, then each line indented, wrapping between words."""
+    indented = (Padding(Text(line), (0, 0, 0, 2), expand=False) for line in lines)
+    return Group(Text(heading, style="bold"), *indented)
 
 
 def plan_text(plan: Plan, action: str = "replay") -> str:

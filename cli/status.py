@@ -14,9 +14,9 @@ __all__ = ["status"]
 
 def status(
     as_json: Annotated[bool, typer.Option("--json", help="print the status as JSON")] = False,
-    strict: Annotated[bool, typer.Option(help="exit 1 when an alert is raised (for cron and probes)")] = False,
+    strict: Annotated[bool, typer.Option(help="exit 1 on any alert, a lane without workers too")] = False,
 ) -> None:
-    """Per lane: what waits, runs and died, how old and how fast; the ERP's rate and breaker; alerts."""
+    """Per lane: its workers; what waits, runs and died, how old and how fast; the ERP's rate and breaker; alerts."""
     with open_oncall() as oncall:
         snapshot = oncall.status()
     if as_json:

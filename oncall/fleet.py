@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from oncall.queue_counts import QueueCounter
 from oncall.settings import OnCallSettings
 from oncall.status import FleetStatus, StatusReader, Targets
 from queues.dead import (
@@ -100,13 +101,13 @@ class OnCall:
         Raises:
             QueueError: RabbitMQ or Redis cannot be reached.
         """
-        with self.rabbit() as queues:
+        with QueueCounter(str(self.config.broker.url)) as counter:
             reader = StatusReader(
                 self.namespace,
                 client=self._client,
                 gate=self.gate,
                 dead=self.store,
-                depth=queues.depth,
+                count=counter.count,
                 targets=self._targets(),
             )
             return reader.read()

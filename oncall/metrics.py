@@ -1,5 +1,5 @@
 """The fleet as Prometheus metrics, for any process that serves ``/metrics`` (the receiver, the
-console): per lane depth, age, throughput and the workers it could use; the ERP's rate against
+console): per lane depth, age, throughput, the workers consuming it and those it could use; the ERP's rate against
 the budget, its latency and breaker; what happened to messages; the alerts of ``weir status``.
 
 Every figure comes from RabbitMQ and Redis, where each worker process records what it does, so
@@ -86,6 +86,9 @@ def _lanes(lanes: tuple[LaneStatus, ...]) -> Iterator[GaugeMetricFamily]:
     eta = _gauge("weir_lane_drain_eta_seconds", "When a lane's backlog drains (+Inf: never, at its rate).", ["lane"])
     slo = _gauge("weir_lane_slo_seconds", "How long an event of a lane may wait for the ERP.", ["lane"])
     desired = _gauge("weir_desired_workers", "Worker processes a lane could use now.", ["lane"])
+    consumers = _gauge(
+        "weir_lane_consumers", "Worker processes consuming a lane now (RabbitMQ's consumers of its queue).", ["lane"]
+    )
     parked = _gauge(
         "weir_lane_parked",
         "A lane's dead letters that are no failures: events waiting behind an earlier dead letter of their "
@@ -100,8 +103,9 @@ def _lanes(lanes: tuple[LaneStatus, ...]) -> Iterator[GaugeMetricFamily]:
         eta.add_metric([lane.lane], float("inf") if lane.drain_eta_seconds is None else lane.drain_eta_seconds)
         slo.add_metric([lane.lane], lane.slo_seconds)
         desired.add_metric([lane.lane], float(lane.desired_workers))
+        consumers.add_metric([lane.lane], float(lane.consumers))
         parked.add_metric([lane.lane], float(lane.parked))
-    yield from (messages, age, throughput, eta, slo, desired, parked)
+    yield from (messages, age, throughput, eta, slo, desired, consumers, parked)
 
 
 def _erp(erp: ErpStatus) -> Iterator[GaugeMetricFamily]:
@@ -139,6 +143,9 @@ def _alerts(status: FleetStatus) -> GaugeMetricFamily:
         waiting = lane.ready + lane.delayed > 0
         alert.add_metric(["waiting_beyond_slo", lane.lane], float(age is not None and age > slo))
         alert.add_metric(["drain_beyond_slo", lane.lane], float(waiting and (eta is None or eta > slo)))
+        # The first is critical: nothing will drain that backlog.
+        alert.add_metric(["backlog_without_consumers", lane.lane], float(waiting and not lane.consumers))
+        alert.add_metric(["no_consumers", lane.lane], float(not lane.consumers))
     alert.add_metric(["dead_letters_growing", ""], float(status.dead_letters_recent > 0))
     alert.add_metric(["erp_breaker_not_closed", ""], float(status.erp.breaker != "closed"))
     return alert

@@ -1,8 +1,8 @@
 """The fleet at a glance: per lane, what waits, what runs, how fast it drains; the ERP's health.
 
-Everything is read from RabbitMQ (queue depths) and Redis (what workers and the ERP's gate
-record), so one snapshot covers every process and host. Ages and rates are approximations made
-explicit in :class:`LaneStatus`.
+Everything is read from RabbitMQ (queue depths and consumers) and Redis (what workers and the
+ERP's gate record), so one snapshot covers every process and host. Ages and rates are
+approximations made explicit in :class:`LaneStatus`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 import redis
 from pydantic import BaseModel, ConfigDict
 
+from oncall.queue_counts import QueueCount
 from queues.activity import activity_keys
 from queues.dead import DeadLetterStore
 from queues.errors import QueueError
@@ -33,18 +34,25 @@ DEAD_LETTER_WINDOW = timedelta(minutes=15)
 
 
 class LaneStatus(BaseModel):
-    """One lane. ``oldest_age_seconds`` is the enqueue age of the last message to start (the head
-    of the lane, which is consumed in order), ``None`` when nothing waits or nothing has started.
-    ``throughput_per_second`` is events finished per second over the last minute; the drain ETA
-    divides what waits by it. ``desired_workers`` is the worker processes this lane could use:
-    enough to drain it within its SLO, no more than its share of the ERP budget can feed, and
-    one while the breaker is open. ``parked`` counts the lane's dead letters that are no
-    failures: events waiting behind an earlier dead letter of their entity (``dead`` includes
-    them, as RabbitMQ keeps both in the lane's XQ)."""
+    """One lane. ``consumers`` is the worker processes taking from it (RabbitMQ's consumers of the
+    lane's queue, one per process). ``ready`` is what RabbitMQ holds ready in the lane's queue;
+    ``delayed`` what its delay queue holds (retries and deferrals waiting to be due, held by
+    workers or not); ``in_flight`` what workers are processing. Each message is counted once, in
+    one of them; the backlog is ``ready`` and ``delayed`` together. A worker's few prefetched
+    messages, not started yet, are in none (at most two per thread). ``oldest_age_seconds`` is
+    the enqueue age of the last message to start (the head of the lane, which is consumed in
+    order), ``None`` when nothing waits or nothing has started. ``throughput_per_second`` is
+    events finished per second over the last minute; the drain ETA divides the backlog by it.
+    ``desired_workers`` is the worker processes this lane could use: enough to drain it within
+    its SLO, no more than its share of the ERP budget can feed, and one while the breaker is
+    open. ``parked`` counts the lane's dead letters that are no failures: events waiting behind
+    an earlier dead letter of their entity (``dead`` includes them, as RabbitMQ keeps both in
+    the lane's XQ)."""
 
     model_config = ConfigDict(frozen=True)
 
     lane: str
+    consumers: int
     ready: int
     delayed: int
     in_flight: int
@@ -74,7 +82,8 @@ class ErpStatus(BaseModel):
 
 class FleetStatus(BaseModel):
     """A snapshot of the fleet at ``at``. ``dead_letters_recent`` counts the failures dead-lettered
-    in the last 15 minutes, not the events parked behind them."""
+    in the last 15 minutes, not the events parked behind them. ``critical_alerts`` are those of
+    ``alerts`` that need someone now: a backlog no worker consumes, which nothing will drain."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -84,6 +93,7 @@ class FleetStatus(BaseModel):
     quarantined: int
     dead_letters_recent: int
     alerts: tuple[str, ...]
+    critical_alerts: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -132,7 +142,7 @@ def desired_workers(
 
 
 class StatusReader:
-    """Reads :class:`FleetStatus` for a namespace; ``depth(queue)`` counts a queue's messages."""
+    """Reads :class:`FleetStatus` for a namespace; ``count(queue)`` is what RabbitMQ says of a queue."""
 
     def __init__(
         self,
@@ -141,14 +151,14 @@ class StatusReader:
         client: redis.Redis,
         gate: FleetGate,
         dead: DeadLetterStore,
-        depth: Callable[[str], int],
+        count: Callable[[str], QueueCount],
         targets: Targets,
     ) -> None:
         self._namespace = namespace
         self._client = client
         self._gate = gate
         self._dead = dead
-        self._depth = depth
+        self._count = count
         self._targets = targets
 
     def read(self) -> FleetStatus:
@@ -173,30 +183,40 @@ class StatusReader:
             at=datetime.fromtimestamp(now, UTC),
             lanes=lanes,
             erp=erp,
-            quarantined=self._depth(quarantine_queue(self._namespace)),
+            quarantined=self._count(quarantine_queue(self._namespace)).ready,
             dead_letters_recent=recent,
             alerts=alerts,
+            critical_alerts=tuple(
+                _unconsumed(lane.lane, waiting)
+                for lane in lanes
+                if not lane.consumers and (waiting := lane.ready + lane.delayed)
+            ),
         )
 
     def _lane_counts(self, lane: Lane, now: float) -> dict[str, float]:
         queues = lane_queues(self._namespace, lane)
         keys = activity_keys(self._namespace, lane.value)
+        # RabbitMQ first, then Redis with the moment after: a deferral RabbitMQ already counted
+        # ready was due before it, so Redis no longer counts it as delayed.
+        ready, delayed, dead = (self._count(name) for name in (queues.ready, queues.delayed, queues.dead))
+        read_ms = time.time() * 1000
         pipeline = self._client.pipeline(transaction=False)
         pipeline.zcount(keys.inflight, now * 1000, "+inf")
         pipeline.hget(keys.heads, lane.value)
         pipeline.hgetall(keys.done)
-        pipeline.zcard(keys.delayed)
+        pipeline.zcount(keys.delayed, f"({read_ms}", "+inf")
         try:
-            in_flight, head, done, delayed = pipeline.execute()
+            in_flight, head, done, due_later = pipeline.execute()
         except redis.RedisError as exc:
             raise QueueError(f"cannot read the lanes' activity from Redis: {exc}") from exc
         # Full seconds only: the current one is still filling.
         since, until = int(now) - WINDOW_SECONDS, int(now)
         finished = sum(int(count) for second, count in done.items() if since <= int(second) < until)
         return {
-            "ready": self._depth(queues.ready),
-            "delayed": int(delayed),
-            "dead": self._depth(queues.dead),
+            "consumers": ready.consumers,
+            "ready": ready.ready,
+            "delayed": _delayed(delayed.ready, int(due_later)),
+            "dead": dead.ready,
             "parked": self._dead.parked_count(lane.value),
             "in_flight": int(in_flight),
             "head": float(head) / 1000 if head else 0.0,
@@ -222,6 +242,8 @@ class StatusReader:
             threads_per_process=self._targets.threads_per_process,
         )
         alerts = []
+        if not counts["consumers"]:
+            alerts.append(_unconsumed(lane.value, waiting))
         if age is not None and age > slo:
             alerts.append(f"{lane.value}: events wait {age:.0f} s, beyond the {slo:.0f} s SLO")
         if waiting and (eta is None or eta > slo):
@@ -229,6 +251,7 @@ class StatusReader:
             alerts.append(f"{lane.value}: the backlog of {waiting:.0f} drains {shown}, beyond the {slo:.0f} s SLO")
         return LaneStatus(
             lane=lane.value,
+            consumers=int(counts["consumers"]),
             ready=int(counts["ready"]),
             delayed=int(counts["delayed"]),
             in_flight=int(counts["in_flight"]),
@@ -255,3 +278,26 @@ class StatusReader:
             allowed_per_second=0.0 if blocked else policy.rate_per_second * self._gate.factor(),
             average_latency_ms=latency,
         )
+
+
+def _unconsumed(lane: str, waiting: float) -> str:
+    """The alert for a lane no worker consumes (critical when events wait in it)."""
+    if waiting:
+        return f"{lane}: {waiting:.0f} events wait and no worker consumes the lane"
+    return f"{lane}: no worker consumes the lane"
+
+
+def _delayed(ready_in_delay_queue: int, due_later: int) -> int:
+    """Messages in a lane's delay queue, each once.
+
+    A worker takes delayed messages from the delay queue as they come and holds them,
+    unacknowledged, until they are due; then it publishes each to the lane's ready queue, where
+    it waits to start like any other. RabbitMQ counts the delayed messages no worker holds
+    (``ready_in_delay_queue``). Workers record each delayed message with when it is due and
+    forget it once it starts: those due later (``due_later``) are all still in the delay queue,
+    held or not; those due already are back in the ready queue and counted there, unless no
+    worker took them (then they are ready in the delay queue). So the larger of the two is the
+    delay queue's size when no worker holds any (the first) or none ready in it is due already
+    (the second), and never counts a message twice.
+    """
+    return max(ready_in_delay_queue, due_later)

@@ -19,8 +19,8 @@ Weir = Callable[..., Result]
 def weir(namespace: str) -> Weir:
     runner = CliRunner()
 
-    def run(*args: str, stdin: str | None = None) -> Result:
-        env = {"WEIR_NAMESPACE": namespace, "WEIR_BUDGET_RATE": "10", "COLUMNS": "200"}
+    def run(*args: str, stdin: str | None = None, columns: int = 200) -> Result:
+        env = {"WEIR_NAMESPACE": namespace, "WEIR_BUDGET_RATE": "10", "COLUMNS": str(columns)}
         return runner.invoke(app, list(args), env=env, input=stdin)
 
     return run

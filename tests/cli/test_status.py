@@ -3,13 +3,46 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 
+import pika
+import pytest
 from typer.testing import CliRunner
 
 from cli import app
 from queues.lanes import Lane
+from queues.topology import lane_queues
 from tests.cli.conftest import Weir
+from tests.end_to_end.conftest import Fleet, simulator_env
+from tests.fixtures.simulator import RunningSimulator
 from tests.support.dead_letters import DeadLetterSeeder
+from tests.support.net import eventually
+from tests.support.rabbit import RABBITMQ_URL
+
+#: One worker process for all the lanes.
+EVERY_LANE = ",".join(lane.value for lane in Lane)
+
+
+@pytest.fixture
+def fleet(namespace: str, simulator: RunningSimulator, tmp_path: Path) -> Iterator[Fleet]:
+    fleet = Fleet(env=simulator_env(namespace, simulator.url), logs=tmp_path)
+    yield fleet
+    fleet.stop()
+
+
+def consumers(weir: Weir) -> list[int]:
+    """Each lane's consumers, as ``weir status --json`` shows them."""
+    return [lane["consumers"] for lane in json.loads(weir("status", "--json").stdout)["lanes"]]
+
+
+def publish(queue: str, count: int) -> None:
+    connection = pika.BlockingConnection(pika.URLParameters(RABBITMQ_URL))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    for n in range(count):
+        channel.basic_publish("", queue, f'{{"n": {n}}}'.encode(), pika.BasicProperties(delivery_mode=2))
+    connection.close()
 
 
 def test_status_as_json_lists_every_lane_with_its_dead_letters(weir: Weir, seeder: DeadLetterSeeder) -> None:
@@ -39,10 +72,30 @@ def test_status_as_a_table_names_the_lanes_the_erp_and_the_alerts(weir: Weir, se
         assert text in result.stdout
 
 
-def test_strict_status_exits_1_when_an_alert_is_raised(weir: Weir, seeder: DeadLetterSeeder) -> None:
-    assert weir("status", "--strict").exit_code == 0
+def test_strict_status_exits_1_when_an_alert_is_raised(weir: Weir, seeder: DeadLetterSeeder, fleet: Fleet) -> None:
+    fleet.worker(EVERY_LANE, threads=1)
+    eventually(lambda: weir("status", "--strict").exit_code == 0, what="a worker on every lane, and no alert")
     seeder.seed()
     assert weir("status", "--strict").exit_code == 1
+
+
+def test_status_shows_each_lane_s_workers_and_strict_status_fails_once_they_have_all_exited(
+    weir: Weir, seeder: DeadLetterSeeder, fleet: Fleet, namespace: str
+) -> None:
+    # Given a worker process consuming every lane
+    worker = fleet.worker(EVERY_LANE, threads=1)
+    eventually(lambda: consumers(weir) == [1, 1, 1, 1], what="the worker consuming every lane")
+
+    # When it exits, and events arrive in the bulk lane
+    worker.stop()
+    publish(lane_queues(namespace, Lane.BULK).ready, 3)
+
+    # Then no lane has a consumer, the bulk backlog is a critical alert, and --strict fails
+    eventually(lambda: consumers(weir) == [0, 0, 0, 0], what="RabbitMQ to see the worker gone")
+    result = weir("status", "--strict")
+    assert result.exit_code == 1
+    assert "CRITICAL bulk: 3 events wait and no worker consumes the lane" in result.stdout
+    assert "ALERT replay: no worker consumes the lane" in result.stdout
 
 
 def test_an_unreachable_rabbitmq_is_a_clear_error_not_a_traceback() -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 
 import httpx
+import pika
 import pytest
 
 from console import build_config, create_app
 from queues.lanes import Lane
+from queues.topology import lane_queues
 from tests.console.conftest import TOKEN, DeadLetters
 from tests.support.net import free_port
+from tests.support.rabbit import RABBITMQ_URL
 from tests.support.servers import AppServer
 
 
@@ -36,6 +39,25 @@ def test_the_status_page_shows_the_lane_depths_rabbitmq_holds(
     assert cell(page, "bulk-ready") == "2"
     assert cell(page, "standard-ready") == "0"
     assert cell(page, "critical-dead") == "1"
+
+
+def test_the_status_page_shows_each_lane_s_consumers_and_alerts_on_a_backlog_nobody_consumes(
+    browser_session: httpx.Client, dead_letters: DeadLetters, namespace: str
+) -> None:
+    # Given a consumer on the critical lane, and events waiting in bulk, which nobody consumes
+    dead_letters.waiting(Lane.CRITICAL, 1)
+    dead_letters.waiting(Lane.BULK, 2)
+    connection = pika.BlockingConnection(pika.URLParameters(RABBITMQ_URL))
+    connection.channel().basic_consume(lane_queues(namespace, Lane.CRITICAL).ready, lambda *delivery: None)
+    try:
+        # When on-call opens the status page
+        page = browser_session.get("/").text
+    finally:
+        connection.close()
+
+    # Then it shows who consumes each lane, and the lane nobody drains
+    assert (cell(page, "critical-consumers"), cell(page, "bulk-consumers")) == ("1", "0")
+    assert '<li class="alert">bulk: 2 events wait and no worker consumes the lane</li>' in page
 
 
 def test_fresh_dead_letters_raise_a_highlighted_alert(browser_session: httpx.Client, dead_letters: DeadLetters) -> None:

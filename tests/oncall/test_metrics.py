@@ -18,7 +18,7 @@ from queues.activity import activity_keys
 from queues.lanes import Lane
 from queues.settings import BrokerSettings
 from queues.tally import OutcomeTally, tally_key
-from queues.topology import lane_queues
+from queues.topology import lane_queues, ready_arguments
 from tests.support.dead_letters import DeadLetterSeeder
 from tests.support.net import free_port
 from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
@@ -80,6 +80,31 @@ def test_lane_depths_are_those_rabbitmq_reports(
     assert value(samples, "weir_lane_messages", lane="standard", state="dead") == 2
     assert value(samples, "weir_up", dependency="rabbitmq") == 1
     assert value(samples, "weir_up", dependency="redis") == 1
+
+
+def test_each_lane_s_consumers_are_a_gauge_and_a_backlog_nobody_consumes_an_alert(
+    registry: CollectorRegistry, namespace: str
+) -> None:
+    # Given a consumer on the critical lane, none on bulk, and events waiting in both
+    critical, bulk = (lane_queues(namespace, lane).ready for lane in (Lane.CRITICAL, Lane.BULK))
+    connection = pika.BlockingConnection(pika.URLParameters(RABBITMQ_URL))
+    channel = connection.channel()
+    for queue, events in ((critical, 2), (bulk, 3)):
+        channel.queue_declare(queue, durable=True, arguments=ready_arguments(queue))
+        publish(queue, events)
+    channel.basic_qos(prefetch_count=1)
+    channel.basic_consume(critical, lambda *delivery: None)
+    try:
+        samples = scrape(registry)
+    finally:
+        connection.close()
+
+    assert value(samples, "weir_lane_consumers", lane="critical") == 1
+    assert value(samples, "weir_lane_consumers", lane="bulk") == 0
+    assert value(samples, "weir_alert", kind="backlog_without_consumers", lane="bulk") == 1
+    assert value(samples, "weir_alert", kind="backlog_without_consumers", lane="critical") == 0
+    assert value(samples, "weir_alert", kind="no_consumers", lane="replay") == 1
+    assert value(samples, "weir_alert", kind="no_consumers", lane="critical") == 0
 
 
 def test_events_parked_behind_a_dead_letter_are_counted_apart_from_failures(

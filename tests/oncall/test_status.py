@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
+import dramatiq
 import pika
+import pytest
 import redis
+from dramatiq import Worker
 
+from erp.errors import ErpGateClosed
 from oncall.fleet import OnCall
 from oncall.status import FleetStatus, LaneStatus, desired_workers
 from queues.activity import activity_keys
+from queues.broker import LaneBroker, build_broker
+from queues.dead import dead_letter_store
 from queues.lanes import Lane
 from queues.topology import lane_queues
+from tests.end_to_end.conftest import Fleet, simulator_env
+from tests.fixtures.simulator import RunningSimulator
 from tests.support.dead_letters import DeadLetterSeeder
-from tests.support.rabbit import RABBITMQ_URL
+from tests.support.net import eventually
+from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
+from throttling.background import BackgroundWrites
+from throttling.lean_redis import LeanRedis
+from workers.middleware import LaneActivity, RetryPolicy
 
 
 def publish(queue: str, count: int) -> None:
@@ -27,6 +42,18 @@ def publish(queue: str, count: int) -> None:
 
 def lane(status: FleetStatus, name: Lane) -> LaneStatus:
     return next(found for found in status.lanes if found.lane == name.value)
+
+
+def consumed(oncall: OnCall, name: Lane) -> FleetStatus | None:
+    """The fleet's status once a worker consumes lane ``name``, else ``None``."""
+    status = oncall.status()
+    return status if lane(status, name).consumers else None
+
+
+def unconsumed(oncall: OnCall, name: Lane) -> FleetStatus | None:
+    """The fleet's status once no worker consumes lane ``name``, else ``None``."""
+    status = oncall.status()
+    return None if lane(status, name).consumers else status
 
 
 def test_each_lane_shows_what_rabbitmq_holds_ready_and_dead(
@@ -48,12 +75,70 @@ def test_delayed_and_in_flight_messages_come_from_what_workers_record(
 ) -> None:
     keys = activity_keys(namespace, Lane.CRITICAL.value)
     now_ms = int(time.time() * 1000)
-    redis_client.zadd(keys.delayed, {"m1": now_ms + 5_000, "m2": now_ms + 9_000})
+    # m0 was due a second ago: a worker moved it back to the ready queue, where it waits to start
+    redis_client.zadd(keys.delayed, {"m0": now_ms - 1_000, "m1": now_ms + 5_000, "m2": now_ms + 9_000})
     redis_client.zadd(keys.inflight, {"m3": now_ms + 60_000, "dead-worker's": now_ms - 1})
 
     critical = lane(oncall.status(), Lane.CRITICAL)
 
     assert (critical.delayed, critical.in_flight) == (2, 1)
+
+
+@pytest.fixture
+def lane_broker(namespace: str, redis_client: redis.Redis, lean_redis: LeanRedis) -> Iterator[LaneBroker]:
+    """A bulk-lane broker with the middleware that records what the lane does, as workers run it."""
+    writes = BackgroundWrites(lean_redis)
+    middleware = [
+        LaneActivity(writes, namespace, lease_ms=60_000),
+        RetryPolicy(dead_letter_store(redis_client, namespace), describe=lambda message: {}),
+    ]
+    broker = build_broker(RABBITMQ_URL, namespace, middleware=middleware, lanes=[Lane.BULK])
+    yield broker
+    broker.close()
+    writes.close()
+
+
+def test_a_deferral_storm_counts_each_waiting_event_once(
+    oncall: OnCall, lane_broker: LaneBroker, namespace: str, rabbit: RabbitProbe
+) -> None:
+    # Given 200 bulk events the ERP keeps deferring (its gate is closed), every 300 ms
+    events, queues = 200, lane_queues(namespace, Lane.BULK)
+    deferred: set[int] = set()
+    stuck, release = threading.Event(), threading.Event()
+
+    @dramatiq.actor(actor_name="apply", queue_name=queues.ready, broker=lane_broker, throws=(ErpGateClosed,))
+    def apply(n: int) -> None:
+        if stuck.is_set():
+            release.wait(30)
+        deferred.add(n)
+        raise ErpGateClosed("the ERP is down", delay_ms=300)
+
+    for n in range(events):
+        apply.send(n)
+    worker = Worker(lane_broker, worker_threads=1, worker_timeout=100)
+    worker.start()
+    try:
+        eventually(lambda: len(deferred) == events, what="every event deferred at least once")
+
+        # When their delays pass while the worker's one thread is stuck on an ERP call, so they
+        # wait in the ready queue again (Dramatiq's consumer moves each back when it is due)
+        stuck.set()
+        prefetch = 2  # Dramatiq's: two messages a thread, the stuck one included
+        eventually(lambda: rabbit.count(queues.ready) == events - prefetch, what="the deferrals back in the lane")
+        bulk = lane(oncall.status(), Lane.BULK)
+
+        # Then each is counted once: ready, not delayed as well
+        assert (bulk.ready, bulk.delayed, bulk.in_flight) == (events - prefetch, 0, 1)
+    finally:
+        release.set()
+        worker.stop()
+
+    # And once no worker holds any, the backlog is what RabbitMQ holds, all of it
+    status = oncall.status()
+    bulk = lane(status, Lane.BULK)
+    held = rabbit.count(queues.ready) + rabbit.count(queues.delayed)
+    assert bulk.ready + bulk.delayed == held == events
+    assert f"bulk: the backlog of {events} drains never" in " ".join(status.alerts)
 
 
 def test_events_waiting_beyond_their_lane_s_slo_raise_an_alert(
@@ -141,3 +226,28 @@ def test_no_more_workers_than_the_erp_budget_can_feed() -> None:
 
 def test_an_open_breaker_wants_one_worker_per_lane_with_work() -> None:
     assert sizing(600_000, breaker_closed=False) == 1
+
+
+def test_a_lane_shows_the_worker_processes_consuming_it_and_alerts_once_none_does(
+    oncall: OnCall, namespace: str, simulator: RunningSimulator, tmp_path: Path
+) -> None:
+    fleet = Fleet(env=simulator_env(namespace, simulator.url), logs=tmp_path)
+    try:
+        # Given a worker process for the bulk lane, and none for the others
+        worker = fleet.worker("bulk", threads=1)
+        status = eventually(lambda: consumed(oncall, Lane.BULK), what="the worker consuming the bulk lane")
+        assert [found.consumers for found in status.lanes] == [0, 0, 1, 0]
+        assert "bulk: no worker consumes the lane" not in status.alerts
+        assert "critical: no worker consumes the lane" in status.alerts
+        assert status.critical_alerts == ()
+
+        # When it exits, and events arrive in its lane
+        worker.stop()
+    finally:
+        fleet.stop()
+    publish(lane_queues(namespace, Lane.BULK).ready, 3)
+
+    # Then nobody consumes the lane, and its backlog is a critical alert
+    status = eventually(lambda: unconsumed(oncall, Lane.BULK), what="RabbitMQ to see the worker gone")
+    assert status.critical_alerts == ("bulk: 3 events wait and no worker consumes the lane",)
+    assert "bulk: 3 events wait and no worker consumes the lane" in status.alerts
