@@ -14,6 +14,7 @@ from weir.settings import RedisSettings, ServiceSettings
 
 RULES = Path(__file__).resolve().parents[1] / "docs" / "prometheus" / "weir-alerts.yml"
 
+
 def rules() -> list[dict[str, Any]]:
     document = yaml.safe_load(RULES.read_text())
     return [rule for group in document["groups"] for rule in group["rules"]]
