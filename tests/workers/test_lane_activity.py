@@ -84,6 +84,60 @@ def test_a_deferred_message_counts_as_delayed_not_as_done(
     assert redis_client.zcard(keys.inflight) == 0
 
 
+def test_a_deferred_message_back_in_the_lane_no_longer_counts_as_delayed(
+    broker: LaneBroker, namespace: str, redis_client: redis.Redis
+) -> None:
+    # Given a worker with one thread that defers "later" for 200 ms, then is held by "hold"
+    attempts: list[str] = []
+    holding, release = threading.Event(), threading.Event()
+
+    def body(name: str) -> None:
+        attempts.append(name)
+        if name == "later" and attempts.count("later") == 1:
+            raise ErpGateClosed("closed", delay_ms=200)
+        if name == "hold":
+            holding.set()
+            release.wait(10)
+
+    actor = declare(broker, namespace, body)
+    actor.send("later")
+    keys = activity_keys(namespace, Lane.BULK.value)
+    worker = Worker(broker, worker_threads=1, worker_timeout=100)
+    worker.start()
+    try:
+        eventually(lambda: redis_client.zcard(keys.delayed) == 1, what="the deferral to be recorded")
+        actor.send("hold")
+        assert holding.wait(10)
+
+        # When its delay is over, Dramatiq moves it back to the lane's queue, where it waits
+        # (the only thread is held, so it cannot have started)
+        # Then it counts as ready only
+        eventually(lambda: redis_client.zcard(keys.delayed) == 0, what="the deferral to leave the delayed set")
+        assert attempts.count("later") == 1
+    finally:
+        release.set()
+        worker.stop()
+
+
+def test_delayed_ids_long_past_due_are_dropped_with_the_next_deferral(
+    broker: LaneBroker, namespace: str, redis_client: redis.Redis
+) -> None:
+    keys = activity_keys(namespace, Lane.BULK.value)
+    redis_client.zadd(keys.delayed, {"purged-long-ago": 1_000})
+
+    def body(name: str) -> None:
+        raise ErpGateClosed("closed", delay_ms=60_000)
+
+    declare(broker, namespace, body).send("x")
+    worker = Worker(broker, worker_threads=1, worker_timeout=100)
+    worker.start()
+    try:
+        eventually(lambda: redis_client.zscore(keys.delayed, "purged-long-ago") is None, what="the stale id to go")
+        assert redis_client.zcard(keys.delayed) == 1
+    finally:
+        worker.stop()
+
+
 def test_a_dead_lettered_message_counts_as_done(broker: LaneBroker, namespace: str, redis_client: redis.Redis) -> None:
     def body(name: str) -> None:
         raise ValueError("broken")

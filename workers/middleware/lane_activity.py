@@ -49,8 +49,20 @@ _FINISHED = LuaScript(
     "return 1\n"
 )
 
-# KEYS[1] the lane's delayed set. ARGV: message id, when it is due (ms).
-_DELAYED = LuaScript('redis.call("ZADD", KEYS[1], ARGV[2], ARGV[1])\nreturn 1\n')
+# KEYS[1] the lane's delayed set. ARGV: message id, when it is due (ms), the oldest due time
+# still worth keeping (ms): ids due long ago are messages that never came back to start (purged
+# or dead-lettered while waiting), and would otherwise stay in the set for ever.
+_DELAYED = LuaScript(
+    'redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", "(" .. ARGV[3])\n'
+    'redis.call("ZADD", KEYS[1], ARGV[2], ARGV[1])\n'
+    "return 1\n"
+)
+
+# KEYS[1] the lane's delayed set. ARGV: message id (its delay is over: it is back in the lane).
+_UNDELAYED = LuaScript('redis.call("ZREM", KEYS[1], ARGV[1])\nreturn 1\n')
+
+#: How long past its due time a delayed id is kept, in milliseconds.
+STALE_DELAY_MS = 3_600_000
 
 
 class LaneActivity(Middleware):
@@ -68,10 +80,16 @@ class LaneActivity(Middleware):
 
     def after_enqueue(self, broker: Broker, message: Message[Any], delay: int | None) -> None:
         lane = lane_of(message.queue_name)
-        if lane is None or not delay:
+        if lane is None:
             return
-        due = int(time.time() * 1000) + delay
-        self._writes.submit(_DELAYED, [activity_keys(self._namespace, lane).delayed], [message.message_id, due])
+        delayed = activity_keys(self._namespace, lane).delayed
+        if not delay:
+            # Dramatiq's consumer moved a message whose delay is over back into the lane's queue:
+            # it waits there as ready now, and must not count as delayed too.
+            self._writes.submit(_UNDELAYED, [delayed], [message.message_id])
+            return
+        now = int(time.time() * 1000)
+        self._writes.submit(_DELAYED, [delayed], [message.message_id, now + delay, now - STALE_DELAY_MS])
 
     def before_process_message(self, broker: Broker, message: MessageProxy) -> None:
         lane = lane_of(message.queue_name)
