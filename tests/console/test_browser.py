@@ -206,3 +206,23 @@ def test_dead_letters_with_long_reasons_fit_a_1280_pixel_window(
         assert browser.execute_script("return window.innerWidth") <= 1280
         browser.save_screenshot(str(tmp_path / f"wide{page.replace('/', '-').partition('?')[0]}.png"))
         assert sideways(browser) <= 0, page
+
+
+def test_the_status_page_reloads_itself_with_fresh_figures(
+    browser: WebDriver, console_process: str, dead_letters: DeadLetters
+) -> None:
+    # Given on-call reading the status page, with nothing waiting in critical
+    log_in(browser, console_process)
+    assert browser.find_element(By.ID, "critical-ready").text == "0"
+    browser.execute_script("document.body.dataset.read = 'before'")
+
+    # When an event arrives meanwhile
+    dead_letters.waiting(Lane.CRITICAL, 1)
+
+    # Then the page reloads on its own (every 10 s) and shows it, untouched
+    WebDriverWait(browser, 30).until(
+        lambda driver: (
+            driver.execute_script("return document.body.dataset.read === undefined")
+            and driver.find_element(By.ID, "critical-ready").text == "1"
+        )
+    )
