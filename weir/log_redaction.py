@@ -28,6 +28,9 @@ __all__ = ["MessageIds", "install_redaction", "redacted"]
 
 # The envelope's fields a log line may show, in the order it shows them.
 _ENVELOPE_IDS = ("event_id", "channel", "topic", "entity_type", "entity_id", "correlation_id")
+# Most arguments are of these types: they pass without further checks.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_MESSAGES = (Message, MessageProxy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +49,9 @@ class MessageIds:
 def redacted(value: object) -> object:
     """``value``, or its :class:`MessageIds` if it is a message or an event; tuples and lists
     (an actor's positional arguments) are redacted item by item."""
-    if isinstance(value, Message | MessageProxy):
+    if type(value) in _PLAIN:
+        return value
+    if isinstance(value, _MESSAGES):
         return _message_ids(value.actor_name, value.message_id, value.queue_name, value.args)
     if isinstance(value, Mapping):
         return _mapping_ids(value)
@@ -86,7 +91,7 @@ def _mapping_ids(value: Mapping[Any, Any]) -> object:
         # A message's fields, as the broker decodes or encodes them.
         args = value["args"] if isinstance(value["args"], list | tuple) else ()
         return _message_ids(value.get("actor_name"), value["message_id"], value.get("queue_name"), args)
-    if any(isinstance(item, Mapping | Message | MessageProxy) for item in value.values()):
+    if any(isinstance(item, (Mapping, *_MESSAGES)) for item in value.values()):
         # An actor's keyword arguments.
         return {name: redacted(item) for name, item in value.items()}
     return value
