@@ -193,16 +193,16 @@ def test_dead_letters_with_long_reasons_fit_a_1280_pixel_window(
     # Given dead letters whose reasons run long, unbroken, as ERP answers and URLs do
     blob = "ErpRejected:" + "x" * 40 + '{"faultString":"' + "Sale.line.product" * 20 + '"}'
     url = "https://erp.example.com/" + "/".join(["model", "sale.sale", "create"] * 12) + "?context=" + "ab" * 60
-    dead_letters.add(error_class="ErpRejected", error_message=blob, channel="marketplace-eu-" + "north" * 6)
+    long = dead_letters.add(error_class="ErpRejected", error_message=blob, channel="marketplace-eu-" + "north" * 6)
     dead_letters.add(error_class="ErpTransientFailureAfterManyAttempts", error_message=url)
     dead_letters.add()
     browser.set_window_size(1280, 800)
     log_in(browser, console_process)
 
     # When on-call reads them in a 1280-pixel window, the pages do not scroll sideways
-    for page in ("/letters", "/groups", "/replay?lane=critical"):
+    for page in ("/letters", "/groups", "/replay?lane=critical", f"/letters/{long}"):
         browser.get(console_process + page)
-        WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located((By.TAG_NAME, "table")))
+        WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located((By.TAG_NAME, "h1")))
         assert browser.execute_script("return window.innerWidth") <= 1280
         browser.save_screenshot(str(tmp_path / f"wide{page.replace('/', '-').partition('?')[0]}.png"))
         assert sideways(browser) <= 0, page
