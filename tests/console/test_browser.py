@@ -188,7 +188,12 @@ def sideways(browser: WebDriver) -> int:
 
 
 def test_dead_letters_with_long_reasons_fit_a_1280_pixel_window(
-    browser: WebDriver, console_process: str, dead_letters: DeadLetters, tmp_path: Path
+    browser: WebDriver,
+    console_process: str,
+    dead_letters: DeadLetters,
+    redis_client: redis.Redis,
+    namespace: str,
+    tmp_path: Path,
 ) -> None:
     # Given dead letters whose reasons run long, unbroken, as ERP answers and URLs do
     blob = "ErpRejected:" + "x" * 40 + '{"faultString":"' + "Sale.line.product" * 20 + '"}'
@@ -196,11 +201,13 @@ def test_dead_letters_with_long_reasons_fit_a_1280_pixel_window(
     long = dead_letters.add(error_class="ErpRejected", error_message=blob, channel="marketplace-eu-" + "north" * 6)
     dead_letters.add(error_class="ErpTransientFailureAfterManyAttempts", error_message=url)
     dead_letters.add()
+    why = "ticket:" + "0123456789" * 30
+    audit_log(redis_client, namespace).append(who="cli", action="purge", count=1, selection={"ids": [long]}, why=why)
     browser.set_window_size(1280, 800)
     log_in(browser, console_process)
 
     # When on-call reads them in a 1280-pixel window, the pages do not scroll sideways
-    for page in ("/letters", "/groups", "/replay?lane=critical", f"/letters/{long}"):
+    for page in ("/letters", "/groups", "/replay?lane=critical", f"/letters/{long}", "/audit"):
         browser.get(console_process + page)
         WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located((By.TAG_NAME, "h1")))
         assert browser.execute_script("return window.innerWidth") <= 1280
