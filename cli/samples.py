@@ -1,5 +1,6 @@
 """``weir send-sample`` posts a correctly signed sample order to a running receiver, the way the
-channel's provider would; ``weir sale REFERENCE`` shows what the ERP holds for an order."""
+channel's provider would, and says what the workers will make of it; ``weir sale REFERENCE``
+shows what the ERP holds for an order."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 import os
 import random
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import typer
@@ -22,7 +23,7 @@ from erp.settings import ErpSettings
 from receivers.channels import Channel, load_channels
 from receivers.settings import ReceiverSettings
 from samples import payloads as samples
-from samples.orders import SampleChannel, signed_sample_order
+from samples.orders import SampleChannel, SignedSample, signed_sample_order
 from weir.errors import ConfigError
 from weir.settings import ServiceSettings
 
@@ -49,14 +50,37 @@ def send_sample(
         response = httpx.post(f"{base}/webhooks/{channel}", content=sample.body, headers=sample.headers, timeout=10)
     except httpx.HTTPError as exc:
         fail(f"cannot reach the receiver at {base}: {exc}")
-    reference = sale_reference(channel, sample.order_key)
+    answer = _answer(response)
+    reference = sale_reference(channel, sample.order_key) if sample.no_sale is None else None
     if as_json:
-        print(json.dumps({"status": response.status_code, "answer": response.json(), "reference": reference}))
+        no_sale = sample.no_sale.why if sample.no_sale else None
+        print(
+            json.dumps({"status": response.status_code, "answer": answer, "reference": reference, "no_sale": no_sale})
+        )
     else:
-        console.print(f"POST {base}/webhooks/{channel} -> {response.status_code} {response.text}")
-        console.print(f"The sale's reference in the ERP will be [bold]{reference}[/]: weir sale '{reference}'")
+        console.print(f"POST {base}/webhooks/{channel} -> {response.status_code} {escape(response.text)}")
+        if response.status_code < 300:
+            console.print(_expect(sample, reference, answer))
     if response.status_code >= 300:
         raise typer.Exit(1)
+
+
+def _answer(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def _expect(sample: SignedSample, reference: str | None, answer: Any) -> str:
+    """What to look for once the workers have the event: its sale, or why there is none."""
+    if sample.no_sale is None:
+        return f"The sale's reference in the ERP will be [bold]{reference}[/]: weir sale '{reference}'"
+    told = f"No sale will appear: {escape(sample.no_sale.why)}."
+    event_id = answer.get("event_id") if isinstance(answer, dict) else None
+    if sample.no_sale.dead_letter and event_id:
+        told += f"\nThe event will wait in the dead letters: weir dlq show {event_id}"
+    return told
 
 
 def show_sale(

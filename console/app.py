@@ -37,6 +37,7 @@ from console.pages import Pages
 from console.settings import ConsoleConfig
 from console.views import actions, api, audit, dead_letters, login, status
 from oncall.fleet import OnCall
+from weir.paths import WithoutTrailingSlash
 
 __all__ = ["create_app"]
 
@@ -63,12 +64,16 @@ def create_app(config: ConsoleConfig) -> Starlette:
     app = Starlette(
         routes=_routes(),
         middleware=[
+            Middleware(WithoutTrailingSlash),
             Middleware(SecurityHeaders),
             Middleware(TokenGuard, keys=context.keys, login_page=login.refused),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
+    # WithoutTrailingSlash answers /letters/ as /letters; a path with more slashes is not found,
+    # never redirected (a redirect would re-post a form to another path).
+    app.router.redirect_slashes = False
     app.state.console = context
     return app
 

@@ -29,11 +29,13 @@ class Action(StrEnum):
 @dataclass(frozen=True)
 class Proposal:
     """What an action would do to the dead letters ``where`` picks: the ``plan``, how many it
-    touches in all, and the newest few of them."""
+    touches in all, the newest few of them, and the first few of the parked events that follow
+    them (``plan.released`` in all)."""
 
     plan: Plan
     total: int
     sample: list[DeadLetterReason]
+    followers: list[DeadLetterReason]
 
 
 def propose(oncall: OnCall, action: Action, where: DeadLetterFilter, *, force: bool = False) -> Proposal:
@@ -44,7 +46,13 @@ def propose(oncall: OnCall, action: Action, where: DeadLetterFilter, *, force: b
     """
     with _replayer(oncall, action) as replayer:
         plan = _plan(replayer, action, where, force)
-    return Proposal(plan=plan, total=plan.replay + plan.quarantine, sample=oncall.store.select(where, SAMPLE_SIZE))
+        followers = replayer.followers(where, force=force or action is Action.PURGE) if plan.released else []
+    return Proposal(
+        plan=plan,
+        total=plan.replay + plan.quarantine,
+        sample=oncall.store.select(where, SAMPLE_SIZE),
+        followers=followers[:SAMPLE_SIZE],
+    )
 
 
 def act(

@@ -2,7 +2,8 @@
 ``GET /metrics`` (Prometheus).
 
 Every answer but the metrics is JSON. Refusals carry ``{"error": <code>, "message": <why>}`` and the status of
-their :class:`~receivers.errors.ReceiverError`; nothing here ever redirects. Only channels whose
+their :class:`~receivers.errors.ReceiverError`; nothing here ever redirects: a path with a trailing slash
+is answered as the path without it (``/webhooks/shop-us/`` is ``/webhooks/shop-us``). Only channels whose
 provider posts over HTTP are served: Amazon's, read from SQS unsigned, are unknown channels here.
 """
 
@@ -27,6 +28,7 @@ from receivers.metrics import ReceiverMetrics
 from receivers.runtime import IntakeRuntime
 from receivers.webhook import PREFIX, WebhookEndpoint
 from weir.exposition import metrics_endpoint
+from weir.paths import without_trailing_slash
 
 __all__ = ["ReceiverConfig", "create_app"]
 
@@ -59,18 +61,25 @@ def create_app(
         lifespan=state.lifespan,
         exception_handlers={HTTPException: _http_error, Exception: _internal_error},
     )
+    # _FastPath already took one trailing slash off; a path with more is not found, never redirected.
+    framework.router.redirect_slashes = False
     return _FastPath(webhook, framework)
 
 
 class _FastPath:
-    """Sends webhook deliveries straight to their endpoint and everything else to Starlette."""
+    """Sends webhook deliveries straight to their endpoint and everything else to Starlette,
+    a path's trailing slash taken off first."""
 
     def __init__(self, webhook: WebhookEndpoint, framework: ASGIApp) -> None:
         self._webhook = webhook
         self._framework = framework
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and _is_webhook(scope["path"]):
+        if scope["type"] != "http":
+            await self._framework(scope, receive, send)
+            return
+        scope = without_trailing_slash(scope)
+        if scope["method"] == "POST" and _is_webhook(scope["path"]):
             await self._webhook(scope, receive, send)
         else:
             await self._framework(scope, receive, send)

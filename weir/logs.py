@@ -8,6 +8,7 @@ from typing import Literal
 
 from weir.log_context import LogContextFilter
 from weir.log_format import JsonFormatter, TextFormatter
+from weir.log_redaction import install_redaction
 
 __all__ = ["LogFormat", "configure_logging"]
 
@@ -16,7 +17,9 @@ LogFormat = Literal["text", "json"]
 
 def configure_logging(level: str, log_format: LogFormat = "text") -> None:
     """Send log records at ``level`` and above to standard error, one line each: sentences for
-    people (``text``) or JSON objects (``json``), both with the ids of :mod:`weir.log_context`."""
+    people (``text``) or JSON objects (``json``), both with the ids of :mod:`weir.log_context`,
+    naming messages and events by their ids only (:mod:`weir.log_redaction`)."""
+    install_redaction()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     handler.addFilter(LogContextFilter())

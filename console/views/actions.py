@@ -56,7 +56,12 @@ async def confirm(request: Request) -> Response:
         )
     except PlanChanged as changed:
         return await _plan(request, action, where, force=force, notice=str(changed), status_code=changed.status_code)
-    counts = {"done": outcome.done, "quarantined": outcome.quarantined, "missing": len(outcome.missing)}
+    counts = {
+        "done": outcome.done,
+        "quarantined": outcome.quarantined,
+        "missing": len(outcome.missing),
+        "released": outcome.released,
+    }
     return RedirectResponse(f"/outcome?{urlencode({'action': action.value, **counts})}", status_code=303)
 
 
@@ -66,7 +71,7 @@ async def outcome_page(request: Request) -> Response:
     action = params.get("action")
     if action not in tuple(Action):
         raise BadRequest("action: expected replay or purge")
-    names = ("done", "quarantined", "missing")
+    names = ("done", "quarantined", "missing", "released")
     counts = {name: bounded_int(params, name, default=0, low=0, high=_COUNT_LIMIT) for name in names}
     page = {"title": "Done", "action": action, **counts}
     return context_of(request).pages.render(request, "outcome.html", page)

@@ -92,9 +92,14 @@ class Replayer:
         reasons = self._store.select(where)
         replay = sum(1 for reason in reasons if force or not self._too_often(reason))
         quarantine = sum(1 for reason in reasons if not force and self._too_often(reason) and reason.state == "dead")
-        released = sum(len(self._followers(reason)) for reason in reasons if force or not self._too_often(reason))
+        released = len(self._released_by(reasons, force))
         eta = None if not self._rate else math.ceil((replay + released) / self._rate)
         return Plan(replay, quarantine, eta, released)
+
+    def followers(self, where: DeadLetterFilter, *, force: bool = False) -> list[DeadLetterReason]:
+        """The parked events :meth:`plan` counts as ``released``: those behind the dead letters
+        ``where`` picks, blocker by blocker, each line in its order."""
+        return self._released_by(self._store.select(where), force)
 
     def replay(
         self, where: DeadLetterFilter, *, who: str, why: str, force: bool = False, progress: Progress | None = None
@@ -176,6 +181,10 @@ class Replayer:
             if released and holds is not None and entity is not None:
                 holds.block(entity, reason.message_id)
             raise
+
+    def _released_by(self, reasons: list[DeadLetterReason], force: bool) -> list[DeadLetterReason]:
+        chosen = (reason for reason in reasons if force or not self._too_often(reason))
+        return [follower for reason in chosen for follower in self._followers(reason)]
 
     def _followers(self, reason: DeadLetterReason) -> list[DeadLetterReason]:
         """The parked events behind ``reason`` when it blocks its entity, in their line's order."""

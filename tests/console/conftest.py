@@ -18,7 +18,7 @@ import pytest
 import redis
 
 from console import build_config, create_app
-from queues.dead import DeadLetterReason, FailureRecord, dead_letter_store
+from queues.dead import Classification, DeadLetterReason, FailureRecord, dead_letter_store
 from queues.lanes import Lane
 from queues.topology import declarations, lane_queues
 from tests.support.rabbit import RABBITMQ_URL
@@ -54,8 +54,12 @@ class DeadLetters:
         payload: dict[str, object] | None = None,
         replays: int = 0,
         channel: str = "shop-us",
+        classification: Classification = "permanent",
+        entity_key: str | None = None,
+        blocked_by: str | None = None,
     ) -> str:
-        """A dead letter of ``lane`` that failed with ``error_class: error_message``; its id."""
+        """A dead letter of ``lane`` that failed with ``error_class: error_message``; its id.
+        A ``parked`` one waits behind ``blocked_by`` in ``entity_key``'s line."""
         message_id = secrets.token_hex(16)
         ready = lane_queues(self.namespace, lane).ready
         body = self.message(message_id, ready, channel, payload or {"id": 1001, "line_items": [{"sku": "SKU-0099"}]})
@@ -72,7 +76,9 @@ class DeadLetters:
             correlation_id=message_id,
             error_class=error_class,
             error_message=error_message,
-            classification="permanent",
+            classification=classification,
+            entity_key=entity_key,
+            blocked_by=blocked_by,
             erp_status=None,
             attempts=1,
             history=(FailureRecord(at=int(now.timestamp() * 1000), error=f"{error_class}: {error_message}"),),

@@ -11,6 +11,7 @@ import pytest
 import redis
 
 from queues.dead import REPLAYS_OPTION, audit_log, dead_letter_store
+from queues.dead.holds import entity_holds
 from queues.lanes import Lane
 from queues.topology import lane_queues, quarantine_queue
 from tests.console.conftest import DeadLetters, csrf_of
@@ -93,6 +94,69 @@ def test_a_purge_deletes_the_message_and_its_reason_and_audits_it(
     [entry] = audit_log(redis_client, namespace).read()
     assert (entry.action, entry.count, entry.why) == ("purge", 1, "test order, never real")
     assert entry.selection == {"ids": [message_id]}
+
+
+ENTITY = "shop-us:order:1001"
+
+
+def blocked(dead_letters: DeadLetters, redis_client: redis.Redis, namespace: str) -> tuple[str, list[str]]:
+    """A dead letter blocking ENTITY, and two events parked behind it, in order."""
+    holds = entity_holds(redis_client, namespace)
+    blocker = dead_letters.add(entity_key=ENTITY)
+    holds.block(ENTITY, blocker)
+    parked = []
+    for _ in range(2):
+        follower = dead_letters.add(
+            classification="parked",
+            error_class="EntityParked",
+            error_message=f"waits behind dead letter {blocker}",
+            entity_key=ENTITY,
+            blocked_by=blocker,
+        )
+        holds.check(ENTITY, follower)
+        parked.append(follower)
+    return blocker, parked
+
+
+def test_a_replay_plan_shows_the_parked_events_that_follow_and_the_outcome_counts_them(
+    browser_session: httpx.Client,
+    dead_letters: DeadLetters,
+    rabbit: RabbitProbe,
+    redis_client: redis.Redis,
+    namespace: str,
+) -> None:
+    # Given a dead letter with two events of its order parked behind it
+    blocker, parked = blocked(dead_letters, redis_client, namespace)
+
+    # When on-call plans the blocker's replay
+    plan = browser_session.get("/replay", params={"id": blocker}).text
+
+    # Then the plan says the parked events follow, and lists them in their order
+    assert "2 parked event(s) behind them follow, each once the one ahead applied." in plan
+    followers = plan[plan.index('id="followers"') : plan.index('id="confirm"')]
+    assert [followers.index(message_id) for message_id in parked] == sorted(
+        followers.index(message_id) for message_id in parked
+    )
+    assert ENTITY in followers and blocker in followers
+
+    # And once confirmed, the outcome counts them, and they wait in the replay lane behind it
+    answer = confirm(browser_session, "replay", plan, "SKU-0099 added to the catalogue")
+    outcome = browser_session.get(answer.headers["location"]).text
+    assert "1 replayed." in outcome
+    assert "2 parked event(s) released behind them, to apply in their order." in outcome
+    replayed = rabbit.messages(lane_queues(namespace, Lane.REPLAY).ready)
+    assert [message["message_id"] for message in replayed] == [blocker, *parked]
+
+
+def test_a_purge_plan_says_the_parked_events_behind_are_released(
+    browser_session: httpx.Client, dead_letters: DeadLetters, redis_client: redis.Redis, namespace: str
+) -> None:
+    blocker, parked = blocked(dead_letters, redis_client, namespace)
+
+    plan = browser_session.get("/purge", params={"id": blocker}).text
+
+    assert "2 parked event(s) behind them are released to the replay lane." in plan
+    assert all(message_id in plan for message_id in parked)
 
 
 def test_a_dead_letter_replayed_too_often_is_quarantined_unless_forced(

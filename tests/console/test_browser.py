@@ -170,3 +170,66 @@ def _answers(url: str) -> bool:
         return httpx.get(url, timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def log_in(browser: WebDriver, url: str) -> None:
+    browser.get(url + "/login")
+    browser.find_element(By.ID, "token").send_keys(TOKEN)
+    browser.find_element(By.ID, "login").click()
+    WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located((By.ID, "alerts")))
+
+
+def sideways(browser: WebDriver) -> int:
+    """How many pixels the page scrolls sideways (0 when it fits the window)."""
+    overflow: int = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    return overflow
+
+
+def test_dead_letters_with_long_reasons_fit_a_1280_pixel_window(
+    browser: WebDriver,
+    console_process: str,
+    dead_letters: DeadLetters,
+    redis_client: redis.Redis,
+    namespace: str,
+    tmp_path: Path,
+) -> None:
+    # Given dead letters whose reasons run long, unbroken, as ERP answers and URLs do
+    blob = "ErpRejected:" + "x" * 40 + '{"faultString":"' + "Sale.line.product" * 20 + '"}'
+    url = "https://erp.example.com/" + "/".join(["model", "sale.sale", "create"] * 12) + "?context=" + "ab" * 60
+    long = dead_letters.add(error_class="ErpRejected", error_message=blob, channel="marketplace-eu-" + "north" * 6)
+    dead_letters.add(error_class="ErpTransientFailureAfterManyAttempts", error_message=url)
+    dead_letters.add()
+    why = "ticket:" + "0123456789" * 30
+    audit_log(redis_client, namespace).append(who="cli", action="purge", count=1, selection={"ids": [long]}, why=why)
+    browser.set_window_size(1280, 800)
+    log_in(browser, console_process)
+
+    # When on-call reads them in a 1280-pixel window, the pages do not scroll sideways
+    for page in ("/letters", "/groups", "/replay?lane=critical", f"/letters/{long}", "/audit"):
+        browser.get(console_process + page)
+        WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located((By.TAG_NAME, "h1")))
+        assert browser.execute_script("return window.innerWidth") <= 1280
+        browser.save_screenshot(str(tmp_path / f"wide{page.replace('/', '-').partition('?')[0]}.png"))
+        assert sideways(browser) <= 0, page
+
+
+def test_the_status_page_reloads_itself_with_fresh_figures(
+    browser: WebDriver, console_process: str, dead_letters: DeadLetters
+) -> None:
+    # Given on-call reading the status page, with nothing waiting in critical
+    log_in(browser, console_process)
+    assert browser.find_element(By.ID, "critical-ready").text == "0"
+    browser.execute_script("document.body.dataset.read = 'before'")
+
+    # When an event arrives meanwhile
+    dead_letters.waiting(Lane.CRITICAL, 1)
+
+    # Then the page reloads on its own (every 10 s) and shows it, untouched
+    WebDriverWait(browser, 30).until(
+        lambda driver: (
+            driver.execute_script("return document.body.dataset.read === undefined")
+            and driver.find_element(By.ID, "critical-ready").text == "1"
+        )
+    )

@@ -98,3 +98,21 @@ def test_an_unreachable_rabbitmq_is_a_503_page_not_a_crash(
     assert page.status_code == 503
     assert "RabbitMQ or Redis did not answer" in page.text
     assert (api.status_code, api.json()["error"]) == (503, "unavailable")
+
+
+REFRESH = re.compile(r'<meta http-equiv="refresh" content="(\d+)">')
+
+
+def test_the_status_page_reloads_itself_every_ten_seconds(browser_session: httpx.Client) -> None:
+    page = browser_session.get("/").text
+
+    assert REFRESH.findall(page) == ["10"]
+    assert "refreshes every 10 s" in page
+
+
+def test_pages_with_forms_never_reload_themselves(browser_session: httpx.Client, dead_letters: DeadLetters) -> None:
+    message_id = dead_letters.add()
+
+    for path in ("/groups", "/letters", f"/letters/{message_id}", f"/replay?id={message_id}", "/audit"):
+        assert REFRESH.findall(browser_session.get(path).text) == [], path
+    assert REFRESH.findall(httpx.get(f"{browser_session.base_url}/login").text) == []

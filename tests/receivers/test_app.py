@@ -173,6 +173,48 @@ def test_other_methods_on_webhooks_are_refused_without_a_redirect(receiver: http
     assert response.json()["error"] == "method_not_allowed"
 
 
+def test_a_signed_order_posted_with_a_trailing_slash_is_accepted_as_without_it(
+    receiver: httpx.Client, rabbit: RabbitProbe, namespace: str
+) -> None:
+    body = encode(shopify_order(ORDER_ID))
+
+    response = receiver.post("/webhooks/shop-us/", content=body, headers=shopify_headers(body, SHOP_SECRET))
+
+    assert (response.status_code, response.json()["lane"]) == (202, "critical")
+    [raw] = queued(rabbit, namespace)
+    assert (raw["message_id"], EventEnvelope.model_validate(raw["args"][0]).channel) == (
+        response.json()["event_id"],
+        "shop-us",
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/webhooks/shop-us",
+        "/webhooks/shop-nowhere",
+        "/webhooks",
+        "/webhooks/shop-us/extra",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/nowhere",
+    ],
+)
+def test_no_path_answers_a_post_with_a_redirect_with_or_without_a_trailing_slash(
+    receiver: httpx.Client, path: str
+) -> None:
+    def post(sent: str) -> httpx.Response:
+        body = encode(shopify_order(ORDER_ID))
+        return receiver.post(sent, content=body, headers=shopify_headers(body, SHOP_SECRET))
+
+    bare, slashed, doubled = post(path), post(path + "/"), post(path + "//")
+
+    assert [answer.status_code for answer in (bare, slashed, doubled) if answer.is_redirect] == []
+    assert slashed.status_code == bare.status_code
+    assert doubled.status_code == 404
+
+
 def test_health_and_readiness_answer(receiver: httpx.Client) -> None:
     assert receiver.get("/healthz").json() == {"status": "ok"}
     assert receiver.get("/readyz").json() == {"ready": True, "checks": {"broker": True, "redis": True}}

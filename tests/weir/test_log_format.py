@@ -16,10 +16,11 @@ from weir.logs import LogFormat, configure_logging
 @pytest.fixture
 def configured() -> Iterator[None]:
     root = logging.getLogger()
-    saved = (root.level, list(root.handlers))
+    saved = (root.level, list(root.handlers), logging.getLogRecordFactory())
     yield
     root.setLevel(saved[0])
     root.handlers[:] = saved[1]
+    logging.setLogRecordFactory(saved[2])
 
 
 def lines(log_format: LogFormat, write: object) -> list[str]:
