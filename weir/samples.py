@@ -23,6 +23,7 @@ __all__ = [
     "bigcommerce_event",
     "bigcommerce_headers",
     "encode",
+    "github_ping",
     "hmac_headers",
     "php_encode",
     "shopify_headers",
@@ -31,6 +32,7 @@ __all__ = [
     "sp_api_order_item",
     "square_event",
     "square_headers",
+    "square_test_notification",
     "standard_headers",
     "standard_order",
     "stripe_event",
@@ -237,6 +239,18 @@ def square_headers(body: bytes, signature_key: str, notification_url: str) -> di
     }
 
 
+def square_test_notification(*, event_id: str | None = None) -> dict[str, Any]:
+    """The test notification Square sends from the Developer Console or the Webhook
+    Subscriptions API, shaped as Square's SDKs' own signature vector."""
+    return {
+        "merchant_id": "MLEFBHHSJGVHD",
+        "type": "webhooks.test_notification",
+        "event_id": event_id or str(uuid.uuid4()),
+        "created_at": "2026-11-23T15:15:00.037339943Z",
+        "data": {"type": "webhooks", "id": str(uuid.uuid4())},
+    }
+
+
 def stripe_event(event_type: str, event_object: dict[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
     """A Stripe event wrapping ``event_object``."""
     return {
@@ -282,6 +296,15 @@ def hmac_headers(
         signature_header: f"sha256={signature}",
         delivery_header: delivery_id or str(uuid.uuid4()),
         topic_header: topic,
+    }
+
+
+def github_ping(hook_id: int = 12) -> dict[str, Any]:
+    """The body of GitHub's ``ping`` (``X-GitHub-Event: ping``), sent when a hook is created."""
+    return {
+        "zen": "Design for failure.",
+        "hook_id": hook_id,
+        "hook": {"type": "Repository", "id": hook_id, "active": True, "events": ["push"]},
     }
 
 
