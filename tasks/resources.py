@@ -1,11 +1,12 @@
 """Fetching what a thin payload names, per channel, under each channel API's own rate limit.
 
 BigCommerce's webhooks carry only a resource's type and id, Square's order webhooks only a
-summary, Amazon's order changes no prices; the worker fetches the resource from the channel's
-API before mapping it. Those calls
-count against the channel's API quota, not the ERP's, so they pass a fleet-wide gate of their
-own (one per channel) and a call the gate holds back defers its message instead of waiting in a
-worker thread.
+summary, Amazon's order changes no prices, Shopify's inventory levels (and some refunds) name
+items only by id; the worker fetches the resource from the channel's API before mapping it.
+Those calls count against the channel's API quota, not the ERP's, so they pass a fleet-wide
+gate of their own (one per channel) and a call the gate holds back defers its message instead
+of waiting in a worker thread. Answers that hold under their id (:data:`CACHED`) are kept in a
+:class:`~tasks.resource_cache.ResourceCache`: asked again, they cost no call and no slot.
 """
 
 from __future__ import annotations
@@ -14,11 +15,16 @@ import time
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from events.mapping import ThinResource
+from events.mapping import ShopifyResource, ThinResource
 from tasks.errors import ChannelApiDeferred, ChannelApiError, ChannelApiRejected
+from tasks.resource_cache import ResourceCache
 from throttling import FleetGate
 
-__all__ = ["ChannelApi", "ChannelResources", "ResourceFetcher"]
+__all__ = ["CACHED", "ChannelApi", "ChannelResources", "ResourceFetcher"]
+
+#: Resources whose answer is kept in the cache: a Shopify inventory item's SKU and an order's
+#: line items' SKUs change rarely, if ever; other channels' orders change state all the time.
+CACHED = (ShopifyResource,)
 
 
 class ResourceFetcher(Protocol):
@@ -46,13 +52,19 @@ class ChannelResources:
     """The API of each channel that sends thin payloads (none by default), each behind its gate.
 
     ``gates`` maps a channel to the gate its calls pass; a channel without one is not limited.
+    ``cache`` keeps the answers for :data:`CACHED` resources (none are kept without it).
     """
 
     def __init__(
-        self, apis: Mapping[str, ChannelApi] | None = None, gates: Mapping[str, FleetGate] | None = None
+        self,
+        apis: Mapping[str, ChannelApi] | None = None,
+        gates: Mapping[str, FleetGate] | None = None,
+        *,
+        cache: ResourceCache | None = None,
     ) -> None:
         self._apis = dict(apis or {})
         self._gates = dict(gates or {})
+        self._cache = cache
 
     def fetch(self, channel: str, wanted: ThinResource) -> dict[str, Any]:
         """See :meth:`ResourceFetcher.fetch`.
@@ -64,6 +76,16 @@ class ChannelResources:
         api = self._apis.get(channel)
         if api is None:
             raise ChannelApiRejected(f"channel {channel} has no API base URL and token to fetch its {wanted.kind}")
+        cache = self._cache if isinstance(wanted, CACHED) else None
+        kept = None if cache is None else cache.get(channel, wanted)
+        if kept is not None:
+            return kept
+        resource = self._fetch(channel, api, wanted)
+        if cache is not None:
+            cache.put(channel, wanted, resource)
+        return resource
+
+    def _fetch(self, channel: str, api: ChannelApi, wanted: ThinResource) -> dict[str, Any]:
         gate = self._gates.get(channel)
         if gate is None:
             return api.fetch(wanted)
