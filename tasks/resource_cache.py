@@ -3,7 +3,8 @@
 Only answers that hold under their id for longer than a retry takes are worth keeping: what a
 Shopify payload names by id (an inventory item's SKU; an order's line items and their SKUs).
 A variant's SKU can still be edited in Shopify, so entries expire: an edit reaches Weir within
-the TTL. Keys are ``<prefix><channel>:<kind>:<id>``, each holding the answer as JSON.
+the TTL. Keys are ``<prefix><channel>:<resource key>`` (:attr:`ShopifyResource.key
+<events.mapping.ShopifyResource.key>`), each holding the answer as JSON.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import redis
 
-from events.mapping import ThinResource
+from events.mapping import ShopifyResource
 
 __all__ = ["ResourceCache"]
 
@@ -35,7 +36,7 @@ class ResourceCache:
         self._prefix = prefix
         self._ttl_seconds = ttl_seconds
 
-    def get(self, channel: str, wanted: ThinResource) -> dict[str, Any] | None:
+    def get(self, channel: str, wanted: ShopifyResource) -> dict[str, Any] | None:
         """The answer kept for ``wanted`` of ``channel``, or ``None``."""
         try:
             raw = self._client.get(self._key(channel, wanted))
@@ -47,12 +48,12 @@ class ResourceCache:
         found = json.loads(raw)
         return found if isinstance(found, dict) else None
 
-    def put(self, channel: str, wanted: ThinResource, resource: dict[str, Any]) -> None:
+    def put(self, channel: str, wanted: ShopifyResource, resource: dict[str, Any]) -> None:
         """Keep ``resource`` as the answer for ``wanted`` of ``channel``."""
         try:
             self._client.set(self._key(channel, wanted), json.dumps(resource), ex=self._ttl_seconds)
         except redis.RedisError as exc:
             logger.warning("The channel API cache did not keep %s %s of %s: %s", wanted.kind, wanted.id, channel, exc)
 
-    def _key(self, channel: str, wanted: ThinResource) -> str:
-        return f"{self._prefix}{channel}:{wanted.kind}:{wanted.id}"
+    def _key(self, channel: str, wanted: ShopifyResource) -> str:
+        return f"{self._prefix}{channel}:{wanted.key}"

@@ -5,8 +5,10 @@ summary, Amazon's order changes no prices, Shopify's inventory levels (and some 
 items only by id; the worker fetches the resource from the channel's API before mapping it.
 Those calls count against the channel's API quota, not the ERP's, so they pass a fleet-wide
 gate of their own (one per channel) and a call the gate holds back defers its message instead
-of waiting in a worker thread. Answers that hold under their id (:data:`CACHED`) are kept in a
-:class:`~tasks.resource_cache.ResourceCache`: asked again, they cost no call and no slot.
+of waiting in a worker thread. Shopify's lookups (an inventory item's SKU, an order's line items'
+SKUs, which change rarely if ever) are kept in a :class:`~tasks.resource_cache.ResourceCache`:
+asked again, they cost no call and no slot. Other channels' resources (orders whose state moves)
+are fetched each time.
 """
 
 from __future__ import annotations
@@ -20,11 +22,7 @@ from tasks.errors import ChannelApiDeferred, ChannelApiError, ChannelApiRejected
 from tasks.resource_cache import ResourceCache
 from throttling import FleetGate
 
-__all__ = ["CACHED", "ChannelApi", "ChannelResources", "ResourceFetcher"]
-
-#: Resources whose answer is kept in the cache: a Shopify inventory item's SKU and an order's
-#: line items' SKUs change rarely, if ever; other channels' orders change state all the time.
-CACHED = (ShopifyResource,)
+__all__ = ["ChannelApi", "ChannelResources", "ResourceFetcher"]
 
 
 class ResourceFetcher(Protocol):
@@ -52,7 +50,7 @@ class ChannelResources:
     """The API of each channel that sends thin payloads (none by default), each behind its gate.
 
     ``gates`` maps a channel to the gate its calls pass; a channel without one is not limited.
-    ``cache`` keeps the answers for :data:`CACHED` resources (none are kept without it).
+    ``cache`` keeps the answers to Shopify's lookups (none are kept without it).
     """
 
     def __init__(
@@ -76,14 +74,16 @@ class ChannelResources:
         api = self._apis.get(channel)
         if api is None:
             raise ChannelApiRejected(f"channel {channel} has no API base URL and token to fetch its {wanted.kind}")
-        cache = self._cache if isinstance(wanted, CACHED) else None
-        kept = None if cache is None else cache.get(channel, wanted)
-        if kept is not None:
-            return kept
-        resource = self._fetch(channel, api, wanted)
-        if cache is not None:
-            cache.put(channel, wanted, resource)
-        return resource
+        if self._cache is not None and isinstance(wanted, ShopifyResource):
+            return self._kept(self._cache, channel, api, wanted)
+        return self._fetch(channel, api, wanted)
+
+    def _kept(self, cache: ResourceCache, channel: str, api: ChannelApi, wanted: ShopifyResource) -> dict[str, Any]:
+        kept = cache.get(channel, wanted)
+        if kept is None:
+            kept = self._fetch(channel, api, wanted)
+            cache.put(channel, wanted, kept)
+        return kept
 
     def _fetch(self, channel: str, api: ChannelApi, wanted: ThinResource) -> dict[str, Any]:
         gate = self._gates.get(channel)

@@ -17,6 +17,7 @@ Shopify holds them whether the order reached Weir before the refund, after it, o
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -39,10 +40,20 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class ShopifyResource:
     """What a payload names only by id, to look up in the shop's Admin API: an inventory level's
-    ``inventory_item``, or the ``order`` whose line items a refund names."""
+    ``inventory_item``, or the ``order`` whose ``line_items`` (their ids) a refund names."""
 
     kind: Literal["inventory_item", "order"]
     id: str
+    line_items: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """What is looked up, as text: the same key, the same answer. An order's names the line
+        items wanted too, so a line added by an order edit is never sought in an older answer."""
+        if not self.line_items:
+            return f"{self.kind}:{self.id}"
+        digest = hashlib.sha256(",".join(self.line_items).encode()).hexdigest()[:16]
+        return f"{self.kind}:{self.id}:{digest}"
 
 
 def resource_of(topic: str, payload: dict[str, Any]) -> ShopifyResource | None:
@@ -55,9 +66,19 @@ def resource_of(topic: str, payload: dict[str, Any]) -> ShopifyResource | None:
     """
     if topic == topics.INVENTORY_UPDATED and payload.get("available") is not None:
         return ShopifyResource("inventory_item", text_of(field(payload, "inventory_item_id"), "inventory_item_id"))
-    if topic == topics.REFUND_CREATED and not all(_sku_of(item) for item in array(payload, "refund_line_items")):
-        return ShopifyResource("order", text_of(field(payload, "order_id"), "order_id"))
+    if topic == topics.REFUND_CREATED:
+        bare = [_line_item_id(item, index) for index, item in enumerate(array(payload, "refund_line_items"))]
+        wanted = tuple(sorted({line for line in bare if line is not None}))
+        return ShopifyResource("order", text_of(field(payload, "order_id"), "order_id"), wanted) if wanted else None
     return None
+
+
+def _line_item_id(item: object, index: int) -> str | None:
+    """The ``line_item_id`` of a refund line item that carries no SKU of its own, else ``None``."""
+    if _sku_of(item):
+        return None
+    where = f"refund_line_items[{index}]"
+    return text_of(field(mapping(item, where), "line_item_id", where), f"{where}.line_item_id")
 
 
 def _refund(payload: dict[str, Any], version: datetime, order: dict[str, Any] | None) -> tuple[CanonicalEvent, ...]:

@@ -174,6 +174,24 @@ def test_a_looked_up_item_is_kept_so_asking_again_costs_no_call_and_no_slot(
     assert len(shopify.calls) == 1
 
 
+def test_a_refund_naming_a_line_added_since_the_order_was_kept_looks_the_order_up_again(
+    shopify: FakeShopify, api: Api, redis_client: redis.Redis, prefix: str
+) -> None:
+    # Given an order looked up (and kept) for a refund of its first line
+    shopify.add_order(9, [(91, "SKU-0001")])
+    resources = ChannelResources({"shop": api()}, cache=ResourceCache(redis_client, prefix=prefix, ttl_seconds=600))
+    resources.fetch("shop", ShopifyResource("order", "9", ("91",)))
+    resources.fetch("shop", ShopifyResource("order", "9", ("91",)))
+
+    # When the order is edited and a refund names the line the edit added
+    shopify.add_order(9, [(91, "SKU-0001"), (92, "SKU-0002")])
+    fetched = resources.fetch("shop", ShopifyResource("order", "9", ("92",)))
+
+    # Then the order is looked up again and lists it
+    assert {"id": 92, "sku": "SKU-0002"} in fetched["order"]["line_items"]
+    assert len(shopify.calls) == 2
+
+
 def test_an_item_refused_for_want_of_a_sku_is_not_kept_so_a_fix_then_a_replay_succeeds(
     shopify: FakeShopify, api: Api, redis_client: redis.Redis, prefix: str
 ) -> None:

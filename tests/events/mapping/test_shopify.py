@@ -239,7 +239,17 @@ ORDER_LINES = {
 def test_a_refund_whose_lines_name_only_line_item_ids_names_its_order_to_look_up() -> None:
     event = envelope(BARE_REFUND, provider="shopify", topic="refund.created", source_topic="refunds/create")
 
-    assert thin_resource(event) == ShopifyResource("order", "820982911946154508")
+    assert thin_resource(event) == ShopifyResource(
+        "order", "820982911946154508", ("866550311766439020", "866550311766439021")
+    )
+
+
+def test_a_refund_line_with_neither_a_sku_nor_a_line_item_id_fails_permanently_saying_so() -> None:
+    payload = {**BARE_REFUND, "refund_line_items": [{"id": 1, "quantity": 1}]}
+    event = envelope(payload, provider="shopify", topic="refund.created", source_topic="refunds/create")
+
+    with pytest.raises(PayloadError, match=r"refund_line_items\[0\].line_item_id is missing"):
+        thin_resource(event)
 
 
 def test_a_refund_whose_lines_carry_their_skus_looks_nothing_up() -> None:
