@@ -7,7 +7,7 @@ import json
 import os
 import random
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, cast, get_args
 
 import httpx
 import typer
@@ -23,6 +23,7 @@ from receivers.settings import ReceiverSettings
 from weir import samples
 from weir.cli.common import console, fail, settings
 from weir.errors import ConfigError
+from weir.sample_events import SampleEvent, SampleKind, signed_sample_event
 from weir.sample_orders import SampleChannel, signed_sample_order
 from weir.settings import ServiceSettings
 
@@ -30,18 +31,26 @@ __all__ = ["send_sample", "show_sale"]
 
 
 def send_sample(
+    *,
     channel: Annotated[str, typer.Option(help="channel to post as (from WEIR_CHANNELS_FILE)")] = "shop-us",
     url: Annotated[str | None, typer.Option(help="receiver base URL (default: from PORT)")] = None,
     order_id: Annotated[int | None, typer.Option(help="channel order id (default: random)")] = None,
     sku: Annotated[list[str] | None, typer.Option(help="a line as SKU:QUANTITY:PRICE, repeatable")] = None,
+    event: Annotated[
+        str, typer.Option(help="order, or ping, inventory-level (Shopify), refund (Shopify, of --order-id's lines)")
+    ] = "order",
+    inventory_item: Annotated[int, typer.Option(help="an inventory level's Shopify inventory item id")] = 808950810,
+    available: Annotated[int, typer.Option(help="an inventory level's available units")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="print the answer as JSON")] = False,
 ) -> None:
-    """Post a correctly signed sample order, as the channel's provider would."""
+    """Post a correctly signed sample order (or test notification, inventory level, refund), as
+    the channel's provider would."""
     target = _channel(channel)
     order_id = order_id or random.randrange(10**17, 10**18)
     lines = _lines(sku) if sku else samples.DEMO_LINES
+    wanted = None if event == "order" else SampleEvent(_kind(event), order_id, lines, inventory_item, available)
     try:
-        sample = signed_sample_order(target, order_id, lines)
+        sample = signed_sample_order(target, order_id, lines) if wanted is None else signed_sample_event(target, wanted)
     except ValueError as exc:
         fail(str(exc))
     base = url or f"http://127.0.0.1:{settings(ReceiverSettings).port}"
@@ -49,12 +58,14 @@ def send_sample(
         response = httpx.post(f"{base}/webhooks/{channel}", content=sample.body, headers=sample.headers, timeout=10)
     except httpx.HTTPError as exc:
         fail(f"cannot reach the receiver at {base}: {exc}")
-    reference = sale_reference(channel, sample.order_key)
+    # Only an order, or the order a refund names, has a sale to look at.
+    reference = sale_reference(channel, sample.order_key) if wanted is None or wanted.kind == "refund" else None
     if as_json:
         print(json.dumps({"status": response.status_code, "answer": response.json(), "reference": reference}))
     else:
         console.print(f"POST {base}/webhooks/{channel} -> {response.status_code} {response.text}")
-        console.print(f"The sale's reference in the ERP will be [bold]{reference}[/]: weir sale '{reference}'")
+        if wanted is None:
+            console.print(f"The sale's reference in the ERP will be [bold]{reference}[/]: weir sale '{reference}'")
     if response.status_code >= 300:
         raise typer.Exit(1)
 
@@ -98,6 +109,12 @@ def _channel(name: str) -> SampleChannel:
 
 def _sample_channel(channel: Channel) -> SampleChannel:
     return SampleChannel(channel.name, channel.provider.name, channel.secrets, channel.options)
+
+
+def _kind(event: str) -> SampleKind:
+    if event not in get_args(SampleKind):
+        fail(f"--event {event!r}: expected order, {', '.join(get_args(SampleKind))}")
+    return cast(SampleKind, event)
 
 
 def _lines(specs: list[str]) -> tuple[tuple[str, int, str], ...]:
