@@ -21,7 +21,6 @@ from typing import Any
 
 import httpx
 
-from channels import SHOPIFY_API_VERSION
 from events.mapping import ShopifyResource, ThinResource
 from tasks.answers import json_or_error
 from tasks.errors import ChannelApiRejected, ChannelApiTransient
@@ -36,14 +35,15 @@ _MISSING = "Shopify has no such {kind}, or the app's token may not read it."
 
 class ShopifyApi:
     """Reads one shop's inventory items and orders with its Admin API access token, at API
-    ``version``. ``timeout_seconds`` bounds each call. Safe to share between threads."""
+    ``version`` (Shopify's ``YYYY-MM``: the channel's ``api_version`` option). ``timeout_seconds``
+    bounds each call. Safe to share between threads."""
 
     def __init__(
         self,
         base_url: str,
         token: str,
         *,
-        version: str = SHOPIFY_API_VERSION,
+        version: str,
         timeout_seconds: float = 10.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:

@@ -3,7 +3,7 @@ thread) answering inventory items and orders as Shopify shapes them, for those a
 
     >>> with FakeShopify() as shop:
     ...     shop.add_item(808950810, "SKU-0001")
-    ...     ShopifyApi(shop.url, SHOPIFY_TOKEN).fetch(ShopifyResource("inventory_item", "808950810"))
+    ...     ShopifyApi(shop.url, SHOPIFY_TOKEN, version="2025-01").fetch(ShopifyResource("inventory_item", "808950810"))
 """
 
 from __future__ import annotations
