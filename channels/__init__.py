@@ -7,11 +7,13 @@ from channels.generic_hmac import GenericHmacOptions
 from channels.kinds import PROVIDER_OPTIONS, ProviderName
 from channels.lwa import LWA_TOKEN_URL, LwaLogin, LwaOptions
 from channels.options import AccessTokenOptions, NoOptions, ProviderOptions
+from channels.shopify import SHOPIFY_API_VERSION, ShopifyOptions
 from channels.square import SquareOptions
 
 __all__ = [
     "LWA_TOKEN_URL",
     "PROVIDER_OPTIONS",
+    "SHOPIFY_API_VERSION",
     "SP_API_NORTH_AMERICA",
     "AccessTokenOptions",
     "AmazonOptions",
@@ -24,6 +26,7 @@ __all__ = [
     "NoOptions",
     "ProviderName",
     "ProviderOptions",
+    "ShopifyOptions",
     "SquareOptions",
     "channel_options",
     "read_channels_file",

@@ -14,6 +14,7 @@ from channels.amazon import AmazonOptions
 from channels.bigcommerce import BigCommerceOptions
 from channels.generic_hmac import GenericHmacOptions
 from channels.options import NoOptions, ProviderOptions
+from channels.shopify import ShopifyOptions
 from channels.square import SquareOptions
 
 __all__ = ["PROVIDER_OPTIONS", "ProviderName"]
@@ -22,7 +23,7 @@ ProviderName = Literal["shopify", "standard", "woocommerce", "bigcommerce", "squ
 
 PROVIDER_OPTIONS: Mapping[str, type[ProviderOptions]] = MappingProxyType(
     {
-        "shopify": NoOptions,
+        "shopify": ShopifyOptions,
         "standard": NoOptions,
         "woocommerce": NoOptions,
         "bigcommerce": BigCommerceOptions,

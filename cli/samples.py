@@ -8,7 +8,7 @@ import json
 import os
 import random
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, cast, get_args
 
 import httpx
 import typer
@@ -23,6 +23,7 @@ from erp.settings import ErpSettings
 from receivers.channels import Channel, load_channels
 from receivers.settings import ReceiverSettings
 from samples import payloads as samples
+from samples.events import SampleEvent, SampleKind, signed_sample_event
 from samples.orders import SampleChannel, SignedSample, signed_sample_order
 from weir.errors import ConfigError
 from weir.settings import ServiceSettings
@@ -31,18 +32,26 @@ __all__ = ["send_sample", "show_sale"]
 
 
 def send_sample(
+    *,
     channel: Annotated[str, typer.Option(help="channel to post as (from WEIR_CHANNELS_FILE)")] = "shop-us",
     url: Annotated[str | None, typer.Option(help="receiver base URL (default: from PORT)")] = None,
     order_id: Annotated[int | None, typer.Option(help="channel order id (default: random)")] = None,
     sku: Annotated[list[str] | None, typer.Option(help="a line as SKU:QUANTITY:PRICE, repeatable")] = None,
+    event: Annotated[
+        str, typer.Option(help="order, or ping, inventory-level (Shopify), refund (Shopify, of --order-id's lines)")
+    ] = "order",
+    inventory_item: Annotated[int, typer.Option(help="an inventory level's Shopify inventory item id")] = 808950810,
+    available: Annotated[int, typer.Option(help="an inventory level's available units")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="print the answer as JSON")] = False,
 ) -> None:
-    """Post a correctly signed sample order, as the channel's provider would."""
+    """Post a correctly signed sample order (or test notification, inventory level, refund), as
+    the channel's provider would."""
     target = _channel(channel)
     order_id = order_id or random.randrange(10**17, 10**18)
     lines = _lines(sku) if sku else samples.DEMO_LINES
+    wanted = None if event == "order" else SampleEvent(_kind(event), order_id, lines, inventory_item, available)
     try:
-        sample = signed_sample_order(target, order_id, lines)
+        sample = signed_sample_order(target, order_id, lines) if wanted is None else signed_sample_event(target, wanted)
     except ValueError as exc:
         fail(str(exc))
     base = url or f"http://127.0.0.1:{settings(ReceiverSettings).port}"
@@ -122,6 +131,12 @@ def _channel(name: str) -> SampleChannel:
 
 def _sample_channel(channel: Channel) -> SampleChannel:
     return SampleChannel(channel.name, channel.provider.name, channel.secrets, channel.options)
+
+
+def _kind(event: str) -> SampleKind:
+    if event not in get_args(SampleKind):
+        fail(f"--event {event!r}: expected order, {', '.join(get_args(SampleKind))}")
+    return cast(SampleKind, event)
 
 
 def _lines(specs: list[str]) -> tuple[tuple[str, int, str], ...]:

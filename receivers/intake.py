@@ -3,7 +3,9 @@
 The order of the steps is the contract: nothing is claimed before the signature holds, nothing
 is marked seen before RabbitMQ confirmed the message, and a failed publish releases its claim. A
 provider's unsigned handshake (WooCommerce's ping) is recognised first and answered without
-touching Redis or RabbitMQ.
+touching Redis or RabbitMQ; a signed test notification (a GitHub-style ping, Square's
+``webhooks.test_notification``) is answered the same way once its signature holds, so it never
+becomes an event that no mapping knows and the workers dead-letter.
 """
 
 from __future__ import annotations
@@ -38,8 +40,9 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class Receipt:
     """What the provider is told: its event was ``accepted`` now, or was a ``duplicate`` of one
-    accepted earlier as ``event_id``, or the request was a handshake, ``acknowledged`` with no
-    event. ``lane`` is ``None`` unless accepted; ``event_id`` is ``None`` for handshakes."""
+    accepted earlier as ``event_id``, or the request was a handshake or a test notification,
+    ``acknowledged`` with no event. ``lane`` is ``None`` unless accepted; ``event_id`` is ``None``
+    when acknowledged."""
 
     status: Literal["accepted", "duplicate", "acknowledged"]
     event_id: str | None
@@ -91,6 +94,13 @@ class Intake:
             return Receipt("acknowledged", None, None)
         now = self._clock()
         channel.provider.verify(headers, body, channel.keys, now)
+        if channel.provider.is_ping(headers, body):
+            logger.info(
+                "Acknowledged a signed %s test notification on %s; nothing enqueued.",
+                channel.provider.name,
+                channel.name,
+            )
+            return Receipt("acknowledged", None, None)
         received_at = datetime.fromtimestamp(now, UTC)
         delivery = channel.provider.parse(headers, body, received_at)
         envelope = self._envelope(channel, delivery, body, received_at, correlation_id)

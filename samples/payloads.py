@@ -25,15 +25,19 @@ __all__ = [
     "customer_envelope",
     "encode",
     "envelope",
+    "github_ping",
     "hmac_headers",
     "order_envelope",
     "php_encode",
     "shopify_headers",
+    "shopify_inventory_level",
     "shopify_order",
+    "shopify_refund",
     "sp_api_order",
     "sp_api_order_item",
     "square_event",
     "square_headers",
+    "square_test_notification",
     "standard_headers",
     "standard_order",
     "stripe_event",
@@ -114,6 +118,42 @@ def shopify_order(
             "zip": "12345",
             "country_code": "US",
         },
+    }
+
+
+def shopify_inventory_level(
+    inventory_item_id: int, available: int | None, *, location_id: int = 24826418, updated_at: str | None = None
+) -> dict[str, Any]:
+    """An ``inventory_levels/update`` payload: an inventory item's figure at a location, by the
+    item's id alone (no SKU). ``updated_at`` defaults to now, so each new level is the newest."""
+    updated_at = updated_at or datetime.now(UTC).isoformat()
+    return {
+        "inventory_item_id": inventory_item_id,
+        "location_id": location_id,
+        "available": available,
+        "updated_at": updated_at,
+        "admin_graphql_api_id": f"gid://shopify/InventoryLevel/{location_id}?inventory_item_id={inventory_item_id}",
+    }
+
+
+def shopify_refund(
+    order_id: int, refund_id: int, lines: Sequence[tuple[int, int, str]], *, currency: str = "USD"
+) -> dict[str, Any]:
+    """A ``refunds/create`` payload whose ``refund_line_items`` name each line by ``line_item_id``
+    alone, as (line item id, quantity, subtotal); the refund transaction gives their sum back."""
+    amount = sum((Decimal(subtotal) for _, _, subtotal in lines), Decimal("0.00"))
+    return {
+        "id": refund_id,
+        "order_id": order_id,
+        "created_at": "2026-11-23T12:00:00-05:00",
+        "note": "damaged",
+        "refund_line_items": [
+            {"id": refund_id * 10 + index, "line_item_id": line_item_id, "quantity": quantity, "subtotal": subtotal}
+            for index, (line_item_id, quantity, subtotal) in enumerate(lines)
+        ],
+        "transactions": [
+            {"kind": "refund", "status": "success", "amount": str(amount), "currency": currency, "order_id": order_id}
+        ],
     }
 
 
@@ -328,6 +368,18 @@ def square_headers(body: bytes, signature_key: str, notification_url: str) -> di
     }
 
 
+def square_test_notification(*, event_id: str | None = None) -> dict[str, Any]:
+    """The test notification Square sends from the Developer Console or the Webhook
+    Subscriptions API, shaped as Square's SDKs' own signature vector."""
+    return {
+        "merchant_id": "MLEFBHHSJGVHD",
+        "type": "webhooks.test_notification",
+        "event_id": event_id or str(uuid.uuid4()),
+        "created_at": "2026-11-23T15:15:00.037339943Z",
+        "data": {"type": "webhooks", "id": str(uuid.uuid4())},
+    }
+
+
 def stripe_event(event_type: str, event_object: dict[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
     """A Stripe event wrapping ``event_object``."""
     return {
@@ -373,6 +425,15 @@ def hmac_headers(
         signature_header: f"sha256={signature}",
         delivery_header: delivery_id or str(uuid.uuid4()),
         topic_header: topic,
+    }
+
+
+def github_ping(hook_id: int = 12) -> dict[str, Any]:
+    """The body of GitHub's ``ping`` (``X-GitHub-Event: ping``), sent when a hook is created."""
+    return {
+        "zen": "Design for failure.",
+        "hook_id": hook_id,
+        "hook": {"type": "Repository", "id": hook_id, "active": True, "events": ["push"]},
     }
 
 

@@ -4,6 +4,7 @@ import pytest
 
 pytest_plugins = [
     "tests.fixtures.services",
+    "tests.fixtures.shopify",
     "tests.fixtures.simulator",
     "tests.fixtures.sp_api",
     "tests.fixtures.sqs",

@@ -18,7 +18,14 @@ from dramatiq.broker import MessageProxy
 from dramatiq.middleware import TimeLimit
 from sentry_sdk.integrations.dramatiq import DramatiqIntegration
 
-from channels import AmazonOptions, BigCommerceOptions, ProviderOptions, SquareOptions, channel_options
+from channels import (
+    AmazonOptions,
+    BigCommerceOptions,
+    ProviderOptions,
+    ShopifyOptions,
+    SquareOptions,
+    channel_options,
+)
 from erp.adapter import ErpAdapter
 from erp.factory import build_erp
 from erp.gated import GatedTransport
@@ -35,8 +42,10 @@ from tasks.actors import declare_event_actor
 from tasks.amazon import AmazonApi
 from tasks.bigcommerce import BigCommerceApi
 from tasks.lwa import AccessTokens, FixedToken, LwaTokens
+from tasks.resource_cache import ResourceCache
 from tasks.resources import ChannelApi, ChannelResources, ResourceFetcher
 from tasks.settings import ChannelApiSettings
+from tasks.shopify import ShopifyApi
 from tasks.square import SquareApi
 from throttling import FleetGate, GatePolicy, HighWaterMark, KeyedLock
 from throttling.background import BackgroundWrites
@@ -182,11 +191,13 @@ def erp_gate(
 
 
 def channel_resources(settings: ChannelApiSettings, client: redis.Redis, namespace: str) -> ChannelResources:
-    """The API of every BigCommerce, Square and Amazon channel that has a base URL and a token
-    (or, for Amazon, Login with Amazon credentials), each behind a fleet-wide gate of its own."""
+    """The API of every Shopify, BigCommerce, Square and Amazon channel that has a base URL and a
+    token (or, for Amazon, Login with Amazon credentials), each behind a fleet-wide gate of its
+    own, with the answers worth keeping kept in Redis."""
     apis: dict[str, ChannelApi] = {}
     gates = {}
     options = {
+        **channel_options(settings.channels_file, "shopify"),
         **channel_options(settings.channels_file, "bigcommerce"),
         **channel_options(settings.channels_file, "square"),
         **channel_options(settings.channels_file, "amazon"),
@@ -203,21 +214,32 @@ def channel_resources(settings: ChannelApiSettings, client: redis.Redis, namespa
         apis[name] = api
         policy = GatePolicy(rate_per_second=settings.channel_api_rate_per_second, concurrency=0, burst=3)
         gates[name] = FleetGate(client, prefix=f"{namespace}:channel-api:{name}:", policy=policy)
-    return ChannelResources(apis, gates)
+    cache = ResourceCache(
+        client, prefix=f"{namespace}:channel-api-cache:", ttl_seconds=settings.channel_api_cache_seconds
+    )
+    return ChannelResources(apis, gates, cache=cache)
 
 
 def _channel_api(name: str, options: ProviderOptions, timeout_seconds: float) -> ChannelApi | None:
-    if not isinstance(options, BigCommerceOptions | SquareOptions | AmazonOptions) or options.api_base_url is None:
+    if not isinstance(options, ShopifyOptions | BigCommerceOptions | SquareOptions | AmazonOptions):
+        return None
+    if options.api_base_url is None:
         return None
     if isinstance(options, AmazonOptions):
         tokens = _amazon_tokens(name, options, timeout_seconds)
         return None if tokens is None else AmazonApi(options.api_base_url, tokens, timeout_seconds=timeout_seconds)
     token = options.token_from(os.environ)
-    if token is None:
-        return None
+    return None if token is None else _token_api(options, options.api_base_url, token, timeout_seconds)
+
+
+def _token_api(
+    options: ShopifyOptions | BigCommerceOptions | SquareOptions, base_url: str, token: str, timeout_seconds: float
+) -> ChannelApi:
+    if isinstance(options, ShopifyOptions):
+        return ShopifyApi(base_url, token, version=options.api_version, timeout_seconds=timeout_seconds)
     if isinstance(options, SquareOptions):
-        return SquareApi(options.api_base_url, token, timeout_seconds=timeout_seconds)
-    return BigCommerceApi(options.api_base_url, token, timeout_seconds=timeout_seconds)
+        return SquareApi(base_url, token, timeout_seconds=timeout_seconds)
+    return BigCommerceApi(base_url, token, timeout_seconds=timeout_seconds)
 
 
 def _amazon_tokens(name: str, options: AmazonOptions, timeout_seconds: float) -> AccessTokens | None:

@@ -11,13 +11,14 @@ from pydantic import ValidationError
 from events.canonical import CanonicalEvent
 from events.envelope import EventEnvelope
 from events.errors import PayloadError, UnsupportedEvent
-from events.mapping import amazon, bigcommerce, square
+from events.mapping import amazon, bigcommerce, shopify_lookups, square
 from events.mapping.amazon import AmazonResource, amazon_events
 from events.mapping.bigcommerce import BigCommerceResource, bigcommerce_events
 from events.mapping.canonical import hmac_events, standard_events
 from events.mapping.delivered import Delivered
 from events.mapping.fields import mapping
 from events.mapping.shopify import shopify_events
+from events.mapping.shopify_lookups import ShopifyResource
 from events.mapping.square import SquareResource, square_events
 from events.mapping.stripe import stripe_events
 from events.mapping.woocommerce import woocommerce_events
@@ -27,7 +28,7 @@ __all__ = ["MAPPINGS", "ThinResource", "canonical_events", "thin_resource"]
 T = TypeVar("T")
 
 #: What the worker fetches from a channel's API before a thin payload can be mapped.
-ThinResource = BigCommerceResource | SquareResource | AmazonResource
+ThinResource = BigCommerceResource | SquareResource | AmazonResource | ShopifyResource
 
 Mapping_ = Callable[[Delivered], tuple[CanonicalEvent, ...]]
 
@@ -66,7 +67,10 @@ def thin_resource(event: EventEnvelope) -> ThinResource | None:
     """What the worker must fetch before :func:`canonical_events` can map ``event``, or ``None``
     when its payload is whole (every BigCommerce payload is thin; of Square's, only an order
     summary that is not a cancellation; of Amazon's, only an ``ORDER_CHANGE`` that is neither a
-    cancellation nor an order awaiting payment). Raises as :func:`canonical_events`."""
+    cancellation nor an order awaiting payment; of Shopify's, an inventory level and a refund
+    whose lines name only line item ids). Raises as :func:`canonical_events`."""
+    if event.provider == "shopify":
+        return _guarded(lambda: shopify_lookups.resource_of(event.topic, _delivered(event, None).payload))
     if event.provider == "bigcommerce":
         return _guarded(lambda: bigcommerce.resource_of(event.topic, _delivered(event, None).payload))
     if event.provider == "square":

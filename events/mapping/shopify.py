@@ -1,7 +1,9 @@
 """Shopify payloads as canonical events: orders, refunds, fulfillments, customers, products.
 
 Payloads arrive parsed with every non-integer number as Decimal; money fields that Shopify sends
-as strings go through Decimal too. Ids are kept as text, digit for digit.
+as strings go through Decimal too. Ids are kept as text, digit for digit. Refunds and inventory
+levels, which may name by id alone what the ERP knows by SKU, are mapped in
+:mod:`events.mapping.shopify_lookups`.
 """
 
 from __future__ import annotations
@@ -22,15 +24,14 @@ from events.canonical import (
     OrderCancelled,
     OrderCreated,
     OrderUpdated,
-    RefundCreated,
 )
 from events.errors import PayloadError, UnsupportedEvent
 from events.fulfillment import FulfilledLine, Fulfillment
 from events.mapping.delivered import Delivered
-from events.mapping.fields import array, decimal_of, field, mapping, optional_decimal, optional_text, sequence, text_of
+from events.mapping.fields import array, decimal_of, field, mapping, optional_text, sequence, text_of
+from events.mapping.shopify_lookups import LOOKED_UP
 from events.mapping.shopify_money import line_discount, shopify_money
 from events.order import Address, Customer, Order, OrderLine
-from events.refund import Refund, RefundLine
 from events.stock import StockLevel
 from events.timestamps import parse_instant
 
@@ -43,12 +44,17 @@ _NOT_SHIPPED = frozenset({"cancelled", "failure", "error"})
 
 
 def shopify_events(delivered: Delivered) -> tuple[CanonicalEvent, ...]:
-    """The canonical events of a Shopify webhook.
+    """The canonical events of a Shopify webhook; an inventory level's, or a refund's whose lines
+    name only line item ids, with what was looked up for it (``delivered.resource``).
 
     Raises:
-        PayloadError: a required field is missing or malformed (see :mod:`events.mapping.fields`).
+        PayloadError: a required field is missing or malformed (see :mod:`events.mapping.fields`),
+            or what was looked up does not give the SKU.
         UnsupportedEvent: the topic has no canonical family.
     """
+    looked_up = LOOKED_UP.get(delivered.topic)
+    if looked_up is not None:
+        return looked_up(delivered.payload, delivered.version, delivered.resource)
     mapper = _BY_TOPIC.get(delivered.topic)
     if mapper is None:
         raise UnsupportedEvent(f"Shopify's {delivered.source_topic} has no canonical family")
@@ -101,42 +107,6 @@ def _cancelled(payload: dict[str, Any], version: datetime) -> tuple[CanonicalEve
     return (OrderCancelled(source_version=version, cancellation=cancellation),)
 
 
-def _refund(payload: dict[str, Any], version: datetime) -> tuple[CanonicalEvent, ...]:
-    amount, currency = _refunded(payload)
-    refund = Refund(
-        order_id=text_of(field(payload, "order_id"), "order_id"),
-        refund_id=text_of(field(payload, "id"), "id"),
-        currency=currency,
-        lines=tuple(_refund_line(item, index) for index, item in enumerate(array(payload, "refund_line_items"))),
-        amount=amount,
-        reason=optional_text(payload.get("note")),
-    )
-    return (RefundCreated(source_version=version, refund=refund),)
-
-
-def _refund_line(item: object, index: int) -> RefundLine:
-    where = f"refund_line_items[{index}]"
-    entry = mapping(item, where)
-    line_item = mapping(field(entry, "line_item", where), f"{where}.line_item")
-    return RefundLine(
-        sku=text_of(line_item.get("sku"), f"{where}.line_item.sku"),
-        quantity=decimal_of(field(entry, "quantity", where), f"{where}.quantity"),
-        amount=optional_decimal(entry.get("subtotal"), f"{where}.subtotal"),
-    )
-
-
-def _refunded(payload: dict[str, Any]) -> tuple[Any, str | None]:
-    """The sum of the refund's successful refund transactions, and their currency."""
-    transactions = [
-        mapping(item, f"transactions[{index}]") for index, item in enumerate(array(payload, "transactions"))
-    ]
-    refunds = [t for t in transactions if t.get("kind") == "refund" and t.get("status") in ("success", None)]
-    if not refunds:
-        return None, None
-    amounts = [decimal_of(field(t, "amount", "transactions[]"), "transactions[].amount") for t in refunds]
-    return sum(amounts[1:], amounts[0]), optional_text(refunds[0].get("currency"))
-
-
 def _fulfillment(payload: dict[str, Any], version: datetime) -> tuple[CanonicalEvent, ...]:
     fulfillment_id = text_of(field(payload, "id"), "id")
     status = payload.get("status")
@@ -163,14 +133,6 @@ def _fulfilled(item: object, index: int) -> FulfilledLine:
 
 def _customer(payload: dict[str, Any], version: datetime) -> tuple[CanonicalEvent, ...]:
     return (CustomerUpdated(source_version=version, customer=shopify_customer(payload)),)
-
-
-def _inventory_level(payload: dict[str, Any], version: datetime) -> tuple[CanonicalEvent, ...]:
-    item = optional_text(payload.get("inventory_item_id"))
-    raise PayloadError(
-        f"Shopify's inventory level names inventory item {item}, not a SKU; subscribe the channel to "
-        "products/update, whose variants carry their SKU and inventory_quantity"
-    )
 
 
 def _product(payload: dict[str, Any], version: datetime) -> tuple[CanonicalEvent, ...]:
@@ -239,12 +201,10 @@ _BY_TOPIC: Mapping[str, _Mapper] = MappingProxyType(
         topics.ORDER_UPDATED: _updated,
         topics.ORDER_PAID: _updated,
         topics.ORDER_CANCELLED: _cancelled,
-        topics.REFUND_CREATED: _refund,
         topics.FULFILLMENT_CREATED: _fulfillment,
         topics.FULFILLMENT_UPDATED: _fulfillment,
         topics.CUSTOMER_CREATED: _customer,
         topics.CUSTOMER_UPDATED: _customer,
-        topics.INVENTORY_UPDATED: _inventory_level,
         topics.PRODUCT_CREATED: _product,
         topics.PRODUCT_UPDATED: _product,
     }

@@ -39,8 +39,8 @@ class Delivery:
 class Provider(Protocol):
     """One webhook provider's signing scheme and delivery format.
 
-    Providers subclass this protocol explicitly, so they inherit :meth:`is_handshake` and
-    ``transport``: ``http`` providers post signed webhooks to the receiver; ``sqs`` providers
+    Providers subclass this protocol explicitly, so they inherit :meth:`is_handshake`,
+    :meth:`is_ping` and ``transport``: ``http`` providers post signed webhooks to the receiver; ``sqs`` providers
     (Amazon) are polled from a queue that IAM protects, so they have no secrets and their
     channels are never served over HTTP.
     """
@@ -52,6 +52,17 @@ class Provider(Protocol):
         """Whether the request is the provider's unsigned handshake (WooCommerce's ping when a
         webhook is created), to answer 200 without verifying, claiming or enqueueing anything.
         Most providers have none."""
+        return False
+
+    def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool:
+        """Whether a request whose signature holds is the provider's test notification (a
+        GitHub-style ``ping``, Square's ``webhooks.test_notification``): it reports no event, so
+        it is answered 200 without claiming or enqueueing anything, and never reaches a lane or
+        the dead letters. Most providers send none.
+
+        Raises:
+            MalformedRequest: the body is not what the provider sends (as :meth:`parse` would).
+        """
         return False
 
     def signing_key(self, secret: str) -> bytes:

@@ -5,6 +5,9 @@ The header names are per channel (:class:`~channels.generic_hmac.GenericHmacOpti
 defaults are GitHub's. The delivery id header is the dedupe key, so a sender must keep it across
 its retries (GitHub's ``X-GitHub-Delivery`` does). The topic header carries Weir's canonical
 topic, or a name the channel's ``topics`` option translates. Nothing is signed but the body: there is no timestamp.
+
+A signed delivery whose topic is ``ping`` (GitHub's, sent when a hook is created) reports no
+event: it is acknowledged and never enqueued, unless the channel's ``topics`` translates ``ping``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from receivers.providers.base import Delivery, Provider, parse_json_object, requ
 from receivers.providers.subjects import subject_entity_id
 from receivers.signing import hex_hmac_sha256, matches_any
 
-__all__ = ["GenericHmacProvider"]
+__all__ = ["PING", "GenericHmacProvider"]
+
+#: The topic of GitHub's test notification.
+PING = "ping"
 
 _PREFIX = b"sha256="
 
@@ -46,6 +52,9 @@ class GenericHmacProvider(Provider):
         expected = (_PREFIX + hex_hmac_sha256(key, body) for key in keys)
         if not matches_any(expected, [received.encode("ascii", "replace")]):
             raise BadSignature(f"{self._signature_header} does not match the channel's secrets")
+
+    def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool:
+        return headers.get(self._topic_header, "").strip() == PING and PING not in self._topics
 
     def parse(self, headers: Mapping[str, str], body: bytes, received_at: datetime) -> Delivery:
         delivery_id = require_id(require_header(headers, self._delivery_header), self._delivery_header)

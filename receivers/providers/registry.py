@@ -16,6 +16,7 @@ from channels.amazon import AmazonOptions
 from channels.bigcommerce import BigCommerceOptions
 from channels.generic_hmac import GenericHmacOptions
 from channels.options import NoOptions, ProviderOptions
+from channels.shopify import ShopifyOptions
 from channels.square import SquareOptions
 from receivers.providers.amazon import AmazonProvider
 from receivers.providers.base import Provider
@@ -52,7 +53,7 @@ class ProviderKind(Generic[OptionsT]):
 
 PROVIDER_KINDS: Mapping[str, ProviderKind[Any]] = MappingProxyType(
     {
-        "shopify": ProviderKind(NoOptions, lambda _, __: ShopifyProvider()),
+        "shopify": ProviderKind(ShopifyOptions, lambda _, __: ShopifyProvider()),
         "standard": ProviderKind(NoOptions, lambda _, tolerance: StandardWebhooksProvider(tolerance)),
         "woocommerce": ProviderKind(NoOptions, lambda _, __: WooCommerceProvider()),
         "bigcommerce": ProviderKind(BigCommerceOptions, lambda _, tolerance: BigCommerceProvider(tolerance)),

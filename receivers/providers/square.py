@@ -4,7 +4,10 @@ followed by the raw body, keyed with the subscription's signature key.
 The URL is part of what is signed, byte for byte as registered with Square (scheme, host, path,
 query, trailing slash), so it comes from the channel's ``notification_url`` option and is never
 rebuilt from the request: behind a proxy the request's own URL differs. Square signs no
-timestamp; deliveries are deduplicated on the body's ``event_id``, which retries keep.
+timestamp; deliveries are deduplicated on the body's ``event_id``, which retries keep. The test
+notification Square sends from the Developer Console or the Webhook Subscriptions API
+(``"type": "webhooks.test_notification"``) is signed like any other and acknowledged without
+an event (:meth:`SquareProvider.is_ping`).
 
 Order notifications carry a summary only: the worker fetches the full order from Square's
 Orders API (the channel's ``api_base_url`` and access token, see
@@ -24,7 +27,10 @@ from receivers.errors import BadSignature, MalformedRequest
 from receivers.providers.base import Delivery, Provider, parse_json_object, require_header, require_id
 from receivers.signing import b64_hmac_sha256, matches_any
 
-__all__ = ["SQUARE_TOPICS", "SquareProvider"]
+__all__ = ["SQUARE_TOPICS", "TEST_NOTIFICATION", "SquareProvider"]
+
+#: The type of Square's test notification, which reports no event.
+TEST_NOTIFICATION = "webhooks.test_notification"
 
 SQUARE_TOPICS: Mapping[str, str] = MappingProxyType(
     {
@@ -58,6 +64,12 @@ class SquareProvider(Provider):
         expected = (b64_hmac_sha256(key, self._url + body) for key in keys)
         if not matches_any(expected, [received.encode("ascii", "replace")]):
             raise BadSignature("x-square-hmacsha256-signature does not match the channel's URL and signature keys")
+
+    def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool:
+        # Most notifications are not tests: the bytes say so without parsing the body twice.
+        if TEST_NOTIFICATION.encode() not in body:
+            return False
+        return parse_json_object(body).get("type") == TEST_NOTIFICATION
 
     def parse(self, headers: Mapping[str, str], body: bytes, received_at: datetime) -> Delivery:
         payload = parse_json_object(body)

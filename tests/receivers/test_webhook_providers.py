@@ -2,14 +2,18 @@
 
 For each one: a valid delivery is accepted into its lane; a redelivery is a duplicate enqueued
 once; a tampered body, a wrong secret or a missing signature is refused and changes nothing.
+A signed test notification (GitHub's ping, Square's) is acknowledged and enqueues nothing; an
+unsigned one is refused.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -18,6 +22,8 @@ import redis
 from events.envelope import EventEnvelope
 from queues.lanes import Lane
 from queues.topology import lane_queues
+from receivers import ReceiverConfig
+from receivers.channels import load_channels
 from samples import payloads as samples
 from tests.support.rabbit import RabbitProbe
 
@@ -211,4 +217,102 @@ def test_amazon_channels_are_not_served_over_http(
     response = receiver.post("/webhooks/amazon-us", content=body)
 
     assert (response.status_code, response.json()["error"]) == (404, "unknown_channel")
+    assert_nothing_changed(rabbit, redis_client, namespace)
+
+
+GITHUB_CHANNELS = """
+[channels.gh-hooks]
+provider = "hmac"
+secrets = ["weir-test-github-secret"]
+"""
+
+
+@pytest.fixture
+def github_receiver(
+    start_receiver: Callable[..., object], receiver_config: ReceiverConfig, tmp_path: Path
+) -> Iterator[httpx.Client]:
+    """A receiver whose one channel, ``gh-hooks``, signs GitHub's way with GitHub's header names."""
+    path = tmp_path / "channels.toml"
+    path.write_text(GITHUB_CHANNELS)
+    channels = load_channels(path, environ={}, tolerance_seconds=300, production=False)
+    with start_receiver(dataclasses.replace(receiver_config, channels=channels)) as client:  # type: ignore[attr-defined]
+        yield client
+
+
+def github_ping(secret: str = "weir-test-github-secret") -> tuple[bytes, dict[str, str]]:
+    body = samples.encode(samples.github_ping())
+    return body, samples.hmac_headers(body, secret, topic="ping")
+
+
+def square_test_notification(secret: str = SQUARE.secret) -> tuple[bytes, dict[str, str]]:
+    body = samples.encode(samples.square_test_notification())
+    return body, samples.square_headers(body, secret, SQUARE_URL)
+
+
+def assert_no_lane_holds_anything(rabbit: RabbitProbe, namespace: str) -> None:
+    queues = [lane_queues(namespace, lane) for lane in Lane]
+    assert sum(rabbit.count(q.ready) + rabbit.count(q.delayed) + rabbit.count(q.dead) for q in queues) == 0
+
+
+def test_a_signed_github_ping_is_acknowledged_and_never_reaches_a_lane_or_the_dead_letters(
+    github_receiver: httpx.Client, rabbit: RabbitProbe, redis_client: redis.Redis, namespace: str
+) -> None:
+    body, headers = github_ping()
+
+    response = github_receiver.post("/webhooks/gh-hooks", content=body, headers=headers)
+
+    assert (response.status_code, response.json()) == (200, {"status": "acknowledged"})
+    assert_no_lane_holds_anything(rabbit, namespace)
+    assert_nothing_changed(rabbit, redis_client, namespace)
+
+
+def test_a_signed_square_test_notification_is_acknowledged_and_never_reaches_a_lane_or_the_dead_letters(
+    receiver: httpx.Client, rabbit: RabbitProbe, redis_client: redis.Redis, namespace: str
+) -> None:
+    body, headers = square_test_notification()
+
+    response = receiver.post("/webhooks/square-us", content=body, headers=headers)
+
+    assert (response.status_code, response.json()) == (200, {"status": "acknowledged"})
+    assert_no_lane_holds_anything(rabbit, namespace)
+    assert_nothing_changed(rabbit, redis_client, namespace)
+
+
+def test_a_ping_on_a_channel_with_its_own_topic_header_is_acknowledged_too(
+    receiver: httpx.Client, rabbit: RabbitProbe, redis_client: redis.Redis, namespace: str
+) -> None:
+    body = samples.encode(samples.github_ping())
+    headers = samples.hmac_headers(body, HMAC.secret, topic="ping", names=WMS_HEADERS)
+
+    response = receiver.post("/webhooks/wms-eu", content=body, headers=headers)
+
+    assert (response.status_code, response.json()) == (200, {"status": "acknowledged"})
+    assert_nothing_changed(rabbit, redis_client, namespace)
+
+
+@pytest.mark.parametrize("fault", ["wrong-secret", "missing-signature"])
+def test_an_unsigned_or_wrongly_signed_ping_is_a_401(
+    github_receiver: httpx.Client, rabbit: RabbitProbe, redis_client: redis.Redis, namespace: str, fault: str
+) -> None:
+    body, headers = github_ping("weir-demo-someone-else")
+    if fault == "missing-signature":
+        del headers["X-Hub-Signature-256"]
+
+    response = github_receiver.post("/webhooks/gh-hooks", content=body, headers=headers)
+
+    assert (response.status_code, response.json()["error"]) == (401, "invalid_signature")
+    assert_nothing_changed(rabbit, redis_client, namespace)
+
+
+@pytest.mark.parametrize("fault", ["wrong-secret", "missing-signature"])
+def test_an_unsigned_or_wrongly_signed_square_test_notification_is_a_401(
+    receiver: httpx.Client, rabbit: RabbitProbe, redis_client: redis.Redis, namespace: str, fault: str
+) -> None:
+    body, headers = square_test_notification("weir-demo-someone-else")
+    if fault == "missing-signature":
+        del headers["x-square-hmacsha256-signature"]
+
+    response = receiver.post("/webhooks/square-us", content=body, headers=headers)
+
+    assert (response.status_code, response.json()["error"]) == (401, "invalid_signature")
     assert_nothing_changed(rabbit, redis_client, namespace)

@@ -6,6 +6,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from events.canonical import CanonicalEvent
 from events.envelope import EventEnvelope
@@ -15,12 +16,19 @@ from queues.lanes import Lane
 from queues.message import event_message
 from queues.routing import LaneRouter
 from queues.topology import lane_queues
-from receivers.providers import AmazonProvider, StandardWebhooksProvider
+from receivers.providers import AmazonProvider, ShopifyProvider, StandardWebhooksProvider
 from receivers.providers.base import Delivery
 from samples.payloads import amazon_order_change, customer_envelope, encode, order_envelope
 from tests.support.rabbit import RABBITMQ_URL
 
-__all__ = ["amazon_change_envelope", "canonical_envelope", "customer_event", "order_event", "publish"]
+__all__ = [
+    "amazon_change_envelope",
+    "canonical_envelope",
+    "customer_event",
+    "order_event",
+    "publish",
+    "shopify_envelope",
+]
 
 
 def customer_event(customer_id: int, lane: Lane = Lane.BULK) -> EventEnvelope:
@@ -54,6 +62,16 @@ def amazon_change_envelope(channel: str, order_id: str, status: str = "Unshipped
     received_at = datetime.now(UTC)
     delivery = AmazonProvider().parse({}, body, received_at)
     return _enqueued(channel, AmazonProvider.name, delivery, body.decode(), received_at)
+
+
+def shopify_envelope(channel: str, source_topic: str, payload: dict[str, Any]) -> EventEnvelope:
+    """A Shopify webhook of ``source_topic`` (``inventory_levels/update``) as the receiver
+    enqueues it: read by the Shopify provider, routed to its topic's default lane."""
+    body = encode(payload)
+    headers = {"x-shopify-topic": source_topic, "x-shopify-webhook-id": str(uuid.uuid4())}
+    received_at = datetime.now(UTC)
+    delivery = ShopifyProvider().parse(headers, body, received_at)
+    return _enqueued(channel, ShopifyProvider.name, delivery, body.decode(), received_at)
 
 
 def _enqueued(channel: str, provider: str, delivery: Delivery, payload: str, received_at: datetime) -> EventEnvelope:

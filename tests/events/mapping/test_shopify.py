@@ -17,7 +17,7 @@ from events import (
     PayloadError,
     RefundCreated,
 )
-from events.mapping import canonical_events
+from events.mapping import ShopifyResource, canonical_events, thin_resource
 from samples.payloads import shopify_order
 from tests.events.mapping.envelopes import VERSION, envelope
 
@@ -162,11 +162,139 @@ def test_a_product_reports_the_stock_of_each_variant_with_a_sku() -> None:
     ]
 
 
-def test_an_inventory_level_without_a_sku_fails_permanently_saying_what_to_subscribe_to() -> None:
-    payload = {"inventory_item_id": 271878346596884015, "location_id": 24826418, "available": 42}
+LEVEL = {
+    "inventory_item_id": 271878346596884015,
+    "location_id": 24826418,
+    "available": 42,
+    "updated_at": "2026-11-23T09:15:00-05:00",
+}
 
-    with pytest.raises(PayloadError, match="products/update"):
-        mapped(payload, "inventory.updated", "inventory_levels/update")
+
+def looked_up(payload: object, topic: str, source_topic: str, resource: dict[str, Any] | None) -> Any:
+    event = envelope(payload, provider="shopify", topic=topic, source_topic=source_topic)
+    return canonical_events(event, resource)
+
+
+def test_an_inventory_level_names_its_item_to_look_up() -> None:
+    event = envelope(LEVEL, provider="shopify", topic="inventory.updated", source_topic="inventory_levels/update")
+
+    assert thin_resource(event) == ShopifyResource("inventory_item", "271878346596884015")
+
+
+def test_an_inventory_level_sets_the_stock_of_its_item_s_sku_at_its_location() -> None:
+    found = {"inventory_item": {"id": 271878346596884015, "sku": "SKU-0001", "tracked": True}}
+
+    (event,) = looked_up(LEVEL, "inventory.updated", "inventory_levels/update", found)
+
+    assert isinstance(event, InventoryUpdated)
+    assert [(level.sku, level.available, level.location) for level in event.levels] == [
+        ("SKU-0001", Decimal(42), "24826418")
+    ]
+
+
+def test_an_inventory_level_without_a_figure_looks_nothing_up_and_sets_nothing() -> None:
+    # Shopify's own test notification sends "available": null.
+    payload = {**LEVEL, "available": None}
+    event = envelope(payload, provider="shopify", topic="inventory.updated", source_topic="inventory_levels/update")
+
+    assert thin_resource(event) is None
+    assert canonical_events(event) == ()
+
+
+@pytest.mark.parametrize(
+    ("found", "reason"),
+    [
+        (None, "inventory item 271878346596884015, not a SKU, and the item was not looked up"),
+        ({"inventory_item": {"id": 271878346596884015, "sku": None}}, "has no SKU"),
+        ({}, "inventory_item is missing"),
+    ],
+    ids=["not-looked-up", "no-sku", "no-item"],
+)
+def test_an_inventory_level_whose_sku_is_not_known_fails_permanently_with_its_reason(
+    found: dict[str, Any] | None, reason: str
+) -> None:
+    with pytest.raises(PayloadError, match=reason) as caught:
+        looked_up(LEVEL, "inventory.updated", "inventory_levels/update", found)
+
+    assert caught.value.permanent
+
+
+BARE_REFUND = {
+    "id": 890088186047892319,
+    "order_id": 820982911946154508,
+    "refund_line_items": [
+        {"id": 1, "line_item_id": 866550311766439020, "quantity": 2, "subtotal": 22.0},
+        {"id": 2, "line_item_id": 866550311766439021, "quantity": 1, "subtotal": 12.0},
+    ],
+    "transactions": [{"kind": "refund", "status": "success", "amount": "34.00", "currency": "USD"}],
+}
+ORDER_LINES = {
+    "order": {
+        "id": 820982911946154508,
+        "line_items": [{"id": 866550311766439020, "sku": "SKU-0001"}, {"id": 866550311766439021, "sku": "SKU-0002"}],
+    }
+}
+
+
+def test_a_refund_whose_lines_name_only_line_item_ids_names_its_order_to_look_up() -> None:
+    event = envelope(BARE_REFUND, provider="shopify", topic="refund.created", source_topic="refunds/create")
+
+    assert thin_resource(event) == ShopifyResource(
+        "order", "820982911946154508", ("866550311766439020", "866550311766439021")
+    )
+
+
+def test_a_refund_line_with_neither_a_sku_nor_a_line_item_id_fails_permanently_saying_so() -> None:
+    payload = {**BARE_REFUND, "refund_line_items": [{"id": 1, "quantity": 1}]}
+    event = envelope(payload, provider="shopify", topic="refund.created", source_topic="refunds/create")
+
+    with pytest.raises(PayloadError, match=r"refund_line_items\[0\].line_item_id is missing"):
+        thin_resource(event)
+
+
+def test_a_refund_whose_lines_carry_their_skus_looks_nothing_up() -> None:
+    payload = {
+        **BARE_REFUND,
+        "refund_line_items": [{"line_item_id": 5, "quantity": 1, "line_item": {"id": 5, "sku": "SKU-0001"}}],
+    }
+    event = envelope(payload, provider="shopify", topic="refund.created", source_topic="refunds/create")
+
+    assert thin_resource(event) is None
+
+
+def test_a_refund_s_line_item_ids_become_the_skus_of_the_order_s_lines() -> None:
+    (event,) = looked_up(BARE_REFUND, "refund.created", "refunds/create", ORDER_LINES)
+
+    assert isinstance(event, RefundCreated)
+    assert [(line.sku, line.quantity, line.amount) for line in event.refund.lines] == [
+        ("SKU-0001", Decimal(2), Decimal("22.00")),
+        ("SKU-0002", Decimal(1), Decimal("12.00")),
+    ]
+    assert (event.refund.order_id, event.refund.amount) == ("820982911946154508", Decimal("34.00"))
+
+
+@pytest.mark.parametrize(
+    ("order", "reason"),
+    [
+        (None, "line item 866550311766439020 without its SKU, and order 820982911946154508's line items were not"),
+        (
+            {"order": {"id": 1, "line_items": []}},
+            "line item 866550311766439020, which order 820982911946154508 does not",
+        ),
+        (
+            {"order": {"id": 1, "line_items": [{"id": 866550311766439020, "sku": None}, {"id": 866550311766439021}]}},
+            "line item 866550311766439020 of order 820982911946154508 has no SKU",
+        ),
+    ],
+    ids=["not-looked-up", "not-a-line-of-the-order", "line-without-a-sku"],
+)
+def test_a_refund_line_whose_sku_cannot_be_found_fails_permanently_with_its_reason(
+    order: dict[str, Any] | None, reason: str
+) -> None:
+    with pytest.raises(PayloadError, match=reason) as caught:
+        looked_up(BARE_REFUND, "refund.created", "refunds/create", order)
+
+    assert caught.value.permanent
 
 
 @pytest.mark.parametrize(

@@ -109,3 +109,18 @@ def test_a_missing_delivery_id_or_topic_is_a_malformed_request(header: str) -> N
 def test_a_header_name_that_is_not_a_token_is_refused() -> None:
     with pytest.raises(ValueError):
         GenericHmacOptions(signature_header="X Signature")
+
+
+def test_a_ping_in_the_topic_header_is_a_test_notification() -> None:
+    custom = GenericHmacProvider(GenericHmacOptions(topic_header="X-Wms-Event"))
+
+    assert provider.is_ping({"x-github-event": "ping"}, b"{}")
+    assert custom.is_ping({"x-wms-event": "ping"}, b"{}")
+    assert not provider.is_ping({"x-github-event": "order.created"}, b"{}")
+    assert not custom.is_ping({"x-github-event": "ping"}, b"{}")
+
+
+def test_a_channel_that_translates_ping_receives_it_as_an_event() -> None:
+    translating = GenericHmacProvider(GenericHmacOptions(topics={"ping": "customer.updated"}))
+
+    assert not translating.is_ping({"x-github-event": "ping"}, b"{}")

@@ -94,3 +94,16 @@ def test_a_body_without_event_id_or_type_is_a_malformed_request(body: bytes) -> 
 def test_a_notification_url_that_is_not_an_http_url_is_refused(url: str) -> None:
     with pytest.raises(ValueError):
         SquareOptions(notification_url=url)
+
+
+def test_the_sdk_vector_is_square_s_test_notification_and_an_order_event_is_not() -> None:
+    order = encode(square_event("order.created", "O-1"))
+
+    assert provider.is_ping(VECTOR_HEADERS, VECTOR_BODY)
+    assert not provider.is_ping({}, order)
+
+
+def test_a_notification_only_mentioning_the_test_type_is_not_a_test() -> None:
+    body = encode({**square_event("customer.created", "C-1"), "note": "webhooks.test_notification"})
+
+    assert not provider.is_ping({}, body)
