@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 from weir.errors import WeirError
 
-__all__ = ["EventError", "PayloadError", "UnsupportedEvent"]
+__all__ = ["EventError", "PayloadError", "UnsupportedEvent", "validation_summary"]
+
+#: How many of a payload's validation errors a summary names.
+SUMMARY_ERRORS = 5
 
 
 class EventError(WeirError):
@@ -19,3 +24,13 @@ class PayloadError(EventError):
 
 class UnsupportedEvent(EventError):
     """Weir has no ERP operation for this topic yet; the event waits in the dead letters."""
+
+
+def validation_summary(exc: ValidationError) -> str:
+    """Where a payload failed validation and why, for logs and dead-letter reasons: each field's
+    path and pydantic's message, never the values (``str(exc)`` repeats the input, which holds
+    customers' names and addresses)."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc']) or '(root)'}: {error['msg']}"
+        for error in exc.errors()[:SUMMARY_ERRORS]
+    )

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from erp.adapter import ErpAdapter
 from events.envelope import EventEnvelope
-from events.errors import PayloadError
+from events.errors import PayloadError, validation_summary
 from tasks.handlers import apply
 from tasks.resources import ChannelResources, ResourceFetcher
 from tasks.skips import SkipCounter
@@ -56,7 +56,7 @@ def declare_event_actor(
         try:
             event = EventEnvelope.model_validate(envelope)
         except ValidationError as exc:
-            raise PayloadError(f"the message does not carry an event envelope: {exc}") from exc
+            raise PayloadError(f"the message does not carry an event envelope: {validation_summary(exc)}") from exc
         apply(event, erp, fetcher, tally=tally)
 
     declare = dramatiq.actor(

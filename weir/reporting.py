@@ -53,6 +53,8 @@ def init_reporting(
         # Webhook bodies and event payloads hold customers' names and addresses; an event's ids
         # (tags) find it in the dead letters and the logs instead.
         max_request_body_size="never",
+        # A frame's locals hold the envelope and the order being applied: the same data again.
+        include_local_variables=False,
         transport=transport,
     )
     return True

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from events.canonical import CanonicalEvent
 from events.envelope import EventEnvelope
-from events.errors import PayloadError, UnsupportedEvent
+from events.errors import PayloadError, UnsupportedEvent, validation_summary
 from events.mapping import amazon, bigcommerce, shopify_lookups, square
 from events.mapping.amazon import AmazonResource, amazon_events
 from events.mapping.bigcommerce import BigCommerceResource, bigcommerce_events
@@ -92,14 +92,8 @@ def _guarded(build: Callable[[], T]) -> T:
     try:
         return build()
     except ValidationError as exc:
-        raise PayloadError(f"the payload does not map to the canonical model: {_summary(exc)}") from exc
+        raise PayloadError(f"the payload does not map to the canonical model: {validation_summary(exc)}") from exc
     except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError) as exc:
         # A field of a shape no mapping anticipated: the same payload would fail the same way
         # on every retry, so it is the payload's fault, told with what was found.
         raise PayloadError(f"the payload has a field of an unexpected shape: {exc!r}") from exc
-
-
-def _summary(exc: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(part) for part in error['loc']) or '(root)'}: {error['msg']}" for error in exc.errors()[:5]
-    )

@@ -57,3 +57,22 @@ def test_events_are_tagged_with_the_ids_bound_where_they_were_captured(service: 
 def test_request_bodies_are_never_sent(service: ServiceSettings) -> None:
     with recording_sentry(service):
         assert sentry_sdk.get_client().options["max_request_body_size"] == "never"
+
+
+def test_a_frame_s_local_variables_are_never_sent(service: ServiceSettings) -> None:
+    def apply(envelope: dict[str, str]) -> None:
+        raise RuntimeError("a bug")
+
+    email = "-".join(
+        ("ada", "lovelace@example.com")
+    )  # built at run time: the source lines Sentry sends hold no such text
+    with recording_sentry(service) as sentry:
+        try:
+            apply({"email": email})
+        except RuntimeError:
+            sentry_sdk.capture_exception()
+
+        [event] = sentry.events
+        frames = event["exception"]["values"][-1]["stacktrace"]["frames"]
+        assert [frame for frame in frames if frame.get("vars")] == []
+        assert email not in str(event)
