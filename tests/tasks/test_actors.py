@@ -16,7 +16,9 @@ from tasks.actors import declare_event_actor
 class RetryOptions(Middleware):
     """Declares the retry options the actor names (the workers' retry policy reads them)."""
 
-    actor_options = frozenset({"max_failures", "min_backoff_ms", "max_backoff_ms", "throws", "time_limit"})
+    @property
+    def actor_options(self) -> set[str]:
+        return {"max_failures", "min_backoff_ms", "max_backoff_ms", "throws", "time_limit"}
 
 
 @pytest.fixture
