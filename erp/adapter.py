@@ -125,7 +125,8 @@ class ErpAdapter(Protocol):
 
     def record_refund(self, channel: str, refund: Refund) -> SaleChange:
         """Record the refund as one return sale (:func:`refund_reference`): the refunded lines
-        at negative quantities, and a line crediting any amount the lines do not cover.
+        at negative quantities, and a line crediting any amount the lines do not cover (or
+        taking back what the channel kept of their price), so it totals the refunded amount.
 
         Raises:
             SaleMissing: the refunded order's sale is not in the ERP yet.

@@ -12,6 +12,7 @@ from erp.errors import TotalMismatch
 from erp.simulator import SimulatorErp
 from events.cancellation import Cancellation
 from events.order import Charge
+from events.refund import Refund, RefundLine
 from tests.erp.money_orders import PROVIDER_ORDERS, for_the_erp
 
 CHANNEL = "test"
@@ -65,3 +66,15 @@ def test_a_cancellation_of_a_sale_already_there_applies_whatever_its_order_adds_
     change = simulator_erp.cancel_sale(CHANNEL, Cancellation(order_id=placed.id, order=changed))
 
     assert change.outcome == "cancelled" and change.sale.total == D("61.20")
+
+
+def test_a_partial_refund_of_a_line_totals_what_the_channel_refunded(simulator_erp: SimulatorErp) -> None:
+    placed = for_the_erp(PROVIDER_ORDERS["amazon"][0]())
+    simulator_erp.ensure_sale(CHANNEL, placed)
+    refund = Refund(
+        order_id=placed.id, refund_id="r1", amount=D("6.00"), lines=(RefundLine(sku="SKU-0002", quantity=D(1)),)
+    )
+
+    change = simulator_erp.record_refund(CHANNEL, refund)
+
+    assert change.sale.total == D("-6.00")
