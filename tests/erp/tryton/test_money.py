@@ -91,3 +91,26 @@ def test_a_cancellation_carrying_an_order_that_does_not_reconcile_creates_no_sal
 
     reference = sale_reference(CHANNEL, placed.id)
     assert looker.call("model.sale.sale.search_count", [["reference", "=", reference]]) == 0
+
+
+def test_an_update_that_changes_a_confirmed_sales_shipping_is_recorded_on_it(tryton_erp: TrytonErp) -> None:
+    placed = order(shipping=(Charge(title="Standard", amount=D("5.00")),), total=D("39.50"))
+    tryton_erp.ensure_sale(CHANNEL, placed)
+    updated = placed.model_copy(update={"shipping": (Charge(title="Express", amount=D("9.00")),), "total": D("43.50")})
+
+    change = tryton_erp.update_sale(CHANNEL, updated, revision="r2")
+
+    assert change.outcome == "exception"
+    assert change.detail is not None and "the order now totals 43.50" in change.detail
+    assert change.sale.total == D("39.50")
+
+
+def test_an_update_of_a_missing_sale_that_does_not_reconcile_creates_none(
+    tryton_erp: TrytonErp, looker: TrytonClient
+) -> None:
+    placed = order(total=D("1.00"))
+
+    with pytest.raises(TotalMismatch):
+        tryton_erp.update_sale(CHANNEL, placed, revision="r1")
+
+    assert looker.call("model.sale.sale.search_count", [["reference", "=", sale_reference(CHANNEL, placed.id)]]) == 0
