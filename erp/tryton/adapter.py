@@ -3,7 +3,8 @@
 Each family has its module; this class only puts them together:
 
 ================  ======================================================================
-order created     :mod:`.orders`: one confirmed sale under :func:`erp.adapter.sale_reference`
+order created     :mod:`.orders`: one confirmed sale under :func:`erp.adapter.sale_reference`,
+                  its money as lines on service products (:mod:`.money`)
 order updated     :mod:`.revisions`: the sale follows while draft or quotation, else a note
 order cancelled   :mod:`.cancels`: ``cancel``, or its shipments cancelled after confirmation
 refund            :mod:`.refunds`: one return sale (negative quantities, a credit line)
