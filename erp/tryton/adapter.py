@@ -3,7 +3,8 @@
 Each family has its module; this class only puts them together:
 
 ================  ======================================================================
-order created     :mod:`.orders`: one confirmed sale under :func:`erp.adapter.sale_reference`
+order created     :mod:`.orders`: one confirmed sale under :func:`erp.adapter.sale_reference`,
+                  its money as lines on service products (:mod:`.money`)
 order updated     :mod:`.revisions`: the sale follows while draft or quotation, else a note
 order cancelled   :mod:`.cancels`: ``cancel``, or its shipments cancelled after confirmation
 refund            :mod:`.refunds`: one return sale (negative quantities, a credit line)
@@ -19,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from erp.adapter import SaleChange, SaleRecord, sale_reference
+from erp.money import require_total
 from erp.settings import ErpSettings
 from erp.tryton.cancels import TrytonCancels
 from erp.tryton.catalog import TrytonCatalog
@@ -62,6 +64,8 @@ class TrytonErp:
         return cls(TrytonClient.from_settings(settings))
 
     def ensure_sale(self, channel: str, order: Order) -> SaleRecord:
+        # Before any call: an order whose money does not add up leaves nothing in Tryton.
+        require_total(order)
         return to_record(self._orders.ensure(channel, order, sale_reference(channel, order.id)))
 
     def update_sale(self, channel: str, order: Order, *, revision: str) -> SaleChange:

@@ -12,9 +12,11 @@ import logging
 from typing import Any
 
 from erp.errors import ErpTransient
+from erp.money import MONEY_SKUS
 from erp.tryton.catalog import Product, TrytonCatalog
 from erp.tryton.client import TrytonClient
 from erp.tryton.errors import DuplicateKey
+from erp.tryton.money import money_values
 from erp.tryton.parties import TrytonParties, party_code
 from erp.tryton.sales import TrytonSales
 from events.order import Order
@@ -56,7 +58,7 @@ class TrytonOrders:
             UnknownSku: before anything is written.
             ErpRejected: the ERP has no such currency.
         """
-        products = self._catalog.products(order.skus)
+        products = self._catalog.products(order.skus | MONEY_SKUS)
         currency = self._catalog.currency(order.currency)
         party = self._parties.upsert(party_code(channel, order.customer.id), order.customer)
         values = {**self.header(order, party), **self._identity(order, reference, currency)}
@@ -98,8 +100,8 @@ class TrytonOrders:
 
 
 def line_values(order: Order, products: dict[str, Product]) -> list[dict[str, Any]]:
-    """The sale lines of ``order``, in Tryton's create syntax."""
-    return [
+    """The sale lines of ``order``, in Tryton's create syntax: its goods, then its money."""
+    goods = [
         {
             "type": "line",
             "product": products[line.sku].id,
@@ -110,3 +112,4 @@ def line_values(order: Order, products: dict[str, Product]) -> list[dict[str, An
         }
         for line in order.lines
     ]
+    return goods + money_values(order, products)

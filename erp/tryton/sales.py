@@ -18,6 +18,7 @@ from typing import Any
 
 from erp.adapter import SaleLine, SaleRecord
 from erp.errors import ErpRejected, ErpTransient
+from erp.money import MONEY_SKUS
 from erp.tryton.client import TrytonClient
 
 __all__ = ["EDITABLE", "TrytonSales", "to_record"]
@@ -52,13 +53,15 @@ _NEXT = {"draft": "quote", "quotation": "confirm", "confirmed": "process"}
 def to_record(sale: dict[str, Any], exceptions: tuple[str, ...] = ()) -> SaleRecord:
     """A sale as read with :data:`_FIELDS`, as Weir's :class:`SaleRecord`."""
     shipments = [shipment["state"] for shipment in sale["shipments."]]
+    lines = [_line(line) for line in sale["lines."] if line["type"] == "line"]
     return SaleRecord(
         erp_id=sale["id"],
         reference=sale["reference"],
         number=sale["number"] or None,
         state=sale["state"],
         total=sale["total_amount"],
-        lines=tuple(_line(line) for line in sale["lines."] if line["type"] == "line"),
+        lines=tuple(line for line in lines if line.sku not in MONEY_SKUS),
+        money=tuple(line for line in lines if line.sku in MONEY_SKUS),
         cancelled=sale["state"] == "cancelled" or (bool(shipments) and all(s == "cancelled" for s in shipments)),
         shipped=bool(shipments) and all(s == "done" for s in shipments),
         exceptions=exceptions,

@@ -269,3 +269,18 @@ def test_scrapes_within_the_cache_age_reuse_one_reading(
     assert value(first, "weir_lane_messages", lane="bulk", state="ready") == 1
     assert value(cached, "weir_lane_messages", lane="bulk", state="ready") == 1
     assert value(fresh, "weir_lane_messages", lane="bulk", state="ready") == 2
+
+
+def test_orders_held_because_their_total_does_not_reconcile_are_a_gauge(
+    registry: CollectorRegistry, seeder: DeadLetterSeeder, namespace: str, redis_client: redis.Redis
+) -> None:
+    tally = OutcomeTally(redis_client, tally_key(namespace))
+    reason = seeder.seed(
+        error_class="TotalMismatch",
+        error_message="order #1001's total does not reconcile: channel 41.34 USD, computed 41.30 USD",
+    )
+    tally.count(f"dead_cause:{reason.fingerprint}")
+
+    samples = scrape(registry)
+
+    assert value(samples, "weir_order_total_mismatches") == 1
