@@ -49,9 +49,9 @@ class TrytonOrders:
         if sale is not None:
             return self.resume(sale)
         try:
-            sale_id = self._create_draft(channel, order, reference)
+            sale_id = self.create_draft(channel, order, reference)
         except DuplicateKey:
-            return self._lost_race(reference)
+            return self.lost_race(reference)
         # A sale just created is a draft: quote it without reading it first.
         return self._sales.drive({"id": sale_id, "reference": reference, "state": "draft"})
 
@@ -65,16 +65,16 @@ class TrytonOrders:
         return self._sales.drive(sale)
 
     def create(self, channel: str, order: Order, reference: str) -> dict[str, Any]:
-        """Create the draft sale and read it; if another worker just did, see :meth:`_lost_race`.
+        """Create the draft sale and read it; if another worker just did, see :meth:`lost_race`.
 
         Raises:
             UnknownSku: before anything is written.
             ErpRejected: the ERP has no such currency.
         """
         try:
-            sale_id = self._create_draft(channel, order, reference)
+            sale_id = self.create_draft(channel, order, reference)
         except DuplicateKey:
-            return self._lost_race(reference)
+            return self.lost_race(reference)
         return self._sales.read(sale_id)
 
     def values(self, channel: str, order: Order, reference: str, buyer: Buyer | None = None) -> dict[str, Any]:
@@ -107,7 +107,7 @@ class TrytonOrders:
     def buyers(self) -> TrytonBuyers:
         return self._buyers
 
-    def _create_draft(self, channel: str, order: Order, reference: str) -> int:
+    def create_draft(self, channel: str, order: Order, reference: str) -> int:
         """Create the draft sale; once more with fresh lookups if Tryton refuses it."""
         values = self.values(channel, order, reference)
         try:
@@ -143,7 +143,7 @@ class TrytonOrders:
             values["sale_date"] = order.placed_at.date()
         return values
 
-    def _lost_race(self, reference: str) -> dict[str, Any]:
+    def lost_race(self, reference: str) -> dict[str, Any]:
         """Another worker created the sale between our search and our create: use theirs."""
         existing = self._sales.find(reference)
         if existing is None:
