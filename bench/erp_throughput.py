@@ -2,8 +2,9 @@
 
 Each path gets a fresh copy of the golden Tryton, a receiver and the critical lane's worker
 process as the Procfile runs it, and the same N signed Shopify orders (2 lines each, one
-customer each), posted at once so that a backlog waits. The batched path lets the worker write
-up to ``--batch`` orders per ERP call; the one-at-a-time path sets ``WEIR_ERP_BATCH_MAX=1``.
+customer each), posted at once so that a backlog waits. The batched path runs with Weir's
+default ``WEIR_ERP_BATCH_MAX`` (or ``--batch``); the one-at-a-time path sets it to 1. Both run
+the same worker threads at the same budget.
 
     .venv/bin/python -m bench.erp_throughput [--orders 500] [--budget 20] [--threads 16]
 
@@ -109,7 +110,7 @@ class Figures:
         )
 
 
-def run_path(name: str, batch: int, args: argparse.Namespace, work: Path) -> Figures:
+def run_path(name: str, batch: int | None, args: argparse.Namespace, work: Path) -> Figures:
     """Start a fresh Tryton and fleet, post the orders, wait for their sales, measure."""
     namespace = f"erpbench-{secrets.token_hex(4)}"
     tryton = LocalTryton(GOLDEN, work / f"tryton-{name}", args.erp_port)
@@ -125,9 +126,9 @@ def run_path(name: str, batch: int, args: argparse.Namespace, work: Path) -> Fig
         "WEIR_ERP_URL": tryton.url,
         "WEIR_ERP_USER": settings.user,
         "WEIR_ERP_PASSWORD": settings.password.get_secret_value(),
-        "WEIR_ERP_BATCH_MAX": str(batch),
         "WEIR_BUDGET_RATE": str(args.budget),
         "WEIR_LOG_LEVEL": args.log_level,
+        **({"WEIR_ERP_BATCH_MAX": str(batch)} if batch is not None else {}),
     }
     processes = Processes(env, work / f"logs-{name}")
     looker = TrytonClient.from_settings(settings)
@@ -263,7 +264,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=500, help="orders per path (default 500)")
     parser.add_argument("--budget", type=float, default=20, help="WEIR_BUDGET_RATE, ERP calls/s (default 20)")
     parser.add_argument("--threads", type=int, default=16, help="threads of the critical worker (the Procfile's)")
-    parser.add_argument("--batch", type=int, default=20, help="WEIR_ERP_BATCH_MAX of the batched path")
+    parser.add_argument("--batch", type=int, default=None, help="WEIR_ERP_BATCH_MAX of the batched path")
     parser.add_argument("--customers", type=int, default=0, help="distinct customers (default 0: one per order)")
     parser.add_argument("--paths", default="one-at-a-time,batched", help="which paths to run, in order")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds to wait for a path's sales")
