@@ -114,14 +114,17 @@ class Batcher(Generic[T, R]):
 
     def _settle(self, batch: list[_Slot[T, R]], outcomes: Sequence[R | BaseException]) -> None:
         with self._changed:
-            for slot, outcome in zip(batch, outcomes, strict=True):
-                if isinstance(outcome, BaseException):
-                    slot.error = outcome
-                else:
-                    slot.result = outcome
-                slot.done = True
-            self._flushing = False
-            self._changed.notify_all()
+            try:
+                for slot, outcome in zip(batch, outcomes, strict=True):
+                    if isinstance(outcome, BaseException):
+                        slot.error = outcome
+                    else:
+                        slot.result = outcome
+                    slot.done = True
+            finally:
+                # Even if this thread is interrupted here (a time limit), the next writer may go.
+                self._flushing = False
+                self._changed.notify_all()
         if len(batch) > 1:
             logger.debug("Wrote a batch of %d items.", len(batch))
 

@@ -121,3 +121,7 @@ class UnknownSku(ErpRejected):
     def __init__(self, skus: Iterable[str], *, status: int | None = None, excerpt: str | None = None) -> None:
         self.skus = tuple(sorted(skus))
         super().__init__(f"unknown SKU {', '.join(self.skus)}", status=status, excerpt=excerpt)
+
+    def __reduce__(self) -> tuple[type[UnknownSku], tuple[tuple[str, ...]], dict[str, object]]:
+        # Rebuilt from its SKUs, not from its message (copies and pickles of it keep both right).
+        return (type(self), (self.skus,), self.__dict__)
