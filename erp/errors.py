@@ -125,6 +125,10 @@ class UnknownSku(ErpRejected):
         self.skus = tuple(sorted(skus))
         super().__init__(f"unknown SKU {', '.join(self.skus)}", status=status, excerpt=excerpt)
 
+    def __reduce__(self) -> tuple[type[UnknownSku], tuple[tuple[str, ...]], dict[str, object]]:
+        # Rebuilt from its SKUs, not from its message (copies and pickles of it keep both right).
+        return (type(self), (self.skus,), self.__dict__)
+
 
 class TotalMismatch(ErpRejected):
     """The sale of order ``order_id`` would not total what the channel says the customer pays:

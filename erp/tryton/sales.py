@@ -87,6 +87,18 @@ class TrytonSales:
         rows = self._client.call("model.sale.sale.search_read", [["reference", "=", reference]], 0, 1, None, _FIELDS)
         return rows[0] if rows else None
 
+    def find_many(self, references: list[str]) -> dict[str, dict[str, Any]]:
+        """The sales holding any of these references, by reference, in one call."""
+        rows = self._client.call(
+            "model.sale.sale.search_read", [["reference", "in", references]], 0, None, None, _FIELDS
+        )
+        return {row["reference"]: row for row in rows}
+
+    def read_many(self, sale_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """The sales ``sale_ids``, by id, in one call."""
+        rows = self._client.call("model.sale.sale.read", sale_ids, _FIELDS) if sale_ids else []
+        return {row["id"]: row for row in rows}
+
     def read(self, sale_id: int) -> dict[str, Any]:
         """The sale ``sale_id``, read with every field a record needs."""
         sale: dict[str, Any]
