@@ -17,6 +17,7 @@ import redis
 from pydantic import BaseModel, ConfigDict
 
 from oncall.queue_counts import QueueCount
+from oncall.reconciliation import ChannelReconciliation, ReconcileRecord
 from queues.activity import activity_keys
 from queues.dead import DeadLetterStore
 from queues.errors import QueueError
@@ -83,7 +84,8 @@ class ErpStatus(BaseModel):
 class FleetStatus(BaseModel):
     """A snapshot of the fleet at ``at``. ``dead_letters_recent`` counts the failures dead-lettered
     in the last 15 minutes, not the events parked behind them. ``critical_alerts`` are those of
-    ``alerts`` that need someone now: a backlog no worker consumes, which nothing will drain."""
+    ``alerts`` that need someone now: a backlog no worker consumes, which nothing will drain.
+    ``reconciliation`` is each reconciled channel's last run and open drift findings."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -94,6 +96,7 @@ class FleetStatus(BaseModel):
     dead_letters_recent: int
     alerts: tuple[str, ...]
     critical_alerts: tuple[str, ...]
+    reconciliation: tuple[ChannelReconciliation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,8 @@ class StatusReader:
             alerts += (f"dead letters growing: {recent} in the last {DEAD_LETTER_WINDOW.seconds // 60} minutes",)
         if erp.breaker != "closed":
             alerts += (f"the ERP's breaker is {erp.breaker}",)
+        reconciliation = ReconcileRecord(self._client, self._namespace).overview()
+        alerts += tuple(alert for channel in reconciliation for alert in _reconcile_alerts(channel))
         return FleetStatus(
             at=datetime.fromtimestamp(now, UTC),
             lanes=lanes,
@@ -186,6 +191,7 @@ class StatusReader:
             quarantined=self._count(quarantine_queue(self._namespace)).ready,
             dead_letters_recent=recent,
             alerts=alerts,
+            reconciliation=reconciliation,
             critical_alerts=tuple(
                 _unconsumed(lane.lane, waiting)
                 for lane in lanes
@@ -301,3 +307,13 @@ def _delayed(ready_in_delay_queue: int, due_later: int) -> int:
     (the second), and never counts a message twice.
     """
     return max(ready_in_delay_queue, due_later)
+
+
+def _reconcile_alerts(channel: ChannelReconciliation) -> tuple[str, ...]:
+    """Drift findings open on ``channel``, and a last run that stopped early."""
+    alerts: tuple[str, ...] = ()
+    if channel.drift:
+        alerts += (f"{channel.drift} order(s) of {channel.channel} drift from their sale (weir reconcile --drift)",)
+    if channel.error is not None:
+        alerts += (f"reconciliation of {channel.channel} stopped early; its cursor waits: {channel.error}",)
+    return alerts

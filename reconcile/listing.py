@@ -1,0 +1,74 @@
+"""What a channel's order listing gives reconciliation: orders, page by page, in a window.
+
+Each channel's lister (:mod:`reconcile.shopify`, ...) asks its API for the orders created or
+updated in ``[since, until)`` and turns each into a :class:`ListedOrder`: the figures compared
+with the ERP's sale, and the webhook the channel would have sent for it, so a missing order
+travels the same path as a live one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal, Protocol
+
+__all__ = ["Change", "ListedOrder", "OrderLister", "OrderPage", "Webhook"]
+
+#: What a reconciled event says happened to its order.
+Change = Literal["created", "updated", "cancelled"]
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """The webhook a channel sends for an order: its topic as the channel names it
+    (``orders/create``), the canonical topic (``order.created``) and the body, as JSON text."""
+
+    source_topic: str
+    topic: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class ListedOrder:
+    """One order of a listing: its id in the channel, when it last changed (timezone-aware; the
+    version the stale fence compares), what the customer pays in the order's currency (``None``
+    when the listing does not say), and whether it is cancelled. ``source`` is the order as the
+    API gave it, which the lister's :meth:`~OrderLister.webhook` reads."""
+
+    order_id: str
+    updated_at: datetime
+    total: Decimal | None
+    currency: str | None
+    cancelled: bool
+    source: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    """One page of a listing; ``next`` is the opaque token of the next page, ``None`` on the last."""
+
+    orders: tuple[ListedOrder, ...]
+    next: str | None
+
+
+class OrderLister(Protocol):
+    """One channel's order listing. Methods raise only :mod:`tasks.errors` errors."""
+
+    @property
+    def provider(self) -> str:
+        """The provider's name, as envelopes carry it (``shopify``)."""
+        ...
+
+    def page(self, since: datetime, until: datetime, after: str | None) -> OrderPage:
+        """The page of orders updated in ``[since, until)`` that follows the token ``after``
+        (the first page when ``None``)."""
+        ...
+
+    def webhook(self, order: ListedOrder, change: Change) -> Webhook:
+        """The webhook the channel sends when ``order`` is ``change``d."""
+        ...
+
+    def close(self) -> None:
+        """Close the API's connections."""
+        ...
