@@ -61,8 +61,10 @@ def _drift(channel: str, order: ListedOrder, sale: SaleRecord) -> DriftFinding |
 
     if order.cancelled != sale.cancelled:
         return finding("status", _status(order.cancelled), _status(sale.cancelled))
-    if order.total is not None and abs(order.total - sale.total) >= _half_cent(order.currency):
-        return finding("total", str(order.total), str(sale.total))
+    totals = order.sale_totals | ({order.total} if order.total is not None else set())
+    if totals and all(abs(total - sale.total) >= _half_cent(order.currency) for total in totals):
+        shown = order.total if order.total is not None else min(totals)
+        return finding("total", str(shown), str(sale.total))
     return None
 
 

@@ -13,7 +13,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
-__all__ = ["Change", "ListedOrder", "OrderLister", "OrderPage", "Webhook"]
+from events.order import Order
+
+__all__ = ["Change", "ListedOrder", "OrderLister", "OrderPage", "Webhook", "sale_totals"]
 
 #: What a reconciled event says happened to its order.
 Change = Literal["created", "updated", "cancelled"]
@@ -33,14 +35,16 @@ class Webhook:
 class ListedOrder:
     """One order of a listing: its id in the channel, when it last changed (timezone-aware; the
     version the stale fence compares), what the customer pays in the order's currency (``None``
-    when the listing does not say), and whether it is cancelled. ``source`` is the order as the
-    API gave it, which the lister's :meth:`~OrderLister.webhook` reads."""
+    when the listing does not say), and whether it is cancelled. ``sale_totals`` are the totals
+    a sale of this order may hold (:func:`sale_totals`): one that holds another has drifted.
+    ``source`` is the order as the API gave it, which the lister's :meth:`~OrderLister.webhook` reads."""
 
     order_id: str
     updated_at: datetime
     total: Decimal | None
     currency: str | None
     cancelled: bool
+    sale_totals: frozenset[Decimal] = frozenset()
     source: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -72,3 +76,14 @@ class OrderLister(Protocol):
     def close(self) -> None:
         """Close the API's connections."""
         ...
+
+
+def sale_totals(order: Order) -> frozenset[Decimal]:
+    """The totals a sale of ``order`` may hold, depending on how much of the order's money the
+    ERP carries: the channel's own total, the total built from its parts, the lines after their
+    discounts, or the lines alone (an ERP that keeps neither shipping nor taxes on the sale)."""
+    lines = sum((line.amount for line in order.lines), Decimal(0))
+    found = {order.computed_total, lines, order.lines_total}
+    if order.total is not None:
+        found.add(order.total)
+    return frozenset(found)

@@ -23,7 +23,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from events import topics
-from reconcile.listing import Change, ListedOrder, OrderPage, Webhook
+from events.errors import EventError
+from events.mapping.shopify import shopify_order
+from reconcile.listing import Change, ListedOrder, OrderPage, Webhook, sale_totals
 from tasks.answers import json_or_error
 from tasks.errors import ChannelApiRejected, ChannelApiTransient
 from tasks.http import api_client
@@ -118,8 +120,19 @@ def _listed(order: dict[str, Any]) -> ListedOrder:
         total=_money(order.get("total_price")),
         currency=order.get("currency") if isinstance(order.get("currency"), str) else None,
         cancelled=order.get("cancelled_at") is not None,
+        sale_totals=_sale_totals(order),
         source=order,
     )
+
+
+def _sale_totals(order: dict[str, Any]) -> frozenset[Decimal]:
+    """:func:`~reconcile.listing.sale_totals` of the order as Weir maps it (none if it does not map:
+    the channel's total alone is compared then)."""
+    try:
+        # Read again with exact decimals, as the workers read the webhook's body.
+        return sale_totals(shopify_order(json.loads(json.dumps(order), parse_float=Decimal)))
+    except EventError:
+        return frozenset()
 
 
 def _money(value: object) -> Decimal | None:
