@@ -28,6 +28,9 @@ __all__ = ["ChannelReconciliation", "DriftFinding", "ReconcileRecord", "RunRepor
 
 T = TypeVar("T")
 
+#: Drift findings per channel that the status carries (``weir reconcile --drift`` lists all).
+SHOWN_FINDINGS = 20
+
 
 class DriftFinding(BaseModel):
     """An order whose sale in the ERP differs from the channel: ``field`` is ``total`` (in the
@@ -71,7 +74,8 @@ class RunReport(BaseModel):
 class ChannelReconciliation(BaseModel):
     """One channel's reconciliation at a glance: its last run (when it finished, and why it
     stopped early if it did), its cursor, the missing orders its last run enqueued and all its
-    runs did (``missing_total``), and the drift findings open now."""
+    runs did (``missing_total``), and the drift findings open now (``drift``; the oldest
+    :data:`SHOWN_FINDINGS` of them in ``findings``)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -84,6 +88,7 @@ class ChannelReconciliation(BaseModel):
     drift: int
     dry_run: bool
     error: str | None
+    findings: tuple[DriftFinding, ...] = ()
 
 
 class ReconcileRecord:
@@ -140,7 +145,7 @@ class ReconcileRecord:
         totals = self.missing_totals()
         rows = []
         for run in self.last_runs():
-            drift = self._call(partial(self._client.hlen, f"{self._prefix}drift:{run.channel}"))
+            findings = self.drift(run.channel)
             rows.append(
                 ChannelReconciliation(
                     channel=run.channel,
@@ -149,9 +154,10 @@ class ReconcileRecord:
                     listed=run.listed,
                     missing=run.missing,
                     missing_total=totals.get(run.channel, 0),
-                    drift=int(drift),
+                    drift=len(findings),
                     dry_run=run.dry_run,
                     error=run.error,
+                    findings=tuple(findings[:SHOWN_FINDINGS]),
                 )
             )
         return tuple(rows)
