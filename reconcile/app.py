@@ -17,7 +17,7 @@ from functools import partial
 import httpx
 import redis
 
-from channels import ProviderName, ProviderOptions, ShopifyOptions, channel_options
+from channels import BigCommerceOptions, ProviderName, ProviderOptions, ShopifyOptions, channel_options
 from erp.factory import build_erp
 from erp.gated import GatedTransport
 from erp.settings import ErpSettings
@@ -28,6 +28,7 @@ from queues.process_publisher import ProcessPublisher
 from queues.publisher import ConfirmedPublisher
 from queues.settings import BrokerSettings
 from queues.topology import lane_queues
+from reconcile.bigcommerce import BigCommerceOrders
 from reconcile.calls import GatedCalls
 from reconcile.erp_gate import ReconcileGate
 from reconcile.events import ReconciledEvents
@@ -47,7 +48,7 @@ __all__ = ["ReconcileConfig", "load_config", "reconciler"]
 logger = logging.getLogger(__name__)
 
 #: Channel providers whose orders reconciliation can list.
-LISTED_PROVIDERS: tuple[ProviderName, ...] = ("shopify",)
+LISTED_PROVIDERS: tuple[ProviderName, ...] = ("shopify", "bigcommerce")
 
 
 @dataclass(frozen=True)
@@ -160,11 +161,13 @@ def _readers(config: ReconcileConfig, client: redis.Redis) -> dict[str, ChannelR
 
 
 def _lister(options: ProviderOptions, timeout_seconds: float) -> OrderLister | None:
-    if not isinstance(options, ShopifyOptions) or options.api_base_url is None:
+    if not isinstance(options, ShopifyOptions | BigCommerceOptions) or options.api_base_url is None:
         return None
     token = options.token_from(os.environ)
     if token is None:
         return None
+    if isinstance(options, BigCommerceOptions):
+        return BigCommerceOrders(options.api_base_url, token, timeout_seconds=timeout_seconds)
     return ShopifyOrders(options.api_base_url, token, version=options.api_version, timeout_seconds=timeout_seconds)
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, Protocol
 
 from events.order import Order
 
-__all__ = ["Change", "ListedOrder", "OrderLister", "OrderPage", "Webhook", "sale_totals"]
+__all__ = ["Change", "ListedOrder", "OrderLister", "OrderPage", "Webhook", "money", "sale_totals"]
 
 #: What a reconciled event says happened to its order.
 Change = Literal["created", "updated", "cancelled"]
@@ -87,3 +87,13 @@ def sale_totals(order: Order) -> frozenset[Decimal]:
     if order.total is not None:
         found.add(order.total)
     return frozenset(found)
+
+
+def money(value: object) -> Decimal | None:
+    """A channel's money figure (a string or a JSON number) as a Decimal; ``None`` when it is none."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None

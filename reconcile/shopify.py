@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,7 +25,7 @@ import httpx
 from events import topics
 from events.errors import EventError
 from events.mapping.shopify import shopify_order
-from reconcile.listing import Change, ListedOrder, OrderPage, Webhook, sale_totals
+from reconcile.listing import Change, ListedOrder, OrderPage, Webhook, money, sale_totals
 from tasks.answers import json_or_error
 from tasks.errors import ChannelApiRejected, ChannelApiTransient
 from tasks.http import api_client
@@ -117,7 +117,7 @@ def _listed(order: dict[str, Any]) -> ListedOrder:
     return ListedOrder(
         order_id=str(order_id),
         updated_at=moment,
-        total=_money(order.get("total_price")),
+        total=money(order.get("total_price")),
         currency=order.get("currency") if isinstance(order.get("currency"), str) else None,
         cancelled=order.get("cancelled_at") is not None,
         sale_totals=_sale_totals(order),
@@ -133,15 +133,6 @@ def _sale_totals(order: dict[str, Any]) -> frozenset[Decimal]:
         return sale_totals(shopify_order(json.loads(json.dumps(order), parse_float=Decimal)))
     except EventError:
         return frozenset()
-
-
-def _money(value: object) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
 
 
 def _next_page(response: httpx.Response) -> str | None:
