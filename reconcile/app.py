@@ -17,7 +17,14 @@ from functools import partial
 import httpx
 import redis
 
-from channels import BigCommerceOptions, ProviderName, ProviderOptions, ShopifyOptions, channel_options
+from channels import (
+    BigCommerceOptions,
+    ProviderName,
+    ProviderOptions,
+    ShopifyOptions,
+    SquareOptions,
+    channel_options,
+)
 from erp.factory import build_erp
 from erp.gated import GatedTransport
 from erp.settings import ErpSettings
@@ -36,6 +43,7 @@ from reconcile.listing import OrderLister
 from reconcile.run import ChannelReader, Reconciler, Window
 from reconcile.settings import ReconcileSettings
 from reconcile.shopify import ShopifyOrders
+from reconcile.square import SquareOrders
 from tasks.settings import ChannelApiSettings
 from throttling import FleetGate, GatePolicy, GateUnavailable, HighWaterMark
 from throttling.budget import BreakerSettings, BudgetSettings, gate_policy
@@ -48,7 +56,7 @@ __all__ = ["ReconcileConfig", "load_config", "reconciler"]
 logger = logging.getLogger(__name__)
 
 #: Channel providers whose orders reconciliation can list.
-LISTED_PROVIDERS: tuple[ProviderName, ...] = ("shopify", "bigcommerce")
+LISTED_PROVIDERS: tuple[ProviderName, ...] = ("shopify", "bigcommerce", "square")
 
 
 @dataclass(frozen=True)
@@ -161,13 +169,15 @@ def _readers(config: ReconcileConfig, client: redis.Redis) -> dict[str, ChannelR
 
 
 def _lister(options: ProviderOptions, timeout_seconds: float) -> OrderLister | None:
-    if not isinstance(options, ShopifyOptions | BigCommerceOptions) or options.api_base_url is None:
+    if not isinstance(options, ShopifyOptions | BigCommerceOptions | SquareOptions) or options.api_base_url is None:
         return None
     token = options.token_from(os.environ)
     if token is None:
         return None
     if isinstance(options, BigCommerceOptions):
         return BigCommerceOrders(options.api_base_url, token, timeout_seconds=timeout_seconds)
+    if isinstance(options, SquareOptions):
+        return SquareOrders(options.api_base_url, token, timeout_seconds=timeout_seconds)
     return ShopifyOrders(options.api_base_url, token, version=options.api_version, timeout_seconds=timeout_seconds)
 
 

@@ -13,9 +13,10 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, Protocol
 
+from events.canonical import CanonicalEvent, OrderCancelled, OrderCreated, OrderUpdated
 from events.order import Order
 
-__all__ = ["Change", "ListedOrder", "OrderLister", "OrderPage", "Webhook", "money", "sale_totals"]
+__all__ = ["Change", "ListedOrder", "OrderLister", "OrderPage", "Webhook", "money", "order_of", "sale_totals"]
 
 #: What a reconciled event says happened to its order.
 Change = Literal["created", "updated", "cancelled"]
@@ -87,6 +88,16 @@ def sale_totals(order: Order) -> frozenset[Decimal]:
     if order.total is not None:
         found.add(order.total)
     return frozenset(found)
+
+
+def order_of(events: tuple[CanonicalEvent, ...]) -> Order | None:
+    """The order a mapping's events carry (a cancellation's, when it carries one), or ``None``."""
+    for event in events:
+        if isinstance(event, OrderCreated | OrderUpdated):
+            return event.order
+        if isinstance(event, OrderCancelled):
+            return event.cancellation.order
+    return None
 
 
 def money(value: object) -> Decimal | None:
