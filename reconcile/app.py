@@ -18,6 +18,7 @@ import httpx
 import redis
 
 from channels import (
+    AmazonOptions,
     BigCommerceOptions,
     ProviderName,
     ProviderOptions,
@@ -35,6 +36,7 @@ from queues.process_publisher import ProcessPublisher
 from queues.publisher import ConfirmedPublisher
 from queues.settings import BrokerSettings
 from queues.topology import lane_queues
+from reconcile.amazon import AmazonOrders
 from reconcile.bigcommerce import BigCommerceOrders
 from reconcile.calls import GatedCalls
 from reconcile.erp_gate import ReconcileGate
@@ -44,6 +46,7 @@ from reconcile.run import ChannelReader, Reconciler, Window
 from reconcile.settings import ReconcileSettings
 from reconcile.shopify import ShopifyOrders
 from reconcile.square import SquareOrders
+from tasks.lwa import AccessTokens, FixedToken, LwaTokens
 from tasks.settings import ChannelApiSettings
 from throttling import FleetGate, GatePolicy, GateUnavailable, HighWaterMark
 from throttling.budget import BreakerSettings, BudgetSettings, gate_policy
@@ -56,7 +59,7 @@ __all__ = ["ReconcileConfig", "load_config", "reconciler"]
 logger = logging.getLogger(__name__)
 
 #: Channel providers whose orders reconciliation can list.
-LISTED_PROVIDERS: tuple[ProviderName, ...] = ("shopify", "bigcommerce", "square")
+LISTED_PROVIDERS: tuple[ProviderName, ...] = ("shopify", "bigcommerce", "square", "amazon")
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,7 @@ def _readers(config: ReconcileConfig, client: redis.Redis) -> dict[str, ChannelR
     readers = {}
     for provider in LISTED_PROVIDERS:
         for name, options in channel_options(settings.channels_file, provider).items():
-            lister = _lister(options, settings.channel_api_timeout_seconds)
+            lister = _lister(name, options, settings.channel_api_timeout_seconds)
             if lister is None:
                 logger.info("Channel %s has no API base URL or token: its orders are not reconciled.", name)
                 continue
@@ -168,7 +171,10 @@ def _readers(config: ReconcileConfig, client: redis.Redis) -> dict[str, ChannelR
     return readers
 
 
-def _lister(options: ProviderOptions, timeout_seconds: float) -> OrderLister | None:
+def _lister(name: str, options: ProviderOptions, timeout_seconds: float) -> OrderLister | None:
+    if isinstance(options, AmazonOptions):
+        tokens = _amazon_tokens(name, options, timeout_seconds)
+        return None if tokens is None else AmazonOrders(options.api_base_url, tokens, timeout_seconds=timeout_seconds)
     if not isinstance(options, ShopifyOptions | BigCommerceOptions | SquareOptions) or options.api_base_url is None:
         return None
     token = options.token_from(os.environ)
@@ -179,6 +185,22 @@ def _lister(options: ProviderOptions, timeout_seconds: float) -> OrderLister | N
     if isinstance(options, SquareOptions):
         return SquareOrders(options.api_base_url, token, timeout_seconds=timeout_seconds)
     return ShopifyOrders(options.api_base_url, token, version=options.api_version, timeout_seconds=timeout_seconds)
+
+
+def _amazon_tokens(name: str, options: AmazonOptions, timeout_seconds: float) -> AccessTokens | None:
+    """The seller's Login with Amazon tokens, or one fixed token, as the workers take them."""
+    login = options.lwa_from(os.environ)
+    if login is not None:
+        return LwaTokens(
+            login.client_id,
+            login.client_secret,
+            login.refresh_token,
+            channel=name,
+            token_url=login.token_url,
+            timeout_seconds=timeout_seconds,
+        )
+    token = options.token_from(os.environ)
+    return None if token is None else FixedToken(token)
 
 
 def _erp_transport(config: ReconcileConfig, client: redis.Redis) -> GatedTransport:

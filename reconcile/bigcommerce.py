@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -53,6 +53,7 @@ class BigCommerceOrders:
     ``page_size`` is the orders asked for per page."""
 
     provider = "bigcommerce"
+    lag = timedelta(0)
 
     def __init__(
         self,

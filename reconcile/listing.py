@@ -9,7 +9,7 @@ travels the same path as a live one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, Protocol
 
@@ -63,6 +63,12 @@ class OrderLister(Protocol):
     @property
     def provider(self) -> str:
         """The provider's name, as envelopes carry it (``shopify``)."""
+        ...
+
+    @property
+    def lag(self) -> timedelta:
+        """How far behind now the API can list (SP-API's getOrders: 2 minutes); a window ends
+        that much before its run starts."""
         ...
 
     def page(self, since: datetime, until: datetime, after: str | None) -> OrderPage:

@@ -104,12 +104,13 @@ class Reconciler:
         if reader is None:
             raise ValueError(f"channel {channel} has no API to list its orders")
         started = self._clock()
-        start = since or self._start(channel, started)
+        until = started - reader.lister.lag
+        start = since or self._start(channel, until)
         tally = _Tally(channel, run_id=f"reconcile-{secrets.token_hex(8)}", dry_run=dry_run)
         error = None
         throttled, retried = reader.calls.throttled, reader.calls.retried
         try:
-            self._list(channel, reader, start, started, tally)
+            self._list(channel, reader, start, until, tally)
         except (ReconcileError, ErpError, QueueError) as exc:
             error = str(exc)
             logger.warning("Reconciliation of %s stopped; its cursor stays: %s", channel, exc)
@@ -117,7 +118,7 @@ class Reconciler:
             started=started,
             finished=self._clock(),
             since=start,
-            until=started,
+            until=until,
             throttled=reader.calls.throttled - throttled,
             retried=reader.calls.retried - retried,
             error=error,

@@ -15,7 +15,7 @@ webhook carries, so a missing one is enqueued with the listed body. A 429 carrie
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -48,6 +48,7 @@ class ShopifyOrders:
     ``timeout_seconds`` bounds each call; ``page_size`` is the orders asked for per page."""
 
     provider = "shopify"
+    lag = timedelta(0)
 
     def __init__(
         self,

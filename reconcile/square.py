@@ -17,7 +17,7 @@ without fetching it again. Money is in the currency's minor unit (cents).
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -54,6 +54,7 @@ class SquareOrders:
     ``page_size`` is the orders asked for per page."""
 
     provider = "square"
+    lag = timedelta(0)
 
     def __init__(
         self,
