@@ -18,12 +18,7 @@ import httpx
 import redis
 
 from channels import (
-    AmazonOptions,
-    BigCommerceOptions,
     ProviderName,
-    ProviderOptions,
-    ShopifyOptions,
-    SquareOptions,
     channel_options,
 )
 from erp.factory import build_erp
@@ -36,17 +31,12 @@ from queues.process_publisher import ProcessPublisher
 from queues.publisher import ConfirmedPublisher
 from queues.settings import BrokerSettings
 from queues.topology import lane_queues
-from reconcile.amazon import AmazonOrders
-from reconcile.bigcommerce import BigCommerceOrders
 from reconcile.calls import GatedCalls
 from reconcile.erp_gate import ReconcileGate
 from reconcile.events import ReconciledEvents
-from reconcile.listing import OrderLister
+from reconcile.listers import lister_for
 from reconcile.run import ChannelReader, Reconciler, Window
 from reconcile.settings import ReconcileSettings
-from reconcile.shopify import ShopifyOrders
-from reconcile.square import SquareOrders
-from tasks.lwa import AccessTokens, FixedToken, LwaTokens
 from tasks.settings import ChannelApiSettings
 from throttling import FleetGate, GatePolicy, GateUnavailable, HighWaterMark
 from throttling.budget import BreakerSettings, BudgetSettings, gate_policy
@@ -59,7 +49,7 @@ __all__ = ["ReconcileConfig", "load_config", "reconciler"]
 logger = logging.getLogger(__name__)
 
 #: Channel providers whose orders reconciliation can list.
-LISTED_PROVIDERS: tuple[ProviderName, ...] = ("shopify", "bigcommerce", "square", "amazon")
+LISTED_PROVIDERS: tuple[ProviderName, ...] = ("shopify", "woocommerce", "bigcommerce", "square", "amazon")
 
 
 @dataclass(frozen=True)
@@ -153,7 +143,7 @@ def _readers(config: ReconcileConfig, client: redis.Redis) -> dict[str, ChannelR
     readers = {}
     for provider in LISTED_PROVIDERS:
         for name, options in channel_options(settings.channels_file, provider).items():
-            lister = _lister(name, options, settings.channel_api_timeout_seconds)
+            lister = lister_for(name, options, os.environ, timeout_seconds=settings.channel_api_timeout_seconds)
             if lister is None:
                 logger.info("Channel %s has no API base URL or token: its orders are not reconciled.", name)
                 continue
@@ -169,38 +159,6 @@ def _readers(config: ReconcileConfig, client: redis.Redis) -> dict[str, ChannelR
             )
             readers[name] = ChannelReader(lister, calls)
     return readers
-
-
-def _lister(name: str, options: ProviderOptions, timeout_seconds: float) -> OrderLister | None:
-    if isinstance(options, AmazonOptions):
-        tokens = _amazon_tokens(name, options, timeout_seconds)
-        return None if tokens is None else AmazonOrders(options.api_base_url, tokens, timeout_seconds=timeout_seconds)
-    if not isinstance(options, ShopifyOptions | BigCommerceOptions | SquareOptions) or options.api_base_url is None:
-        return None
-    token = options.token_from(os.environ)
-    if token is None:
-        return None
-    if isinstance(options, BigCommerceOptions):
-        return BigCommerceOrders(options.api_base_url, token, timeout_seconds=timeout_seconds)
-    if isinstance(options, SquareOptions):
-        return SquareOrders(options.api_base_url, token, timeout_seconds=timeout_seconds)
-    return ShopifyOrders(options.api_base_url, token, version=options.api_version, timeout_seconds=timeout_seconds)
-
-
-def _amazon_tokens(name: str, options: AmazonOptions, timeout_seconds: float) -> AccessTokens | None:
-    """The seller's Login with Amazon tokens, or one fixed token, as the workers take them."""
-    login = options.lwa_from(os.environ)
-    if login is not None:
-        return LwaTokens(
-            login.client_id,
-            login.client_secret,
-            login.refresh_token,
-            channel=name,
-            token_url=login.token_url,
-            timeout_seconds=timeout_seconds,
-        )
-    token = options.token_from(os.environ)
-    return None if token is None else FixedToken(token)
 
 
 def _erp_transport(config: ReconcileConfig, client: redis.Redis) -> GatedTransport:
