@@ -111,10 +111,11 @@ class ReconcileRecord:
         (``None``: the order agrees now); move the cursor to ``report.until`` unless the run failed
         or was a dry run, and count its missing orders."""
         channel = report.channel
+        drifting = {_text(order) for order in self._call(partial(self._client.hkeys, f"{self._prefix}drift:{channel}"))}
         with self._client.pipeline(transaction=True) as pipe:
             pipe.set(f"{self._prefix}run:{channel}", report.model_dump_json())
             found = {order: finding.model_dump_json() for order, finding in findings.items() if finding is not None}
-            agreed = [order for order, finding in findings.items() if finding is None]
+            agreed = [order for order, finding in findings.items() if finding is None and order in drifting]
             if found:
                 pipe.hset(f"{self._prefix}drift:{channel}", mapping=found)  # type: ignore[arg-type]
             if agreed:

@@ -108,6 +108,7 @@ def reconciler(config: ReconcileConfig) -> Iterator[Reconciler]:
     window = Window(
         overlap=timedelta(seconds=settings.overlap_seconds),
         first_lookback=timedelta(hours=settings.first_lookback_hours),
+        max_span=timedelta(hours=settings.max_window_hours),
         max_pages=settings.max_pages,
     )
     # Reconciliation only reads the workers' marks, so their TTL is of no use here.

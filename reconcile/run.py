@@ -2,10 +2,12 @@
 
 The window of a channel's run is ``[cursor - overlap, now)``: the cursor is where its last
 complete run ended (``--since`` overrides it; a channel's first run looks back
-``first_lookback``). The overlap covers orders a channel indexes late. The cursor moves only
-when every page of the window was listed and every missing order enqueued: a channel that is
-down, or an ERP or RabbitMQ that is, ends the run with the cursor where it was, so the next run
-lists the same orders again and nothing is lost.
+``first_lookback``). A window spans ``max_span`` at most, so a channel far behind catches up
+run by run instead of listing more pages than a run may. The overlap covers orders a channel
+indexes late. The cursor moves to the window's end only when every page of it was listed and
+every missing order enqueued: a channel that is down, or an ERP or RabbitMQ that is, ends the
+run with the cursor where it was, so the next run lists the same orders again and nothing is
+lost.
 """
 
 from __future__ import annotations
@@ -45,10 +47,12 @@ class ChannelReader:
 @dataclass(frozen=True)
 class Window:
     """How far a run looks: ``overlap`` before the cursor, ``first_lookback`` before now on a
-    channel's first run, at most ``max_pages`` pages."""
+    channel's first run, at most ``max_span`` from where it starts (a channel far behind, after
+    an outage, catches up over several runs), at most ``max_pages`` pages."""
 
     overlap: timedelta = timedelta(minutes=5)
     first_lookback: timedelta = timedelta(days=1)
+    max_span: timedelta = timedelta(days=1)
     max_pages: int = 400
 
 
@@ -104,8 +108,9 @@ class Reconciler:
         if reader is None:
             raise ValueError(f"channel {channel} has no API to list its orders")
         started = self._clock()
-        until = started - reader.lister.lag
-        start = since or self._start(channel, until)
+        latest = started - reader.lister.lag
+        start = since or self._start(channel, latest)
+        until = min(latest, start + self._window.max_span) if since is None else latest
         tally = _Tally(channel, run_id=f"reconcile-{secrets.token_hex(8)}", dry_run=dry_run)
         error = None
         throttled, retried = reader.calls.throttled, reader.calls.retried

@@ -4,8 +4,8 @@
     >>> orders.page(since, until, None)
     OrderPage(orders=(ListedOrder(order_id="450789469", ...), ...), next="eyJsYXN0X2lkIjo0...")
 
-The first page is ``GET admin/api/<version>/orders.json?status=any&updated_at_min=..&
-updated_at_max=..&limit=250``; Shopify paginates by cursor: the answer's ``Link`` header names the
+The first page is ``GET admin/api/<version>/orders.json?status=any&order=updated_at asc&
+updated_at_min=..&updated_at_max=..&limit=250``; Shopify paginates by cursor: the answer's ``Link`` header names the
 next page's URL (``rel="next"``), whose ``page_info`` is asked for with ``limit`` alone (Shopify
 refuses other filters beside a ``page_info``). Each order is the same object an ``orders/create``
 webhook carries, so a missing one is enqueued with the listed body. A 429 carries
@@ -77,7 +77,9 @@ class ShopifyOrders:
         """
         params: dict[str, str | int] = {"limit": self._page_size}
         if after is None:
-            params.update(status="any", updated_at_min=since.isoformat(), updated_at_max=until.isoformat())
+            params.update(
+                status="any", order="updated_at asc", updated_at_min=since.isoformat(), updated_at_max=until.isoformat()
+            )
         else:
             params["page_info"] = after
         response = self._get(params)

@@ -18,7 +18,7 @@ from erp.settings import ErpSettings
 from erp.simulator.adapter import SimulatorErp
 from events.mapping.shopify import shopify_order as canonical
 from events.order import Order
-from oncall.reconciliation import ReconcileRecord
+from oncall.reconciliation import ReconcileRecord, RunReport
 from queues.dead.audit import audit_log
 from queues.lanes import Lane
 from queues.settings import BrokerSettings
@@ -226,3 +226,30 @@ def test_a_dry_run_enqueues_nothing_leaves_the_cursor_and_is_audited(
     [entry] = audit_log(redis_client, namespace).read()
     assert (entry.who, entry.action, entry.why) == ("ops@host", "reconcile", "checking")
     assert entry.selection["channel"] == CHANNEL and entry.selection["dry_run"] is True
+
+
+def test_a_channel_days_behind_catches_up_one_window_a_run(
+    config: ReconcileConfig, shop: FakeShopOrders, redis_client: Any, namespace: str
+) -> None:
+    # Given a channel whose last complete run ended three days ago, and an order of two days ago
+    record = ReconcileRecord(redis_client, namespace)
+    three_days_ago = datetime.now(UTC) - timedelta(days=3)
+    ended = RunReport(
+        channel=CHANNEL,
+        started_at=three_days_ago,
+        finished_at=three_days_ago,
+        since=three_days_ago,
+        until=three_days_ago,
+    )
+    record.finish(ended, {})
+    shop.put(an_order(minutes_ago=2 * 24 * 60))
+
+    # When reconciliation runs twice
+    with reconciler(config) as running:
+        first = running.run(CHANNEL, who="test")
+        second = running.run(CHANNEL, who="test")
+
+    # Then each run listed one day, the second finding the order
+    assert first.until - first.since == timedelta(hours=config.reconcile.max_window_hours)
+    assert (first.missing, second.missing) == (0, 1)
+    assert second.since == first.until - timedelta(seconds=config.reconcile.overlap_seconds)

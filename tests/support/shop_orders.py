@@ -31,7 +31,7 @@ from tests.support.shopify import SHOPIFY_TOKEN
 
 __all__ = ["FakeShopOrders", "ListingCall"]
 
-_FILTERS = {"status", "updated_at_min", "updated_at_max", "created_at_min", "fields"}
+_FILTERS = {"status", "order", "updated_at_min", "updated_at_max", "created_at_min", "fields"}
 
 
 @dataclass(frozen=True)
