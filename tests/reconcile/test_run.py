@@ -253,3 +253,43 @@ def test_a_channel_days_behind_catches_up_one_window_a_run(
     assert first.until - first.since == timedelta(hours=config.reconcile.max_window_hours)
     assert (first.missing, second.missing) == (0, 1)
     assert second.since == first.until - timedelta(seconds=config.reconcile.overlap_seconds)
+
+
+def test_an_edit_no_webhook_brought_is_enqueued_as_an_update_once_and_a_sale_that_cannot_follow_stays_drift(
+    config: ReconcileConfig,
+    shop: FakeShopOrders,
+    fleet: Fleet,
+    simulator_erp: SimulatorErp,
+    redis_client: Any,
+    namespace: str,
+) -> None:
+    # Given an order reconciled into the ERP by the reconcile lane's worker
+    order = an_order(minutes_ago=20)
+    shop.put(order)
+    fleet.worker("reconcile")
+    since = datetime.now(UTC) - timedelta(hours=1)
+    reference = f"{CHANNEL}:{order['id']}"
+    with reconciler(config) as running:
+        assert running.run(CHANNEL, who="test", since=since).missing == 1
+    sale = eventually(lambda: simulator_erp.find_sale(reference), timeout=30, what=f"sale {reference}")
+
+    # When the shop edits it (a line's price) and no webhook says so, and reconciliation runs
+    edited_at = datetime.now(UTC) - timedelta(minutes=1)
+    edited = order | {
+        "updated_at": edited_at.isoformat(),
+        "line_items": [order["line_items"][0] | {"price": "99.00"}, *order["line_items"][1:]],
+        "total_price": "215.00",
+    }
+    shop.put(edited)
+    with reconciler(config) as running:
+        first = running.run(CHANNEL, who="test", since=since)
+        mark = f"{namespace}:mark:{CHANNEL}:order:{order['id']}"
+        version = int(edited_at.timestamp() * 1000)
+        eventually(lambda: int(redis_client.get(mark) or 0) >= version, timeout=30, what="the update to be applied")
+        second = running.run(CHANNEL, who="test", since=since)
+
+    # Then the edit was enqueued as an update once; the ERP's sale, confirmed, kept its lines,
+    # so the order stays a drift finding with both totals, and nothing more is enqueued
+    assert (first.missing, first.updates, first.drift) == (0, 1, 1)
+    assert (second.missing, second.updates, second.drift) == (0, 0, 1)
+    assert simulator_erp.find_sale(reference).total == sale.total  # type: ignore[union-attr]
