@@ -51,7 +51,9 @@ class RunReport(BaseModel):
     """One run over one channel's window ``[since, until)``: orders ``listed`` over ``pages``,
     ``missing`` ones enqueued (or, ``dry_run``, that would have been), ``updates`` enqueued for
     sales behind the channel, ``drift`` findings, the 429s ``throttled`` and failures
-    ``retried``; ``error`` says why the run stopped early (the cursor then stayed)."""
+    ``retried``; ``error`` says why the run stopped early (the cursor then stayed).
+    ``moves_cursor`` is false for a run by hand that started after the cursor (``--since``
+    a recent time), which leaves the orders between them for the scheduled runs."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -69,6 +71,7 @@ class RunReport(BaseModel):
     retried: int = 0
     dry_run: bool = False
     error: str | None = None
+    moves_cursor: bool = True
 
 
 class ChannelReconciliation(BaseModel):
@@ -108,8 +111,8 @@ class ReconcileRecord:
 
     def finish(self, report: RunReport, findings: dict[str, DriftFinding | None]) -> None:
         """Keep ``report`` as ``channel``'s last run and rewrite the findings of the orders listed
-        (``None``: the order agrees now); move the cursor to ``report.until`` unless the run failed
-        or was a dry run, and count its missing orders."""
+        (``None``: the order agrees now); move the cursor to ``report.until`` unless the run failed,
+        was a dry run or started after the cursor, and count the missing orders it enqueued."""
         channel = report.channel
         drifting = {_text(order) for order in self._call(partial(self._client.hkeys, f"{self._prefix}drift:{channel}"))}
         with self._client.pipeline(transaction=True) as pipe:
@@ -120,8 +123,9 @@ class ReconcileRecord:
                 pipe.hset(f"{self._prefix}drift:{channel}", mapping=found)  # type: ignore[arg-type]
             if agreed:
                 pipe.hdel(f"{self._prefix}drift:{channel}", *agreed)
-            if report.error is None and not report.dry_run:
+            if report.error is None and not report.dry_run and report.moves_cursor:
                 pipe.set(f"{self._prefix}cursor:{channel}", report.until.isoformat())
+            if not report.dry_run:
                 pipe.hincrby(f"{self._prefix}missing", channel, report.missing)
             self._call(pipe.execute)
 

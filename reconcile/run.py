@@ -109,7 +109,8 @@ class Reconciler:
             raise ValueError(f"channel {channel} has no API to list its orders")
         started = self._clock()
         latest = started - reader.lister.lag
-        start = since or self._start(channel, latest)
+        scheduled = self._start(channel, latest)
+        start = since or scheduled
         until = min(latest, start + self._window.max_span) if since is None else latest
         tally = _Tally(channel, run_id=f"reconcile-{secrets.token_hex(8)}", dry_run=dry_run)
         error = None
@@ -127,6 +128,8 @@ class Reconciler:
             throttled=reader.calls.throttled - throttled,
             retried=reader.calls.retried - retried,
             error=error,
+            # A window starting after the cursor leaves orders before it unlisted: the cursor stays.
+            moves_cursor=start <= scheduled,
         )
         self._record.finish(report, tally.findings)
         if audit_always or report.missing or report.updates or report.drift:
@@ -211,6 +214,7 @@ class _Tally:
         throttled: int,
         retried: int,
         error: str | None,
+        moves_cursor: bool,
     ) -> RunReport:
         return RunReport(
             channel=self.channel,
@@ -227,4 +231,5 @@ class _Tally:
             retried=retried,
             dry_run=self.dry_run,
             error=error,
+            moves_cursor=moves_cursor,
         )

@@ -293,3 +293,20 @@ def test_an_edit_no_webhook_brought_is_enqueued_as_an_update_once_and_a_sale_tha
     assert (first.missing, first.updates, first.drift) == (0, 1, 1)
     assert (second.missing, second.updates, second.drift) == (0, 0, 1)
     assert simulator_erp.find_sale(reference).total == sale.total  # type: ignore[union-attr]
+
+
+def test_a_run_by_hand_from_after_the_cursor_leaves_the_cursor_for_the_orders_before_it(
+    config: ReconcileConfig, shop: FakeShopOrders, redis_client: Any, namespace: str
+) -> None:
+    # Given a channel whose cursor is a day back
+    record = ReconcileRecord(redis_client, namespace)
+    day_ago = datetime.now(UTC) - timedelta(days=1)
+    record.finish(RunReport(channel=CHANNEL, started_at=day_ago, finished_at=day_ago, since=day_ago, until=day_ago), {})
+
+    # When someone reconciles the last hour by hand
+    with reconciler(config) as running:
+        report = running.run(CHANNEL, who="ops@host", since=datetime.now(UTC) - timedelta(hours=1))
+
+    # Then the run completed, and the day before it is still the scheduled runs' to list
+    assert (report.error, report.moves_cursor) == (None, False)
+    assert record.cursor(CHANNEL) == day_ago
