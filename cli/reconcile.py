@@ -2,9 +2,9 @@
 
 A run by hand does what the ``reconcile`` process does every few minutes, for one channel or all:
 ``--since`` lists from that time instead of the cursor (a backfill; the cursor moves to now when
-it completes and started at or before the cursor), ``--dry-run`` lists and compares but enqueues nothing and leaves the cursor.
-Every run by hand is written to the audit log with ``--why``. ``--drift`` lists the open drift
-findings, both values of each, instead of running.
+it completes and started at or before the cursor), ``--dry-run`` lists and compares but enqueues
+nothing and leaves the cursor. Every run by hand is written to the audit log with ``--why``.
+``--drift`` lists the open drift findings, both values of each, instead of running.
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ from queues.topology import lane_queues
 from reconcile.calls import GatedCalls
 from reconcile.erp_gate import ReconcileGate
 from reconcile.events import ReconciledEvents
+from reconcile.lease import RunLease
 from reconcile.listers import lister_for
 from reconcile.run import ChannelReader, Reconciler, Window
 from reconcile.settings import ReconcileSettings
@@ -121,6 +122,7 @@ def reconciler(config: ReconcileConfig) -> Iterator[Reconciler]:
             events,
             ReconcileRecord(client, namespace),
             audit=audit_log(client, namespace),
+            lease=RunLease(client, namespace),
             window=window,
         )
     finally:

@@ -14,6 +14,7 @@ import threading
 from types import FrameType
 
 from reconcile.app import load_config, reconciler
+from reconcile.errors import RunInProgress
 from reconcile.run import Reconciler
 from weir.errors import ConfigError, WeirError
 from weir.logs import configure_logging
@@ -63,6 +64,9 @@ def run_every(running: Reconciler, interval_seconds: float, stopping: threading.
                 return
             try:
                 report = running.run(channel, who=PROCESS, why="scheduled")
+            except RunInProgress as exc:
+                logger.info("Reconciliation of %s skipped: %s.", channel, exc)
+                continue
             except WeirError as exc:
                 logger.error("Reconciliation of %s could not run: %s", channel, exc)
                 continue

@@ -27,8 +27,9 @@ from queues.dead.audit import AuditLog
 from queues.errors import QueueError
 from reconcile.calls import GatedCalls
 from reconcile.comparison import judge
-from reconcile.errors import ChannelUnreachable, ReconcileError
+from reconcile.errors import ChannelUnreachable, ReconcileError, RunInProgress
 from reconcile.events import ReconciledEvents
+from reconcile.lease import RunLease
 from reconcile.listing import ListedOrder, OrderLister
 
 __all__ = ["ChannelReader", "Reconciler", "Window"]
@@ -69,6 +70,7 @@ class Reconciler:
         record: ReconcileRecord,
         *,
         audit: AuditLog,
+        lease: RunLease | None = None,
         window: Window = Window(),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
@@ -78,6 +80,7 @@ class Reconciler:
         self._events = events
         self._record = record
         self._audit = audit
+        self._lease = lease
         self._window = window
         self._clock = clock
 
@@ -102,11 +105,35 @@ class Reconciler:
 
         Raises:
             ValueError: ``channel`` has no order listing.
-            QueueError: Redis did not answer for the cursor or the record.
+            RunInProgress: another run of ``channel`` holds its lease.
+            QueueError: Redis did not answer for the lease, the cursor or the record.
         """
         reader = self._channels.get(channel)
         if reader is None:
             raise ValueError(f"channel {channel} has no API to list its orders")
+        lease = self._lease
+        token = None if lease is None else lease.take(channel)
+        if lease is not None and token is None:
+            raise RunInProgress(f"another reconciliation of {channel} is running")
+        held = None if lease is None or token is None else partial(lease.extend, channel, token)
+        try:
+            report = self._run(channel, reader, since=since, dry_run=dry_run, held=held)
+        finally:
+            if lease is not None and token is not None:
+                lease.release(channel, token)
+        if audit_always or report.missing or report.updates or report.drift:
+            self._audited(report, who, why)
+        return report
+
+    def _run(
+        self,
+        channel: str,
+        reader: ChannelReader,
+        *,
+        since: datetime | None,
+        dry_run: bool,
+        held: Callable[[], None] | None,
+    ) -> RunReport:
         started = self._clock()
         latest = started - reader.lister.lag
         scheduled = self._start(channel, latest)
@@ -116,7 +143,7 @@ class Reconciler:
         error = None
         throttled, retried = reader.calls.throttled, reader.calls.retried
         try:
-            self._list(channel, reader, start, until, tally)
+            self._list(reader, start, until, tally, held)
         except (ReconcileError, ErpError, QueueError) as exc:
             error = str(exc)
             logger.warning("Reconciliation of %s stopped; its cursor stays: %s", channel, exc)
@@ -132,25 +159,27 @@ class Reconciler:
             moves_cursor=start <= scheduled,
         )
         self._record.finish(report, tally.findings)
-        if audit_always or report.missing or report.updates or report.drift:
-            self._audited(report, who, why)
         return report
 
     def _start(self, channel: str, now: datetime) -> datetime:
         cursor = self._record.cursor(channel)
         return now - self._window.first_lookback if cursor is None else cursor - self._window.overlap
 
-    def _list(self, channel: str, reader: ChannelReader, since: datetime, until: datetime, tally: _Tally) -> None:
+    def _list(
+        self, reader: ChannelReader, since: datetime, until: datetime, tally: _Tally, held: Callable[[], None] | None
+    ) -> None:
         after: str | None = None
         for number in range(1, self._window.max_pages + 1):
             page = reader.calls.call(f"page {number} of its orders", partial(reader.lister.page, since, until, after))
             tally.pages += 1
             for order in page.orders:
-                self._compare(channel, reader.lister, order, tally)
+                self._compare(tally.channel, reader.lister, order, tally)
+            if held is not None:
+                held()
             if page.next is None:
                 return
             after = page.next
-        raise ChannelUnreachable(f"{channel} gave more than {self._window.max_pages} pages of orders")
+        raise ChannelUnreachable(f"{tally.channel} gave more than {self._window.max_pages} pages of orders")
 
     def _compare(self, channel: str, lister: OrderLister, order: ListedOrder, tally: _Tally) -> None:
         tally.listed += 1

@@ -24,6 +24,8 @@ from queues.lanes import Lane
 from queues.settings import BrokerSettings
 from queues.topology import lane_queues
 from reconcile.app import ReconcileConfig, reconciler
+from reconcile.errors import RunInProgress
+from reconcile.lease import RunLease
 from reconcile.settings import ReconcileSettings
 from samples.payloads import shopify_order
 from tasks.settings import ChannelApiSettings
@@ -310,3 +312,22 @@ def test_a_run_by_hand_from_after_the_cursor_leaves_the_cursor_for_the_orders_be
     # Then the run completed, and the day before it is still the scheduled runs' to list
     assert (report.error, report.moves_cursor) == (None, False)
     assert record.cursor(CHANNEL) == day_ago
+
+
+def test_a_run_while_another_holds_the_channel_s_lease_does_not_start(
+    config: ReconcileConfig, shop: FakeShopOrders, redis_client: Any, namespace: str
+) -> None:
+    # Given another process running the channel
+    other = RunLease(redis_client, namespace).take(CHANNEL)
+    shop.put(an_order())
+
+    # When reconciliation runs it, then again once the other is done
+    with reconciler(config) as running:
+        with pytest.raises(RunInProgress):
+            running.run(CHANNEL, who="test")
+        RunLease(redis_client, namespace).release(CHANNEL, other or "")
+        report = running.run(CHANNEL, who="test")
+
+    # Then the first asked nothing of the shop, and the second ran and gave its lease back
+    assert (report.missing, len(shop.calls)) == (1, 1)
+    assert RunLease(redis_client, namespace).take(CHANNEL) is not None
