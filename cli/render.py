@@ -42,7 +42,8 @@ _HOLDS = 7
 
 
 def status_view(status: FleetStatus) -> RenderableType:
-    """Lanes, then the ERP, then alerts (red; critical ones reversed), as ``weir status`` prints
+    """Lanes, then the ERP, the dead letters (and orders held there whose total does not
+    reconcile), then alerts (red; critical ones reversed), as ``weir status`` prints
     them. Where one table of the lanes is too wide, two: what they hold, and how they drain."""
     title = f"Weir at {status.at:%Y-%m-%d %H:%M:%S} UTC"
     rows = [_lane_row(lane) for lane in status.lanes]
@@ -62,13 +63,18 @@ def status_view(status: FleetStatus) -> RenderableType:
         Text(f"ERP calls: {erp.calls_per_second:.1f}/s (budget {budget}, allowed now {erp.allowed_per_second:.0f}/s)"),
     )
     dead = Text(f"Dead letters in the last 15 minutes: {status.dead_letters_recent}; quarantined: {status.quarantined}")
+    mismatches = []
+    if status.total_mismatches:
+        last = f" (last: {status.last_total_mismatch})" if status.last_total_mismatch else ""
+        shown = f"Orders whose total does not reconcile: {status.total_mismatches}{last}"
+        mismatches.append(Text(shown, style="bold red"))
     alerts = [
         Text(f"CRITICAL {alert}", style="bold reverse red")
         if alert in status.critical_alerts
         else Text(f"ALERT {alert}", style="bold red")
         for alert in status.alerts
     ] or [Text("No alerts.", style="green")]
-    return Group(Fitted(wide, Group(holding, draining)), *erp_lines, dead, *_reconciled(status), *alerts)
+    return Group(Fitted(wide, Group(holding, draining)), *erp_lines, dead, *mismatches, *_reconciled(status), *alerts)
 
 
 def _reconciled(status: FleetStatus) -> list[Text]:

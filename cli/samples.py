@@ -153,6 +153,7 @@ def _sale_table(sale: SaleRecord) -> Table:
     table = Table(title=escape(f"Sale {sale.number or '-'} [{sale.reference}]: {sale.state}, total {sale.total}"))
     for column in ("SKU", "quantity", "unit price"):
         table.add_column(column, justify="left" if column == "SKU" else "right")
-    for line in sale.lines:
+    # The goods, then the discounts, shipping, fees and taxes that make up the total.
+    for line in (*sale.lines, *sale.money):
         table.add_row(line.sku, f"{line.quantity.normalize():f}", str(line.unit_price))
     return table

@@ -1,7 +1,16 @@
 """ERP adapters: canonical events in, ERP calls out, every failure classified once, here."""
 
 from erp.adapter import ErpAdapter, SaleChange, SaleLine, SaleRecord, refund_reference, sale_reference
-from erp.errors import ErpError, ErpRejected, ErpThrottled, ErpTransient, ErpUnavailable, SaleMissing, UnknownSku
+from erp.errors import (
+    ErpError,
+    ErpRejected,
+    ErpThrottled,
+    ErpTransient,
+    ErpUnavailable,
+    SaleMissing,
+    TotalMismatch,
+    UnknownSku,
+)
 from erp.factory import build_erp
 from erp.settings import ErpSettings
 
@@ -17,6 +26,7 @@ __all__ = [
     "SaleLine",
     "SaleMissing",
     "SaleRecord",
+    "TotalMismatch",
     "UnknownSku",
     "build_erp",
     "refund_reference",

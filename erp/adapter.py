@@ -55,9 +55,11 @@ class SaleLine(BaseModel):
 class SaleRecord(BaseModel):
     """A sale as the ERP holds it, read back after a write.
 
-    ``cancelled``: nothing of it will ship (cancelled, or its shipments cancelled after
-    confirmation); ``shipped``: its goods left. ``exceptions`` are what the ERP recorded on it
-    about channel changes it could not follow.
+    ``lines`` are its goods; ``money`` its other lines (discounts, shipping, fees, taxes: see
+    :mod:`erp.money`), each of quantity 1 at its amount, under its service product's code.
+    ``total`` is all of them added up. ``cancelled``: nothing of it will ship (cancelled, or
+    its shipments cancelled after confirmation); ``shipped``: its goods left. ``exceptions``
+    are what the ERP recorded on it about channel changes it could not follow.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -68,6 +70,7 @@ class SaleRecord(BaseModel):
     state: str
     total: Decimal
     lines: tuple[SaleLine, ...]
+    money: tuple[SaleLine, ...] = ()
     cancelled: bool = False
     shipped: bool = False
     exceptions: tuple[str, ...] = ()
@@ -122,7 +125,8 @@ class ErpAdapter(Protocol):
 
     def record_refund(self, channel: str, refund: Refund) -> SaleChange:
         """Record the refund as one return sale (:func:`refund_reference`): the refunded lines
-        at negative quantities, and a line crediting any amount the lines do not cover.
+        at negative quantities, and a line crediting any amount the lines do not cover (or
+        taking back what the channel kept of their price), so it totals the refunded amount.
 
         Raises:
             SaleMissing: the refunded order's sale is not in the ERP yet.

@@ -11,7 +11,8 @@ Above the adapter nobody catches httpx or JSON-RPC errors: the adapter raises on
     │   ├── ErpGateClosed   the fleet's own gate holds calls back (breaker open, budget paused)
     │   └── SaleMissing     the event needs a sale its order's creation has not made yet
     └── ErpRejected         permanent: the same call will fail the same way
-        └── UnknownSku      the order names SKUs the ERP does not have
+        ├── UnknownSku      the order names SKUs the ERP does not have
+        └── TotalMismatch   the sale would not total what the channel says the customer pays
 
 An ERP that is down defers its messages rather than burning their retries (with growing waits,
 and only until the lane's maximum age): the retry budget is kept for failures of the message.
@@ -20,6 +21,7 @@ and only until the lane's maximum age): the retry budget is kept for failures of
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from weir.errors import WeirError
 
@@ -33,6 +35,7 @@ __all__ = [
     "ErpTransient",
     "ErpUnavailable",
     "SaleMissing",
+    "TotalMismatch",
     "UnknownSku",
 ]
 
@@ -121,3 +124,24 @@ class UnknownSku(ErpRejected):
     def __init__(self, skus: Iterable[str], *, status: int | None = None, excerpt: str | None = None) -> None:
         self.skus = tuple(sorted(skus))
         super().__init__(f"unknown SKU {', '.join(self.skus)}", status=status, excerpt=excerpt)
+
+    def __reduce__(self) -> tuple[type[UnknownSku], tuple[tuple[str, ...]], dict[str, object]]:
+        # Rebuilt from its SKUs, not from its message (copies and pickles of it keep both right).
+        return (type(self), (self.skus,), self.__dict__)
+
+
+class TotalMismatch(ErpRejected):
+    """The sale of order ``order_id`` would not total what the channel says the customer pays:
+    ``channel_total`` is the channel's figure, ``computed`` what the order's lines, discounts,
+    shipping, fees and taxes come to as the ERP adds them up (both in ``currency``). Raised
+    before anything is written, so the order waits in the dead letters with both figures."""
+
+    def __init__(self, order_id: str, *, channel_total: Decimal, computed: Decimal, currency: str) -> None:
+        self.order_id = order_id
+        self.channel_total = channel_total
+        self.computed = computed
+        self.currency = currency
+        super().__init__(
+            f"order {order_id}'s total does not reconcile: channel {channel_total} {currency}, "
+            f"computed {computed} {currency}"
+        )

@@ -1,5 +1,8 @@
 """What a refund returns, whatever the ERP: the refunded lines back at negative quantities, and
-a credit line (no SKU) for money refunded beyond them. Both adapters build their returns here."""
+a credit line (no SKU) for money refunded beyond them (shipping, taxes, a goodwill credit), or
+for what the channel kept of the lines' price when it refunded less than they come to (a
+partial refund). So a return sale totals what the channel refunded, when it says. Both
+adapters build their returns here."""
 
 from __future__ import annotations
 
@@ -16,6 +19,9 @@ __all__ = ["CREDIT_SKU", "return_lines"]
 CREDIT_SKU = ""
 
 _CENTS = Decimal("0.0001")
+# Per-unit prices rounded to _CENTS can come to a little more than the refund: that is no
+# partial refund, and the ERP rounds it away.
+_OVERSHOOT = Decimal("0.01")
 
 
 def return_lines(refund: Refund, sold: Iterable[SaleLine], reference: str) -> tuple[SaleLine, ...]:
@@ -23,7 +29,9 @@ def return_lines(refund: Refund, sold: Iterable[SaleLine], reference: str) -> tu
 
     A refunded line is priced at what the channel refunded for it per unit, else at the price it
     was sold for. Money beyond the lines (shipping, a goodwill credit, a refund naming no lines)
-    is one credit line of quantity -1.
+    is one credit line of quantity -1; a refund of less than its lines come to at those prices
+    (part of a line's price) has a credit line of quantity -1 at the negative difference, which
+    takes back what was not refunded.
 
     Raises:
         ErpRejected: the refund returns a SKU the sale did not sell, or returns nothing.
@@ -40,7 +48,7 @@ def return_lines(refund: Refund, sold: Iterable[SaleLine], reference: str) -> tu
         covered += price * line.quantity
         lines.append(SaleLine(sku=line.sku, quantity=-line.quantity, unit_price=price))
     rest = (refund.amount - covered) if refund.amount is not None else Decimal(0)
-    if rest > 0:
+    if rest > 0 or rest <= -_OVERSHOOT:
         lines.append(SaleLine(sku=CREDIT_SKU, quantity=Decimal(-1), unit_price=rest))
     if not lines:
         raise ErpRejected(f"refund {refund.refund_id} of {reference} names neither lines nor an amount")

@@ -19,6 +19,8 @@ class ErpSettings(BaseSettings):
     tests and benchmarks; it ignores ``database``, ``user`` and ``password``).
 
     ``timeout_seconds`` bounds one HTTP call to the ERP, connection included.
+    ``batch_max`` is the most new orders a worker process writes to the ERP in one call (its
+    threads hand them to one writer while a backlog waits; 1 writes each order on its own).
     ``throttle_signatures`` are the answers (``<status>:<text in the body>``) by which this ERP
     says it is overloaded, besides 429: they pause the fleet instead of counting as failures.
     """
@@ -31,6 +33,7 @@ class ErpSettings(BaseSettings):
     user: str = "weir"
     password: SecretStr = SecretStr("weir-demo-erp-password")
     timeout_seconds: float = Field(default=30.0, gt=0)
+    batch_max: int = Field(default=20, ge=1)
     throttle_signatures: list[str] = Field(
         default_factory=lambda: ["400:SSS_REQUEST_LIMIT_EXCEEDED", "503:database is locked"]
     )

@@ -132,7 +132,13 @@ def _fleet(status: FleetStatus) -> Iterator[GaugeMetricFamily]:
         "weir_dead_letters_recent", "Failures dead-lettered in the last 15 minutes (parked events left out)."
     )
     recent.add_metric([], float(status.dead_letters_recent))
-    yield from (quarantined, recent)
+    mismatches = _gauge(
+        "weir_order_total_mismatches",
+        "Orders held in the dead letters because their sale would not total what the channel says "
+        "the customer pays (TotalMismatch).",
+    )
+    mismatches.add_metric([], float(status.total_mismatches))
+    yield from (quarantined, recent, mismatches)
 
 
 def _reconciliation(status: FleetStatus) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:

@@ -19,9 +19,10 @@ from pydantic import BaseModel, ConfigDict
 from oncall.queue_counts import QueueCount
 from oncall.reconciliation import ChannelReconciliation, ReconcileRecord
 from queues.activity import activity_keys
-from queues.dead import DeadLetterStore
+from queues.dead import DeadLetterReason, DeadLetterStore
 from queues.errors import QueueError
 from queues.lanes import Lane
+from queues.tally import tally_key
 from queues.topology import lane_queues, quarantine_queue
 from throttling import FleetGate
 
@@ -32,6 +33,9 @@ WINDOW_SECONDS = 60
 
 #: Dead letters in this window raise the "dead letters growing" alert.
 DEAD_LETTER_WINDOW = timedelta(minutes=15)
+
+# erp.errors.TotalMismatch, by the name dead letters keep: on-call reads them, not the ERP.
+_TOTAL_MISMATCH = "TotalMismatch"
 
 
 class LaneStatus(BaseModel):
@@ -85,7 +89,10 @@ class FleetStatus(BaseModel):
     """A snapshot of the fleet at ``at``. ``dead_letters_recent`` counts the failures dead-lettered
     in the last 15 minutes, not the events parked behind them. ``critical_alerts`` are those of
     ``alerts`` that need someone now: a backlog no worker consumes, which nothing will drain.
-    ``reconciliation`` is each reconciled channel's last run and open drift findings."""
+    ``total_mismatches`` counts the orders the dead letters hold because the sale would not
+    total what the channel says the customer pays; ``last_total_mismatch`` is the newest's
+    reason, naming the order and both figures. ``reconciliation`` is each reconciled channel's last
+    run and open drift findings."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -97,6 +104,8 @@ class FleetStatus(BaseModel):
     alerts: tuple[str, ...]
     critical_alerts: tuple[str, ...]
     reconciliation: tuple[ChannelReconciliation, ...] = ()
+    total_mismatches: int = 0
+    last_total_mismatch: str | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +193,7 @@ class StatusReader:
             alerts += (f"the ERP's breaker is {erp.breaker}",)
         reconciliation = ReconcileRecord(self._client, self._namespace).overview()
         alerts += tuple(alert for channel in reconciliation for alert in _reconcile_alerts(channel))
+        mismatches, last_mismatch = self._total_mismatches()
         return FleetStatus(
             at=datetime.fromtimestamp(now, UTC),
             lanes=lanes,
@@ -197,7 +207,29 @@ class StatusReader:
                 for lane in lanes
                 if not lane.consumers and (waiting := lane.ready + lane.delayed)
             ),
+            total_mismatches=mismatches,
+            last_total_mismatch=None if last_mismatch is None else _mismatch(last_mismatch),
         )
+
+    def _total_mismatches(self) -> tuple[int, DeadLetterReason | None]:
+        """How many dead letters are orders whose total does not reconcile, and the newest.
+
+        Each pair of figures is a cause of its own, so the causes the workers tallied are read
+        with the newest dead letter of each, as the metrics read them (two round trips)."""
+        try:
+            names = [_text(name) for name in self._client.hkeys(tally_key(self._namespace))]
+        except redis.RedisError as exc:
+            raise QueueError(f"cannot read the tallies from Redis: {exc}") from exc
+        fingerprints = [name.removeprefix("dead_cause:") for name in names if name.startswith("dead_cause:")]
+        held = [
+            (count, reason)
+            for count, reason in self._dead.cause_counts(fingerprints)
+            if reason.error_class == _TOTAL_MISMATCH
+        ]
+        if not held:
+            return 0, None
+        newest = max((reason for _, reason in held), key=lambda reason: reason.dead_lettered_at)
+        return sum(count for count, _ in held), newest
 
     def _lane_counts(self, lane: Lane, now: float) -> dict[str, float]:
         queues = lane_queues(self._namespace, lane)
@@ -284,6 +316,14 @@ class StatusReader:
             allowed_per_second=0.0 if blocked else policy.rate_per_second * self._gate.factor(),
             average_latency_ms=latency,
         )
+
+
+def _mismatch(reason: DeadLetterReason) -> str:
+    return f"{reason.channel or 'unknown channel'}: {reason.error_message}"
+
+
+def _text(value: object) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def _unconsumed(lane: str, waiting: float) -> str:

@@ -27,8 +27,10 @@
 A change answers ``{"sale", "outcome", "detail"}``. A missing sale is 404 ``no_sale``.
 
 A sale is ``{"id", "reference", "number", "state", "total", "lines": [{"sku", "quantity",
-"unit_price"}], "cancelled", "shipped", "exceptions"}``; ids are strings of digits, amounts decimal strings. A body that
-is not valid gets 422 ``invalid_body``.
+"unit_price"}], "money": [{"sku", "quantity", "unit_price", "description"}], "cancelled",
+"shipped", "exceptions"}``: ``money`` are the order's discounts, shipping, fees and taxes as the
+order's ``money`` gave them, and ``total`` adds up both kinds of line. Ids are strings of digits,
+amounts decimal strings. A body that is not valid gets 422 ``invalid_body``.
 """
 
 from __future__ import annotations

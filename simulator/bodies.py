@@ -1,7 +1,9 @@
 """The JSON bodies the simulated ERP accepts. Only what it uses is read; the rest is ignored.
 
 ``PUT /orders/{reference}`` takes Weir's canonical order (``events.order.Order`` as JSON), of
-which the simulator reads the lines. Amounts and quantities are decimal strings (numbers pass).
+which the simulator reads the lines, and beside them ``money``: the sale's other lines
+(discounts, shipping, fees, taxes) as the client worked them out, each ``{"sku", "description",
+"amount"}``. Amounts and quantities are decimal strings (numbers pass).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ __all__ = [
     "InvalidBody",
     "LevelsBody",
     "LineBody",
+    "MoneyBody",
     "OrderBody",
     "RefundBody",
     "ReturnBody",
@@ -65,8 +68,17 @@ class LineBody(_Body):
     unit_price: Decimal = Field(ge=0)
 
 
+class MoneyBody(_Body):
+    """A line of quantity 1 beside the goods: a discount (negative), shipping, a fee, a tax."""
+
+    sku: str = Field(min_length=1)
+    description: str = ""
+    amount: Decimal
+
+
 class OrderBody(_Body):
     lines: tuple[LineBody, ...] = Field(min_length=1)
+    money: tuple[MoneyBody, ...] = ()
 
 
 class CustomerBody(_Body):

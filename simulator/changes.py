@@ -33,9 +33,10 @@ class SaleChanges:
         if created:
             return _change(sale, "created")
         wanted = sorted((line.sku, line.quantity, line.unit_price) for line in body.order.lines)
-        if _lines(sale) == wanted:
+        money = sorted((line.sku, line.amount) for line in body.order.money)
+        if _lines(sale) == wanted and _money(sale) == money:
             return _change(sale, "unchanged")
-        detail = f"the update {body.revision} changes the lines of a confirmed sale"
+        detail = f"the update {body.revision} changes the lines or the money of a confirmed sale"
         return _exception(sale, f"update {body.revision}", detail)
 
     def cancel(self, reference: str, body: CancelBody) -> Change:
@@ -105,6 +106,10 @@ class SaleChanges:
 
 def _lines(sale: dict[str, Any]) -> list[tuple[str, Decimal, Decimal]]:
     return sorted((line["sku"], Decimal(line["quantity"]), Decimal(line["unit_price"])) for line in sale["lines"])
+
+
+def _money(sale: dict[str, Any]) -> list[tuple[str, Decimal]]:
+    return sorted((line["sku"], Decimal(line["unit_price"])) for line in sale.get("money", ()))
 
 
 def _units(sale: dict[str, Any]) -> dict[str, Decimal]:

@@ -59,8 +59,8 @@ class ErpState:
     def ensure_sale(self, reference: str, order: OrderBody) -> tuple[dict[str, Any], bool]:
         """The confirmed sale of ``reference``, created from ``order`` unless it exists.
 
-        Returns the sale and whether it was created now. An existing sale is returned as it is,
-        whatever ``order`` says.
+        Returns the sale and whether it was created now. Its total is its goods' and its money's
+        (``order.money``) added up. An existing sale is returned as it is, whatever ``order`` says.
 
         Raises:
             UnknownSkus: the sale does not exist and ``order`` names SKUs not in the catalogue.
@@ -70,7 +70,8 @@ class ErpState:
             return existing, False
         self._check_skus(line.sku for line in order.lines)
         sale_id = next(self._ids)
-        total = sum((line.quantity * line.unit_price for line in order.lines), Decimal(0))
+        goods = sum((line.quantity * line.unit_price for line in order.lines), Decimal(0))
+        total = goods + sum((line.amount for line in order.money), Decimal(0))
         sale = {
             "id": str(sale_id),
             "reference": reference,
@@ -80,6 +81,11 @@ class ErpState:
             "lines": [
                 {"sku": line.sku, "quantity": str(line.quantity), "unit_price": str(line.unit_price)}
                 for line in order.lines
+            ],
+            # As Tryton holds them: quantity 1 on a service product, the amount as its price.
+            "money": [
+                {"sku": line.sku, "quantity": "1", "unit_price": str(line.amount), "description": line.description}
+                for line in order.money
             ],
             "cancelled": False,
             "shipped": False,

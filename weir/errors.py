@@ -37,6 +37,7 @@ where they occur)::
     │   │   └── SaleMissing                     the sale an event needs does not exist yet
     │   └── ErpRejected                         never worth retrying: validation, unknown SKU
     │       ├── UnknownSku                      the order names SKUs the ERP does not have
+    │       ├── TotalMismatch                   the sale would not total the channel's total
     │       └── erp.tryton.errors.DuplicateKey  a unique key (the sale's reference) is taken
     ├── throttling.errors.ThrottlingError       a fleet-wide gate could not be consulted
     │   └── GateUnavailable                     Redis did not answer the gate

@@ -3,6 +3,8 @@
 The simulator makes each write idempotent itself, by reference: ``PUT /orders/<reference>``
 creates the confirmed sale once and returns the existing one after; updates, cancellations,
 fulfillments and returns are changes of that sale (:mod:`simulator.changes`), each applied once.
+Every order goes with its money lines (:mod:`erp.money`), so a simulated sale totals what the
+channel says, as a Tryton sale does; an order whose total does not reconcile creates no sale.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import httpx
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, RootModel
 
 from erp.adapter import Outcome, SaleChange, SaleRecord, refund_reference, sale_reference
+from erp.errors import TotalMismatch
+from erp.money import money_lines, require_total
 from erp.returns import return_lines
 from erp.settings import ErpSettings
 from erp.simulator.client import SimulatorClient, segment
@@ -68,17 +72,23 @@ class SimulatorErp:
         return cls(SimulatorClient.from_settings(settings, transport=transport))
 
     def ensure_sale(self, channel: str, order: Order) -> SaleRecord:
+        require_total(order)
         path = f"/orders/{segment(sale_reference(channel, order.id))}"
-        return _record(self._client.put(path, order.model_dump(mode="json"), _Sale))
+        return _record(self._client.put(path, _order_body(order), _Sale))
 
     def update_sale(self, channel: str, order: Order, *, revision: str) -> SaleChange:
-        path = f"/revisions/{segment(sale_reference(channel, order.id))}"
-        return self._change("PUT", path, {"revision": revision, "order": order.model_dump(mode="json")})
+        reference = sale_reference(channel, order.id)
+        self._require_total_unless_sold(order, reference)
+        body = {"revision": revision, "order": _order_body(order)}
+        return self._change("PUT", f"/revisions/{segment(reference)}", body)
 
     def cancel_sale(self, channel: str, cancellation: Cancellation) -> SaleChange:
-        path = f"/cancellations/{segment(sale_reference(channel, cancellation.order_id))}"
-        order = None if cancellation.order is None else cancellation.order.model_dump(mode="json")
-        return self._change("POST", path, {"order": order})
+        reference = sale_reference(channel, cancellation.order_id)
+        order = None
+        if cancellation.order is not None:
+            self._require_total_unless_sold(cancellation.order, reference)
+            order = _order_body(cancellation.order)
+        return self._change("POST", f"/cancellations/{segment(reference)}", {"order": order})
 
     def record_refund(self, channel: str, refund: Refund) -> SaleChange:
         order_channel = refund.order_channel or channel
@@ -115,10 +125,28 @@ class SimulatorErp:
     def close(self) -> None:
         self._client.close()
 
+    def _require_total_unless_sold(self, order: Order, reference: str) -> None:
+        """Refuse an order that does not reconcile when the simulator would create its sale
+        from it; a sale already there keeps its money (an update is compared, a cancellation
+        applies)."""
+        try:
+            require_total(order)
+        except TotalMismatch:
+            if self.find_sale(reference) is None:
+                raise
+
     def _change(self, method: str, path: str, body: dict[str, Any]) -> SaleChange:
         send = self._client.put if method == "PUT" else self._client.post
         change = send(path, body, _Change)
         return SaleChange(sale=_record(change.sale), outcome=change.outcome, detail=change.detail)
+
+
+def _order_body(order: Order) -> dict[str, Any]:
+    """The canonical order as JSON, with its money lines beside it."""
+    money = [
+        {"sku": line.sku, "description": line.description, "amount": str(line.amount)} for line in money_lines(order)
+    ]
+    return {**order.model_dump(mode="json"), "money": money}
 
 
 def _record(sale: _Sale) -> SaleRecord:

@@ -3,7 +3,9 @@
 Each family has its module; this class only puts them together:
 
 ================  ======================================================================
-order created     :mod:`.orders`: one confirmed sale under :func:`erp.adapter.sale_reference`
+order created     :mod:`.orders`: one confirmed sale under :func:`erp.adapter.sale_reference`,
+                  its money as lines on service products (:mod:`.money`);
+                  :mod:`.batches` writes several at a time while a backlog waits
 order updated     :mod:`.revisions`: the sale follows while draft or quotation, else a note
 order cancelled   :mod:`.cancels`: ``cancel``, or its shipments cancelled after confirmation
 refund            :mod:`.refunds`: one return sale (negative quantities, a credit line)
@@ -19,7 +21,11 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from erp.adapter import SaleChange, SaleRecord, sale_reference
+from erp.batcher import Batcher
+from erp.errors import ErpError
+from erp.money import require_total
 from erp.settings import ErpSettings
+from erp.tryton.batches import Item, Outcome, TrytonBatches
 from erp.tryton.cancels import TrytonCancels
 from erp.tryton.catalog import TrytonCatalog
 from erp.tryton.client import TrytonClient
@@ -41,9 +47,13 @@ __all__ = ["TrytonErp"]
 
 
 class TrytonErp:
-    """Applies every canonical family to Tryton. Safe to share between worker threads."""
+    """Applies every canonical family to Tryton. Safe to share between worker threads.
 
-    def __init__(self, client: TrytonClient) -> None:
+    New orders that threads apply at the same time are written up to ``batch_max`` at a time
+    (:mod:`erp.batcher`); with 1, each on its own.
+    """
+
+    def __init__(self, client: TrytonClient, *, batch_max: int = 1) -> None:
         self._client = client
         catalog = TrytonCatalog(client)
         self._parties = TrytonParties(client, catalog)
@@ -55,14 +65,23 @@ class TrytonErp:
         self._refunds = TrytonRefunds(client, catalog, self._sales)
         self._shipments = TrytonShipments(client, catalog, self._notes)
         self._inventories = TrytonInventories(client, catalog)
+        batches = TrytonBatches(client, catalog, self._orders, self._sales)
+        self._batcher = Batcher[Item, Outcome](batches.ensure, max_size=batch_max) if batch_max > 1 else None
 
     @classmethod
     def from_settings(cls, settings: ErpSettings) -> TrytonErp:
         """An adapter for the Tryton that ``settings`` describes (it logs in on first use)."""
-        return cls(TrytonClient.from_settings(settings))
+        return cls(TrytonClient.from_settings(settings), batch_max=settings.batch_max)
 
     def ensure_sale(self, channel: str, order: Order) -> SaleRecord:
-        return to_record(self._orders.ensure(channel, order, sale_reference(channel, order.id)))
+        # Before any call: an order whose money does not add up leaves nothing in Tryton.
+        require_total(order)
+        if self._batcher is None:
+            return to_record(self._orders.ensure(channel, order, sale_reference(channel, order.id)))
+        outcome = self._batcher.submit((channel, order))
+        if isinstance(outcome, ErpError):
+            raise outcome
+        return to_record(outcome)
 
     def update_sale(self, channel: str, order: Order, *, revision: str) -> SaleChange:
         return self._revisions.follow(channel, order, sale_reference(channel, order.id), revision)

@@ -14,6 +14,7 @@ from typing import Any
 
 from erp.adapter import SaleChange
 from erp.errors import SaleMissing
+from erp.money import require_total
 from erp.tryton.client import TrytonClient
 from erp.tryton.notes import TrytonNotes
 from erp.tryton.orders import TrytonOrders
@@ -43,6 +44,7 @@ class TrytonCancels:
         if sale is None:
             if cancellation.order is None:
                 raise SaleMissing(f"sale {reference} is not in the ERP yet; its cancellation waits for it")
+            require_total(cancellation.order)
             sale = self._orders.create(channel, cancellation.order, reference)
         if to_record(sale).cancelled:
             return SaleChange(sale=to_record(sale), outcome="unchanged")

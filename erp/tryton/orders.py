@@ -4,6 +4,11 @@ A unique index on ``sale.reference`` (added by provisioning) makes a concurrent 
 fail, so the same order applied twice, or by two workers, leaves one sale. Every lookup that
 can refuse the order (SKUs, currency) runs before the first write, so a refused order leaves
 nothing behind, not even its customer.
+
+A new order costs five calls once its products and customer are known (search, create with
+its lines, quote, confirm, read back): products, currencies and parties are kept between
+orders (:mod:`.catalog`, :mod:`.buyers`). A sale Tryton refuses is tried once more with them
+read afresh, in case one changed in Tryton since it was kept.
 """
 
 from __future__ import annotations
@@ -11,10 +16,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from erp.errors import ErpTransient
+from erp.errors import ErpRejected, ErpTransient
+from erp.money import MONEY_SKUS
+from erp.tryton.buyers import Buyer, TrytonBuyers, Wanted
 from erp.tryton.catalog import Product, TrytonCatalog
 from erp.tryton.client import TrytonClient
 from erp.tryton.errors import DuplicateKey
+from erp.tryton.money import money_values
 from erp.tryton.parties import TrytonParties, party_code
 from erp.tryton.sales import TrytonSales
 from events.order import Order
@@ -33,39 +41,88 @@ class TrytonOrders:
         self._client = client
         self._catalog = catalog
         self._parties = parties
+        self._buyers = TrytonBuyers(client, parties)
         self._sales = sales
 
     def ensure(self, channel: str, order: Order, reference: str) -> dict[str, Any]:
         """The confirmed sale of ``order``, created unless it exists (a sale cancelled before it
         was confirmed stays as it is); as read afterwards."""
         sale = self._sales.find(reference)
-        if sale is None:
-            sale = self.create(channel, order, reference)
-        elif sale["state"] == "cancelled":
+        if sale is not None:
+            return self.resume(sale)
+        try:
+            sale_id = self.create_draft(channel, order, reference)
+        except DuplicateKey:
+            return self.lost_race(reference)
+        # A sale just created is a draft: quote it without reading it first.
+        return self._sales.drive({"id": sale_id, "reference": reference, "state": "draft"})
+
+    def resume(self, sale: dict[str, Any]) -> dict[str, Any]:
+        """Drive on a sale an earlier attempt left (a sale cancelled first stays as it is)."""
+        if sale["state"] == "cancelled":
             # The order's cancellation came first (channels deliver out of order): it stands.
-            logger.info("Tryton sale %s (%s) is cancelled already; leaving it.", sale["id"], reference)
+            logger.info("Tryton sale %s (%s) is cancelled already; leaving it.", sale["id"], sale["reference"])
             return sale
-        else:
-            logger.info("Tryton sale %s already holds %s; resuming it at %s.", sale["id"], reference, sale["state"])
+        logger.info("Tryton sale %s already holds %s; resuming it at %s.", sale["id"], sale["reference"], sale["state"])
         return self._sales.drive(sale)
 
     def create(self, channel: str, order: Order, reference: str) -> dict[str, Any]:
-        """Create the draft sale and read it; if another worker just did, see :meth:`_lost_race`.
+        """Create the draft sale and read it; if another worker just did, see :meth:`lost_race`.
 
         Raises:
             UnknownSku: before anything is written.
             ErpRejected: the ERP has no such currency.
         """
-        products = self._catalog.products(order.skus)
-        currency = self._catalog.currency(order.currency)
-        party = self._parties.upsert(party_code(channel, order.customer.id), order.customer)
-        values = {**self.header(order, party), **self._identity(order, reference, currency)}
         try:
-            sale_id = self._sales.create({**values, "lines": [["create", line_values(order, products)]]})
+            sale_id = self.create_draft(channel, order, reference)
         except DuplicateKey:
-            return self._lost_race(reference)
-        logger.info("Created Tryton sale %s for %s order %s (reference %s).", sale_id, channel, order.id, reference)
+            return self.lost_race(reference)
         return self._sales.read(sale_id)
+
+    def values(self, channel: str, order: Order, reference: str, buyer: Buyer | None = None) -> dict[str, Any]:
+        """The draft sale of ``order`` in Tryton's create syntax, its lines included.
+
+        ``buyer`` is the order's party and addresses when the caller found them already.
+
+        Raises:
+            UnknownSku: before anything is written.
+            ErpRejected: the ERP has no such currency.
+        """
+        products = self._catalog.sold(order.skus | MONEY_SKUS)
+        currency = self._catalog.currency(order.currency)
+        if buyer is None:
+            (buyer,) = self._buyers.of([Wanted.of(party_code(channel, order.customer.id), order)])
+        return {
+            "party": buyer.party,
+            "invoice_address": buyer.invoice_address,
+            "shipment_address": buyer.shipment_address,
+            **self._identity(order, reference, currency),
+            "lines": [["create", line_values(order, products)]],
+        }
+
+    def forget(self, channel: str, order: Order) -> None:
+        """Read the order's products and customer afresh next time (Tryton refused its sale)."""
+        self._catalog.forget(order.skus)
+        self._buyers.forget([party_code(channel, order.customer.id)])
+
+    @property
+    def buyers(self) -> TrytonBuyers:
+        return self._buyers
+
+    def create_draft(self, channel: str, order: Order, reference: str) -> int:
+        """Create the draft sale; once more with fresh lookups if Tryton refuses it."""
+        values = self.values(channel, order, reference)
+        try:
+            sale_id = self._sales.create(values)
+        except DuplicateKey:
+            raise
+        except ErpRejected as refused:
+            logger.info("Tryton refused sale %s (%s); trying once more with its products and customer read afresh.",
+                        reference, refused)  # fmt: skip
+            self.forget(channel, order)
+            sale_id = self._sales.create(self.values(channel, order, reference))
+        logger.info("Created Tryton sale %s for %s order %s (reference %s).", sale_id, channel, order.id, reference)
+        return sale_id
 
     def header(self, order: Order, party: int) -> dict[str, Any]:
         """The party and addresses of the sale of ``order`` (addresses created if missing)."""
@@ -88,7 +145,7 @@ class TrytonOrders:
             values["sale_date"] = order.placed_at.date()
         return values
 
-    def _lost_race(self, reference: str) -> dict[str, Any]:
+    def lost_race(self, reference: str) -> dict[str, Any]:
         """Another worker created the sale between our search and our create: use theirs."""
         existing = self._sales.find(reference)
         if existing is None:
@@ -98,8 +155,8 @@ class TrytonOrders:
 
 
 def line_values(order: Order, products: dict[str, Product]) -> list[dict[str, Any]]:
-    """The sale lines of ``order``, in Tryton's create syntax."""
-    return [
+    """The sale lines of ``order``, in Tryton's create syntax: its goods, then its money."""
+    goods = [
         {
             "type": "line",
             "product": products[line.sku].id,
@@ -110,3 +167,4 @@ def line_values(order: Order, products: dict[str, Product]) -> list[dict[str, An
         }
         for line in order.lines
     ]
+    return goods + money_values(order, products)

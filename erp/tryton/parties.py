@@ -57,7 +57,7 @@ class TrytonParties:
 
         ``None`` stands for an address with nothing filled in (Tryton still needs one to quote).
         """
-        values = self._address_values(address)
+        values = self.address_values(address)
         domain = [["party", "=", party_id], *([name, "=", value] for name, value in values.items())]
         ids = self._client.call("model.party.address.search", domain, 0, 1, None)
         if ids:
@@ -68,7 +68,7 @@ class TrytonParties:
     def matches(self, address_id: int, address: Address | None) -> bool:
         """Whether Tryton's address ``address_id`` holds what ``address`` says (the same test
         :meth:`address` uses to find one)."""
-        values = self._address_values(address)
+        values = self.address_values(address)
         (stored,) = self._client.call("model.party.address.read", [address_id], list(values))
         return all(stored[name] == value for name, value in values.items())
 
@@ -82,7 +82,7 @@ class TrytonParties:
             values["contact_mechanisms"] = [["create", [{"type": "email", "value": customer.email}]]]
         if customer.address is not None:
             # Without this, Tryton gives a new party one empty address by default.
-            values["addresses"] = [["create", [self._address_values(customer.address)]]]
+            values["addresses"] = [["create", [self.address_values(customer.address)]]]
         created = self._client.call("model.party.party.create", [values])
         logger.info("Created Tryton party %s for customer %s.", created[0], code)
         return int(created[0])
@@ -97,7 +97,8 @@ class TrytonParties:
                 [{"party": party["id"], "type": "email", "value": customer.email}],
             )
 
-    def _address_values(self, address: Address | None) -> dict[str, Any]:
+    def address_values(self, address: Address | None) -> dict[str, Any]:
+        """The fields of a Tryton address holding ``address`` (``None``: all of them empty)."""
         # The channel's region has no free-text field in Tryton (subdivisions are coded records).
         address = address or Address()
         return {

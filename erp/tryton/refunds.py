@@ -4,7 +4,8 @@ A return sale is a sale with negative quantities: confirming it creates the cust
 shipment the goods come back through. Its reference is :func:`erp.adapter.refund_reference`,
 under the same unique index as every sale, so a refund applied twice leaves one return. Money
 refunded beyond the refunded lines (shipping, a goodwill credit, a payment provider's refund
-that names no lines) is one credit line without a product.
+that names no lines) is one credit line without a product; so is what the channel kept of the
+lines' price (a partial refund), at a negative price: the return totals what was refunded.
 """
 
 from __future__ import annotations
@@ -76,7 +77,9 @@ def _values(lines: tuple[SaleLine, ...], products: dict[str, Product], refund: R
     values = []
     for line in lines:
         value: dict[str, Any] = {"type": "line", "quantity": float(line.quantity), "unit_price": line.unit_price}
-        if line.sku == CREDIT_SKU:
+        if line.sku == CREDIT_SKU and line.unit_price < 0:
+            value["description"] = f"Refund {refund.refund_id}: kept of the returned goods' price"
+        elif line.sku == CREDIT_SKU:
             value["description"] = f"Refund {refund.refund_id}" + (f": {refund.reason}" if refund.reason else "")
         else:
             value.update(product=products[line.sku].id, unit=products[line.sku].unit)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from erp.adapter import SaleChange
+from erp.money import MONEY_SKUS, money_lines, require_total
 from erp.tryton.catalog import TrytonCatalog
 from erp.tryton.client import TrytonClient
 from erp.tryton.notes import TrytonNotes
@@ -50,8 +51,9 @@ class TrytonRevisions:
         """Bring the sale of ``reference`` to ``order`` (see :meth:`ErpAdapter.update_sale`)."""
         sale = self._sales.find(reference)
         if sale is None:
+            require_total(order)
             return SaleChange(sale=to_record(self._orders.ensure(channel, order, reference)), outcome="created")
-        products = self._catalog.products(order.skus)
+        products = self._catalog.products(order.skus | MONEY_SKUS)
         self._catalog.currency(order.currency)
         party = self._parties.upsert(party_code(channel, order.customer.id), order.customer)
         differences = self._differences(sale, order, party)
@@ -59,6 +61,7 @@ class TrytonRevisions:
             settled = sale if sale["state"] == "cancelled" else self._sales.drive(sale)
             return SaleChange(sale=to_record(settled), outcome="unchanged")
         if sale["state"] in EDITABLE:
+            require_total(order)
             return self._rewrite(sale, order, party, products)
         return self._record(sale, revision, differences)
 
@@ -66,6 +69,8 @@ class TrytonRevisions:
         differences = []
         if _lines_of(sale) != _wanted(order):
             differences.append(f"lines are now {_describe(_wanted(order))} (the sale has {_describe(_lines_of(sale))})")
+        if _money_of(sale) != _money_wanted(order):
+            differences.append(f"discounts, shipping, fees or taxes changed: the order now totals {order.total}")
         if sale["party"] != party:
             differences.append(f"the customer is now {order.customer.id} ({order.customer.name})")
         shipping = order.shipping_address or order.customer.address or order.billing_address
@@ -107,6 +112,14 @@ def _lines_of(sale: dict[str, Any]) -> _Lines:
 
 def _wanted(order: Order) -> _Lines:
     return tuple(sorted((line.sku, line.quantity.normalize(), line.unit_price.normalize()) for line in order.lines))
+
+
+def _money_of(sale: dict[str, Any]) -> list[tuple[str, Decimal]]:
+    return sorted((line.sku, line.unit_price.normalize()) for line in to_record(sale).money)
+
+
+def _money_wanted(order: Order) -> list[tuple[str, Decimal]]:
+    return sorted((line.sku, line.amount.normalize()) for line in money_lines(order))
 
 
 def _describe(lines: _Lines) -> str:

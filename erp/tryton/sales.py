@@ -18,6 +18,7 @@ from typing import Any
 
 from erp.adapter import SaleLine, SaleRecord
 from erp.errors import ErpRejected, ErpTransient
+from erp.money import MONEY_SKUS
 from erp.tryton.client import TrytonClient
 
 __all__ = ["EDITABLE", "TrytonSales", "to_record"]
@@ -52,13 +53,15 @@ _NEXT = {"draft": "quote", "quotation": "confirm", "confirmed": "process"}
 def to_record(sale: dict[str, Any], exceptions: tuple[str, ...] = ()) -> SaleRecord:
     """A sale as read with :data:`_FIELDS`, as Weir's :class:`SaleRecord`."""
     shipments = [shipment["state"] for shipment in sale["shipments."]]
+    lines = [_line(line) for line in sale["lines."] if line["type"] == "line"]
     return SaleRecord(
         erp_id=sale["id"],
         reference=sale["reference"],
         number=sale["number"] or None,
         state=sale["state"],
         total=sale["total_amount"],
-        lines=tuple(_line(line) for line in sale["lines."] if line["type"] == "line"),
+        lines=tuple(line for line in lines if line.sku not in MONEY_SKUS),
+        money=tuple(line for line in lines if line.sku in MONEY_SKUS),
         cancelled=sale["state"] == "cancelled" or (bool(shipments) and all(s == "cancelled" for s in shipments)),
         shipped=bool(shipments) and all(s == "done" for s in shipments),
         exceptions=exceptions,
@@ -83,6 +86,18 @@ class TrytonSales:
         """The sale with this external reference, read with every field a record needs."""
         rows = self._client.call("model.sale.sale.search_read", [["reference", "=", reference]], 0, 1, None, _FIELDS)
         return rows[0] if rows else None
+
+    def find_many(self, references: list[str]) -> dict[str, dict[str, Any]]:
+        """The sales holding any of these references, by reference, in one call."""
+        rows = self._client.call(
+            "model.sale.sale.search_read", [["reference", "in", references]], 0, None, None, _FIELDS
+        )
+        return {row["reference"]: row for row in rows}
+
+    def read_many(self, sale_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """The sales ``sale_ids``, by id, in one call."""
+        rows = self._client.call("model.sale.sale.read", sale_ids, _FIELDS) if sale_ids else []
+        return {row["id"]: row for row in rows}
 
     def read(self, sale_id: int) -> dict[str, Any]:
         """The sale ``sale_id``, read with every field a record needs."""

@@ -230,3 +230,31 @@ def test_weir_piped_at_80_columns_cuts_no_value(weir: Weir, seeder: DeadLetterSe
     for value in (letter.message_id, "shop-us-wholesale", "100123456789", letter.error_message):
         assert value in flowing(listed.stdout)
     assert letter.message_id in shown.stdout
+
+
+def test_status_shows_the_orders_whose_total_does_not_reconcile_with_the_last_one_s_figures() -> None:
+    status = FleetStatus(
+        at=AT,
+        lanes=(lane(Lane.CRITICAL),),
+        erp=ErpStatus(
+            breaker="closed",
+            blocked_for_seconds=0,
+            calls_per_second=0,
+            budget_per_second=0,
+            allowed_per_second=0,
+            average_latency_ms=None,
+        ),
+        quarantined=0,
+        dead_letters_recent=2,
+        alerts=(),
+        critical_alerts=(),
+        total_mismatches=2,
+        last_total_mismatch="shop-us: order #1001's total does not reconcile: channel 41.34 USD, computed 41.30 USD",
+    )
+
+    text = " ".join(printed(status_view(status), width=200).split())
+
+    assert (
+        "Orders whose total does not reconcile: 2 (last: shop-us: order #1001's total does not reconcile: "
+        "channel 41.34 USD, computed 41.30 USD)" in text
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import uuid
 from decimal import Decimal
+from typing import Any
 
 import redis
 
@@ -71,7 +72,84 @@ def test_a_signed_shopify_order_becomes_one_confirmed_sale_with_its_lines_and_to
         ("SKU-0003", Decimal(2), Decimal("13.50")),
         ("SKU-0004", Decimal(1), Decimal("14.25")),
     ]
-    assert sale.total == Decimal("41.25")
+    # 41.25 of goods, 5.00 shipping and the 6 % tax on both, as Shopify's total_price says.
+    assert sale.total == Decimal("49.03")
+
+
+def discounted_shopify_order(order_id: int) -> dict[str, Any]:
+    """Shopify's shape of 2 x 20.00 less a WELCOME10 code's 4.00 (allocated to the line), 5.00
+    shipping, and 6 % tax on both: 36.00 + 5.00 + 2.46 = 43.46."""
+    payload = shopify_order(order_id, lines=[("SKU-0005", 2, "20.00")])
+    (line,) = payload["line_items"]
+    money = {"shop_money": {"amount": "4.00", "currency_code": "USD"}}
+    line["discount_allocations"] = [{"amount": "4.00", "amount_set": money, "discount_application_index": 0}]
+    line["total_discount"] = "4.00"
+    line["tax_lines"] = [{"price": "2.16", "rate": 0.06, "title": "State Tax"}]
+    code = {
+        "target_type": "line_item",
+        "type": "discount_code",
+        "value": "10.0",
+        "value_type": "percentage",
+        "allocation_method": "across",
+        "target_selection": "all",
+        "code": "WELCOME10",
+    }
+    return {
+        **payload,
+        "subtotal_price": "36.00",
+        "total_discounts": "4.00",
+        "total_tax": "2.46",
+        "total_price": "43.46",
+        "tax_lines": [{"price": "2.46", "rate": 0.06, "title": "State Tax"}],
+        "discount_codes": [{"code": "WELCOME10", "amount": "4.00", "type": "percentage"}],
+        "discount_applications": [code],
+    }
+
+
+def test_a_shopify_order_with_a_discount_shipping_and_tax_lands_at_the_channels_total(
+    fleet: Fleet, tryton_erp: TrytonErp, tryton: ErpSettings
+) -> None:
+    fleet.receiver()
+    fleet.worker()
+    order_id = new_order_id()
+    body = encode(discounted_shopify_order(order_id))
+
+    assert fleet.post("shop-us", body, shopify_headers(body, SHOP_SECRET)).status_code == 202
+
+    sale = confirmed_sale(tryton_erp, f"shop-us:{order_id}")
+    assert sale.total == Decimal("43.46")
+    assert [(line.sku, line.quantity, line.unit_price) for line in sale.lines] == [
+        ("SKU-0005", Decimal(2), Decimal("20.00"))
+    ]
+    assert [(line.sku, line.unit_price) for line in sale.money] == [
+        ("DISCOUNT", Decimal("-4.00")),
+        ("DISCOUNT", Decimal("0")),
+        ("SHIPPING", Decimal("5.00")),
+        ("TAX", Decimal("2.46")),
+    ]
+    client = TrytonClient.from_settings(tryton)
+    try:
+        (read,) = client.call("model.sale.sale.read", [sale.erp_id], ["total_amount"])
+    finally:
+        client.close()
+    assert read["total_amount"] == Decimal("43.46")
+
+
+def test_a_shopify_order_whose_total_does_not_reconcile_is_dead_lettered_with_both_figures_and_no_sale(
+    fleet: Fleet, tryton_erp: TrytonErp, redis_client: redis.Redis, namespace: str
+) -> None:
+    fleet.receiver()
+    fleet.worker()
+    order_id = new_order_id()
+    body = encode({**discounted_shopify_order(order_id), "total_price": "47.46"})
+
+    assert fleet.post("shop-us", body, shopify_headers(body, SHOP_SECRET)).status_code == 202
+
+    store = DeadLetterStore(redis_client, prefix=f"{namespace}:dead:")
+    (reason,) = eventually(lambda: store.select() or None, timeout=60, what="the order's dead letter")
+    assert (reason.error_class, reason.classification) == ("TotalMismatch", "permanent")
+    assert "channel 47.46 USD, computed 43.46 USD" in reason.error_message
+    assert tryton_erp.find_sale(f"shop-us:{order_id}") is None
 
 
 def test_a_standard_webhooks_order_becomes_a_confirmed_sale(fleet: Fleet, tryton_erp: TrytonErp) -> None:
@@ -82,7 +160,8 @@ def test_a_standard_webhooks_order_becomes_a_confirmed_sale(fleet: Fleet, tryton
 
     assert fleet.post("pos-eu", body, standard_headers(body, POS_SECRET)).status_code == 202
 
-    assert confirmed_sale(tryton_erp, f"pos-eu:{order_id}").total == Decimal("34.00")
+    # 34.00 of goods, 4.90 shipping and 21 % VAT on top, as the order's total says.
+    assert confirmed_sale(tryton_erp, f"pos-eu:{order_id}").total == Decimal("47.07")
 
 
 def test_the_same_order_delivered_twice_under_two_delivery_ids_gives_one_sale(
@@ -176,4 +255,4 @@ def test_a_worker_killed_between_the_erp_write_and_the_ack_still_lands_the_order
         assert shipments(client, reference) == 1
     finally:
         client.close()
-    assert sale.total == Decimal("34.00")
+    assert sale.total == Decimal("41.34")

@@ -285,3 +285,18 @@ def test_reconciliation_s_drift_missing_orders_and_failures_are_metrics_per_chan
     assert value(samples, "weir_reconcile_missing_total", channel="shop-us") == 4
     assert value(samples, "weir_reconcile_failed", channel="shop-eu") == 1
     assert value(samples, "weir_reconcile_failed", channel="shop-us") == 0
+
+
+def test_orders_held_because_their_total_does_not_reconcile_are_a_gauge(
+    registry: CollectorRegistry, seeder: DeadLetterSeeder, namespace: str, redis_client: redis.Redis
+) -> None:
+    tally = OutcomeTally(redis_client, tally_key(namespace))
+    reason = seeder.seed(
+        error_class="TotalMismatch",
+        error_message="order #1001's total does not reconcile: channel 41.34 USD, computed 41.30 USD",
+    )
+    tally.count(f"dead_cause:{reason.fingerprint}")
+
+    samples = scrape(registry)
+
+    assert value(samples, "weir_order_total_mismatches") == 1

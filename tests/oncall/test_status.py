@@ -20,6 +20,7 @@ from queues.activity import activity_keys
 from queues.broker import LaneBroker, build_broker
 from queues.dead import dead_letter_store
 from queues.lanes import Lane
+from queues.tally import OutcomeTally, tally_key
 from queues.topology import lane_queues
 from tests.end_to_end.conftest import Fleet, simulator_env
 from tests.fixtures.simulator import RunningSimulator
@@ -251,3 +252,32 @@ def test_a_lane_shows_the_worker_processes_consuming_it_and_alerts_once_none_doe
     status = eventually(lambda: unconsumed(oncall, Lane.BULK), what="RabbitMQ to see the worker gone")
     assert status.critical_alerts == ("bulk: 3 events wait and no worker consumes the lane",)
     assert "bulk: 3 events wait and no worker consumes the lane" in status.alerts
+
+
+def test_orders_whose_total_does_not_reconcile_are_counted_with_the_newest_s_figures(
+    oncall: OnCall, seeder: DeadLetterSeeder, redis_client: redis.Redis, namespace: str
+) -> None:
+    # Given two orders dead-lettered as TotalMismatch and one unknown SKU, as workers tally them
+    tally = OutcomeTally(redis_client, tally_key(namespace))
+    for message in (
+        "order #1001's total does not reconcile: channel 41.34 USD, computed 41.30 USD",
+        "order #1002's total does not reconcile: channel 10.00 USD, computed 9.99 USD",
+    ):
+        reason = seeder.seed(error_class="TotalMismatch", error_message=message)
+        tally.count(f"dead_cause:{reason.fingerprint}")
+    tally.count(f"dead_cause:{seeder.seed().fingerprint}")
+
+    status = oncall.status()
+
+    assert status.total_mismatches == 2
+    assert status.last_total_mismatch == (
+        "shop-us: order #1002's total does not reconcile: channel 10.00 USD, computed 9.99 USD"
+    )
+
+
+def test_no_mismatch_held_shows_none(oncall: OnCall, seeder: DeadLetterSeeder) -> None:
+    seeder.seed()
+
+    status = oncall.status()
+
+    assert (status.total_mismatches, status.last_total_mismatch) == (0, None)

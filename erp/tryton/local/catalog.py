@@ -5,10 +5,19 @@ Called by :mod:`erp.tryton.local.masterdata` once proteus is configured and the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["SKU_COUNT", "create_countries", "create_demo_customer", "create_products", "sku", "stock_up"]
+__all__ = [
+    "SKU_COUNT",
+    "create_countries",
+    "create_demo_customer",
+    "create_products",
+    "create_services",
+    "sku",
+    "stock_up",
+]
 
 #: The catalogue is SKU-0001 .. SKU-0020.
 SKU_COUNT = 20
@@ -50,6 +59,25 @@ def _template(Template: Any, unit: Any, n: int) -> Any:  # proteus models are un
     )
     template.products[0].suffix_code = sku(n)
     return template
+
+
+def create_services(codes: Iterable[str]) -> dict[str, int]:
+    """Create a salable service product for each code (the money lines of :mod:`erp.money`:
+    shipping, fees, taxes, discounts); return product id by code. Services ship nothing, and
+    every sale line gives its own price, so the list price is 0."""
+    from proteus import Model
+
+    Template = Model.get("product.template")
+    (unit,) = Model.get("product.uom").find([("name", "=", "Unit")])
+    templates = []
+    for code in sorted(codes):
+        template = Template(
+            name=code.capitalize(), type="service", salable=True, default_uom=unit, list_price=Decimal(0)
+        )
+        template.products[0].suffix_code = code
+        templates.append(template)
+    Template.save(templates)
+    return {template.products[0].code: template.products[0].id for template in templates}
 
 
 def stock_up(products: dict[str, int], storage_id: int, company_id: int) -> None:

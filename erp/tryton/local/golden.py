@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 #: Bump whenever provisioning changes what the golden database holds: older goldens are rebuilt.
-PROVISION_VERSION = 1
+PROVISION_VERSION = 2
 
 MANIFEST_NAME = "erp.json"
 
@@ -43,6 +43,8 @@ class GoldenManifest(BaseModel):
     warehouse: int
     locations: dict[str, int]
     products: dict[str, int]
+    #: The service products of :data:`erp.money.MONEY_SKUS`, by code.
+    services: dict[str, int] = {}
     demo_customer: int
     provisioned_at: datetime
 

@@ -12,7 +12,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from erp.tryton.local.catalog import create_countries, create_demo_customer, create_products, stock_up
+from erp.money import MONEY_SKUS
+from erp.tryton.local.catalog import (
+    create_countries,
+    create_demo_customer,
+    create_products,
+    create_services,
+    stock_up,
+)
 from erp.tryton.local.config import DATABASE
 
 __all__ = ["COMPANY_NAME", "MasterData", "load_master_data"]
@@ -29,7 +36,8 @@ MasterData = dict[str, Any]
 
 
 def load_master_data(config_file: Path, *, user: str, password: str) -> MasterData:
-    """Load currencies, the company, sale settings, catalogue, stock and users; return their ids.
+    """Load currencies, the company, sale settings, catalogue (goods, and the services money lines
+    are sold as), stock and users; return their ids.
 
     ``user``/``password`` are the login Weir will use; it gets every group and the company.
     The keys of the result match :class:`~erp.tryton.local.golden.GoldenManifest`'s fields.
@@ -51,6 +59,7 @@ def load_master_data(config_file: Path, *, user: str, password: str) -> MasterDa
         "warehouse": locations["WH"],
         "locations": locations,
         "products": products,
+        "services": create_services(MONEY_SKUS),
         "demo_customer": create_demo_customer(),
     }
 

@@ -9,6 +9,7 @@ import pytest
 from erp.adapter import SaleLine, refund_reference
 from erp.errors import ErpRejected, SaleMissing, UnknownSku
 from erp.tryton import TrytonClient, TrytonErp
+from events.order import Charge, TaxLine
 from events.refund import Refund, RefundLine
 from tests.erp.tryton.orders import CHANNEL, order, unique
 
@@ -96,3 +97,66 @@ def test_a_refund_of_an_unknown_or_unsold_sku_changes_nothing(tryton_erp: Tryton
         tryton_erp.record_refund(CHANNEL, unsold)
 
     assert count(looker, refund_reference(CHANNEL, placed.id, "rf5")) == 0
+
+
+def test_a_refund_of_a_line_with_its_shipping_and_tax_totals_what_the_channel_refunded(
+    tryton_erp: TrytonErp,
+) -> None:
+    # Shopify's shape: the line's subtotal on the refund line, the transaction refunding it with
+    # its 6 % tax and the 5.00 shipping (and that shipping's tax).
+    placed = order(
+        shipping=(Charge(title="Standard", amount=Decimal("5.00")),),
+        taxes=(TaxLine(title="State Tax", rate=Decimal("0.06"), amount=Decimal("2.37")),),
+        total=Decimal("41.87"),
+    )
+    tryton_erp.ensure_sale(CHANNEL, placed)
+    refund = Refund(
+        order_id=placed.id,
+        refund_id="rf-ship",
+        amount=Decimal("18.55"),
+        lines=(RefundLine(sku="SKU-0002", quantity=Decimal(1), amount=Decimal("12.50")),),
+    )
+
+    change = tryton_erp.record_refund(CHANNEL, refund)
+
+    assert change.sale.lines == (
+        SaleLine(sku="SKU-0002", quantity=Decimal(-1), unit_price=Decimal("12.50")),
+        SaleLine(sku="", quantity=Decimal(-1), unit_price=Decimal("6.05")),
+    )
+    assert change.sale.total == Decimal("-18.55")
+
+
+def test_a_partial_refund_of_a_line_takes_back_what_the_channel_kept(tryton_erp: TrytonErp) -> None:
+    # One of the two SKU-0001 (11.00 each) comes back, but the channel refunds 6.00 of it.
+    placed = order()
+    tryton_erp.ensure_sale(CHANNEL, placed)
+    refund = Refund(
+        order_id=placed.id,
+        refund_id="rf-part",
+        amount=Decimal("6.00"),
+        lines=(RefundLine(sku="SKU-0001", quantity=Decimal(1)),),
+    )
+
+    change = tryton_erp.record_refund(CHANNEL, refund)
+
+    assert change.sale.lines == (
+        SaleLine(sku="SKU-0001", quantity=Decimal(-1), unit_price=Decimal("11.00")),
+        SaleLine(sku="", quantity=Decimal(-1), unit_price=Decimal("-5.00")),
+    )
+    assert change.sale.total == Decimal("-6.00")
+
+
+def test_a_refund_spread_over_units_that_does_not_divide_evenly_totals_the_refund(tryton_erp: TrytonErp) -> None:
+    placed = order(("SKU-0003", "3", "13.00"))
+    tryton_erp.ensure_sale(CHANNEL, placed)
+    refund = Refund(
+        order_id=placed.id,
+        refund_id="rf-odd",
+        amount=Decimal("10.01"),
+        lines=(RefundLine(sku="SKU-0003", quantity=Decimal(3), amount=Decimal("10.01")),),
+    )
+
+    change = tryton_erp.record_refund(CHANNEL, refund)
+
+    assert change.sale.lines == (SaleLine(sku="SKU-0003", quantity=Decimal(-3), unit_price=Decimal("3.3367")),)
+    assert change.sale.total == Decimal("-10.01")

@@ -32,6 +32,7 @@ def test_the_golden_database_records_its_version_and_ids(golden: Path) -> None:
     assert manifest.user == "weir"
     assert set(manifest.currencies) == {"USD", "EUR"}
     assert sorted(manifest.products)[0] == "SKU-0001" and len(manifest.products) == 20
+    assert set(manifest.services) == {"DISCOUNT", "FEE", "SHIPPING", "TAX"}
 
 
 def test_provisioning_a_current_golden_leaves_it_untouched(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
