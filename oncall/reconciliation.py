@@ -8,6 +8,7 @@ Keys, under ``<namespace>:reconcile:``:
 * ``drift:<channel>``: a hash of the orders whose sale differs from the channel, by order id,
   each a :class:`DriftFinding` (JSON). A run rewrites the findings of the orders it listed.
 * ``missing``: a hash counting, per channel, the orders reconciliation enqueued since ever.
+* ``channels``: the set of channels that ran (so readers need no scan of the keyspace).
 
 Nothing expires: a cursor and its findings stay until the next run replaces them.
 """
@@ -117,6 +118,7 @@ class ReconcileRecord:
         drifting = {_text(order) for order in self._call(partial(self._client.hkeys, f"{self._prefix}drift:{channel}"))}
         with self._client.pipeline(transaction=True) as pipe:
             pipe.set(f"{self._prefix}run:{channel}", report.model_dump_json())
+            pipe.sadd(f"{self._prefix}channels", channel)
             found = {order: finding.model_dump_json() for order, finding in findings.items() if finding is not None}
             agreed = [order for order, finding in findings.items() if finding is None and order in drifting]
             if found:
@@ -173,8 +175,8 @@ class ReconcileRecord:
         return {_text(name): int(count) for name, count in raw.items()}
 
     def _channels(self) -> list[str]:
-        keys = self._call(lambda: list(self._client.scan_iter(f"{self._prefix}run:*", count=500)))
-        return sorted(_text(key).removeprefix(f"{self._prefix}run:") for key in keys)
+        names = self._call(partial(self._client.smembers, f"{self._prefix}channels"))
+        return sorted(_text(name) for name in names)
 
     @staticmethod
     def _call(command: Callable[[], T]) -> T:
