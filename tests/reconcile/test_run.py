@@ -149,8 +149,8 @@ def test_a_sale_that_agrees_with_the_shop_is_no_finding_and_nothing_is_enqueued(
     assert queued(rabbit, namespace) == 0
 
 
-def test_a_shop_answering_429_loses_no_order(
-    config: ReconcileConfig, shop: FakeShopOrders, rabbit: RabbitProbe, namespace: str
+def test_a_shop_answering_429_loses_no_order_and_its_pauses_hold_the_fleet_s_gate_to_it(
+    config: ReconcileConfig, shop: FakeShopOrders, rabbit: RabbitProbe, namespace: str, redis_client: Any
 ) -> None:
     shop.put(an_order())
     shop.answer_next(429, times=2, headers={"Retry-After": "0.2"})
@@ -160,6 +160,9 @@ def test_a_shop_answering_429_loses_no_order(
 
     assert (report.throttled, report.missing, report.error) == (2, 1, None)
     assert queued(rabbit, namespace) == 1
+    # The calls went through the gate the workers' lookups of this channel share.
+    outcomes = redis_client.hgetall(f"{namespace}:channel-api:{CHANNEL}:calls")
+    assert (outcomes[b"outcome:throttled"], outcomes[b"outcome:ok"]) == (b"2", b"1")
 
 
 def test_a_shop_that_is_down_loses_no_order_the_next_run_finds_it(
