@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pydantic import SecretStr, model_validator
+from pydantic import SecretStr, field_validator, model_validator
 
 from channels.options import ProviderOptions, value_from
 
@@ -13,34 +13,35 @@ __all__ = ["WooCommerceOptions"]
 
 
 class WooCommerceOptions(ProviderOptions):
-    """``api_base_url`` is the store's root (``https://shop.example``, under which
-    ``wp-json/wc/v3`` lives), read with a REST API key: ``consumer_key`` and ``consumer_secret``
-    (``ck_...``, ``cs_...``), each given inline or, better, in the environment variable named by
-    ``consumer_key_env`` / ``consumer_secret_env``. All are optional for receiving; without them
-    the store's orders are not reconciled.
+    """``api_base_url``: the store's site root (``https://shop.example``; the REST API is under
+    ``wp-json/wc/v3``), read with a REST API key: ``consumer_key`` and ``consumer_secret`` (or,
+    better, ``consumer_secret_env``, the variable holding it). All optional for receiving;
+    reconciliation lists the store's orders with them.
     """
 
     api_base_url: str | None = None
     consumer_key: str | None = None
-    consumer_key_env: str | None = None
     consumer_secret: SecretStr | None = None
     consumer_secret_env: str | None = None
 
+    @field_validator("api_base_url")
+    @classmethod
+    def _an_http_url(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("https://", "http://")):
+            raise ValueError("api_base_url must be an http(s) URL")
+        return url
+
     @model_validator(mode="after")
-    def _one_source_each(self) -> WooCommerceOptions:
-        if self.consumer_key is not None and self.consumer_key_env is not None:
-            raise ValueError("give either consumer_key or consumer_key_env, not both")
+    def _one_source_of_secret(self) -> WooCommerceOptions:
         if self.consumer_secret is not None and self.consumer_secret_env is not None:
             raise ValueError("give either consumer_secret or consumer_secret_env, not both")
-        if self.api_base_url is not None and not self.api_base_url.startswith(("https://", "http://")):
-            raise ValueError("api_base_url must be an http(s) URL")
         return self
 
     def inline_secrets(self) -> tuple[str, ...]:
         return () if self.consumer_secret is None else (self.consumer_secret.get_secret_value(),)
 
-    def key_from(self, environ: Mapping[str, str]) -> tuple[str, str] | None:
-        """The REST API key (consumer key, consumer secret), or ``None`` unless both are set."""
-        key = value_from(self.consumer_key, self.consumer_key_env, environ)
+    def token_from(self, environ: Mapping[str, str]) -> str | None:
+        """``<consumer key>:<consumer secret>`` (HTTP Basic's credentials), or ``None`` when
+        either is missing."""
         secret = value_from(self.consumer_secret, self.consumer_secret_env, environ)
-        return None if key is None or secret is None else (key, secret)
+        return None if self.consumer_key is None or secret is None else f"{self.consumer_key}:{secret}"

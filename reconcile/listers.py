@@ -23,10 +23,11 @@ def lister_for(
     """The listing of channel ``name``'s orders, or ``None`` when its options give no API root
     and credentials (or name a variable unset in ``environ``). ``timeout_seconds`` bounds each call."""
     if isinstance(options, WooCommerceOptions):
-        key = options.key_from(environ)
-        if options.api_base_url is None or key is None:
+        credentials = options.token_from(environ)
+        if options.api_base_url is None or credentials is None:
             return None
-        return WooCommerceOrders(options.api_base_url, *key, timeout_seconds=timeout_seconds)
+        key, _, secret = credentials.partition(":")
+        return WooCommerceOrders(options.api_base_url, key, secret, timeout_seconds=timeout_seconds)
     if isinstance(options, AmazonOptions):
         tokens = _amazon_tokens(name, options, environ, timeout_seconds)
         return None if tokens is None else AmazonOrders(options.api_base_url, tokens, timeout_seconds=timeout_seconds)
