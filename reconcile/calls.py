@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from reconcile.errors import ChannelUnreachable
-from tasks.errors import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient
+from tasks.errors import ChannelApiDeferred, ChannelApiError, ChannelApiTransient
 from throttling import Admission, FleetGate, GateUnavailable
 from throttling.gate import Outcome
 
@@ -83,7 +83,8 @@ class GatedCalls:
                 delay = self._backoff_ms * 2 ** (failures - 1)
                 logger.warning("Channel %s failed %s (%s); trying again in %d ms.", self._channel, what, exc, delay)
                 self._sleep(delay / 1000)
-            except ChannelApiRejected as exc:
+            except ChannelApiError as exc:
+                # A refusal (a revoked token, a 4xx), or no credentials to be had.
                 raise ChannelUnreachable(f"{self._channel} refused {what}: {exc}") from exc
 
     def _gated(self, send: Callable[[], T]) -> T:
@@ -98,7 +99,7 @@ class GatedCalls:
             # The channel's pause holds the whole fleet's calls to it, the workers' lookups too.
             self._settle(gate, admission, "throttled", pause_ms=exc.delay_ms or 0)
             raise
-        except (ChannelApiTransient, ChannelApiRejected):
+        except ChannelApiError:
             self._settle(gate, admission, "failure")
             raise
         self._settle(gate, admission, "ok", latency_ms=(time.monotonic() - started) * 1000)
