@@ -9,6 +9,7 @@ from channels.lwa import LWA_TOKEN_URL, LwaLogin, LwaOptions
 from channels.options import AccessTokenOptions, NoOptions, ProviderOptions
 from channels.shopify import SHOPIFY_API_VERSION, ShopifyOptions
 from channels.square import SquareOptions
+from channels.woocommerce import WooCommerceOptions
 
 __all__ = [
     "LWA_TOKEN_URL",
@@ -28,6 +29,7 @@ __all__ = [
     "ProviderOptions",
     "ShopifyOptions",
     "SquareOptions",
+    "WooCommerceOptions",
     "channel_options",
     "read_channels_file",
     "validated_options",

@@ -16,6 +16,7 @@ from channels.generic_hmac import GenericHmacOptions
 from channels.options import NoOptions, ProviderOptions
 from channels.shopify import ShopifyOptions
 from channels.square import SquareOptions
+from channels.woocommerce import WooCommerceOptions
 
 __all__ = ["PROVIDER_OPTIONS", "ProviderName"]
 
@@ -25,7 +26,7 @@ PROVIDER_OPTIONS: Mapping[str, type[ProviderOptions]] = MappingProxyType(
     {
         "shopify": ShopifyOptions,
         "standard": NoOptions,
-        "woocommerce": NoOptions,
+        "woocommerce": WooCommerceOptions,
         "bigcommerce": BigCommerceOptions,
         "square": SquareOptions,
         "stripe": NoOptions,

@@ -1,6 +1,7 @@
 """``weir``: the command line for people running Weir.
 
-``weir status`` shows the fleet; ``weir dlq ...`` handles dead letters; ``weir send-sample`` and
+``weir status`` shows the fleet; ``weir reconcile`` finds the orders no webhook brought;
+``weir dlq ...`` handles dead letters; ``weir send-sample`` and
 ``weir sale`` post a signed sample order and show its sale in the ERP; ``weir catalogue add``
 adds a product to the embedded Tryton.
 """
@@ -13,6 +14,7 @@ import typer
 from rich.console import Console
 
 from cli import catalogue, dlq, schema
+from cli.reconcile import reconcile
 from cli.samples import send_sample, show_sale
 from cli.status import status
 from weir.errors import WeirError
@@ -21,6 +23,7 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(help="Weir: webhooks in, an ERP that never drowns.", no_args_is_help=True)
 app.command("status")(status)
+app.command("reconcile")(reconcile)
 app.add_typer(dlq.app, name="dlq")
 app.command("send-sample")(send_sample)
 app.command("sale")(show_sale)

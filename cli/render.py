@@ -74,7 +74,23 @@ def status_view(status: FleetStatus) -> RenderableType:
         else Text(f"ALERT {alert}", style="bold red")
         for alert in status.alerts
     ] or [Text("No alerts.", style="green")]
-    return Group(Fitted(wide, Group(holding, draining)), *erp_lines, dead, *mismatches, *alerts)
+    return Group(Fitted(wide, Group(holding, draining)), *erp_lines, dead, *mismatches, *_reconciled(status), *alerts)
+
+
+def _reconciled(status: FleetStatus) -> list[Text]:
+    """A line per reconciled channel: its last run, cursor, missing orders enqueued, drift."""
+    lines = []
+    for channel in status.reconciliation:
+        cursor = "none yet" if channel.cursor is None else moment(channel.cursor)
+        ran = f"last run {moment(channel.last_run_at)}" + (" (dry run)" if channel.dry_run else "")
+        lines.append(
+            Text(
+                f"Reconcile {channel.channel}: {ran}, cursor {cursor}; {channel.listed} listed, "
+                f"{channel.missing} missing enqueued ({channel.missing_total} ever); {channel.drift} drifting"
+                + ("; stopped early" if channel.error else "")
+            )
+        )
+    return lines
 
 
 def _lane_row(lane: LaneStatus) -> tuple[str, ...]:

@@ -144,7 +144,9 @@ class OnCall:
 
     def _targets(self) -> Targets:
         budget = self.config.budget
-        critical = max(0.0, 1 - budget.standard_share - budget.bulk_share - budget.replay_share)
+        critical = max(
+            0.0, 1 - budget.standard_share - budget.bulk_share - budget.replay_share - budget.reconcile_share
+        )
         return Targets(
             slo_seconds={lane: self.config.oncall.slo_seconds(lane) for lane in Lane},
             budget_per_second=budget.rate,
@@ -153,6 +155,7 @@ class OnCall:
                 Lane.STANDARD: budget.standard_share,
                 Lane.BULK: budget.bulk_share,
                 Lane.REPLAY: budget.replay_share,
+                Lane.RECONCILE: budget.reconcile_share,
             },
             threads_per_process=self.config.oncall.worker_threads,
         )

@@ -44,6 +44,7 @@ class FleetCollector(Collector):
             yield from _lanes(reading.status.lanes)
             yield from _erp(reading.status.erp)
             yield from _fleet(reading.status)
+            yield from _reconciliation(reading.status)
             yield _alerts(reading.status)
         if reading.calls is not None:
             yield from _calls(reading.calls)
@@ -138,6 +139,27 @@ def _fleet(status: FleetStatus) -> Iterator[GaugeMetricFamily]:
     )
     mismatches.add_metric([], float(status.total_mismatches))
     yield from (quarantined, recent, mismatches)
+
+
+def _reconciliation(status: FleetStatus) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+    drift = _gauge(
+        "weir_reconcile_drift", "Orders whose sale differs from the channel (total or status), by channel.", ["channel"]
+    )
+    missing = CounterMetricFamily(
+        "weir_reconcile_missing", "Orders reconciliation found missing and enqueued, by channel.", labels=["channel"]
+    )
+    failed = _gauge(
+        "weir_reconcile_failed", "Whether a channel's last reconciliation stopped early (1) or not (0).", ["channel"]
+    )
+    last = _gauge(
+        "weir_reconcile_last_run_timestamp_seconds", "When a channel's last reconciliation ended.", ["channel"]
+    )
+    for channel in status.reconciliation:
+        drift.add_metric([channel.channel], float(channel.drift))
+        missing.add_metric([channel.channel], float(channel.missing_total))
+        failed.add_metric([channel.channel], float(channel.error is not None))
+        last.add_metric([channel.channel], channel.last_run_at.timestamp())
+    yield from (drift, missing, failed, last)
 
 
 def _alerts(status: FleetStatus) -> GaugeMetricFamily:

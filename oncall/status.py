@@ -17,6 +17,7 @@ import redis
 from pydantic import BaseModel, ConfigDict
 
 from oncall.queue_counts import QueueCount
+from oncall.reconciliation import ChannelReconciliation, ReconcileRecord
 from queues.activity import activity_keys
 from queues.dead import DeadLetterReason, DeadLetterStore
 from queues.errors import QueueError
@@ -90,7 +91,8 @@ class FleetStatus(BaseModel):
     ``alerts`` that need someone now: a backlog no worker consumes, which nothing will drain.
     ``total_mismatches`` counts the orders the dead letters hold because the sale would not
     total what the channel says the customer pays; ``last_total_mismatch`` is the newest's
-    reason, naming the order and both figures."""
+    reason, naming the order and both figures. ``reconciliation`` is each reconciled channel's last
+    run and open drift findings."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -101,6 +103,7 @@ class FleetStatus(BaseModel):
     dead_letters_recent: int
     alerts: tuple[str, ...]
     critical_alerts: tuple[str, ...]
+    reconciliation: tuple[ChannelReconciliation, ...] = ()
     total_mismatches: int = 0
     last_total_mismatch: str | None = None
 
@@ -188,6 +191,8 @@ class StatusReader:
             alerts += (f"dead letters growing: {recent} in the last {DEAD_LETTER_WINDOW.seconds // 60} minutes",)
         if erp.breaker != "closed":
             alerts += (f"the ERP's breaker is {erp.breaker}",)
+        reconciliation = ReconcileRecord(self._client, self._namespace).overview()
+        alerts += tuple(alert for channel in reconciliation for alert in _reconcile_alerts(channel))
         mismatches, last_mismatch = self._total_mismatches()
         return FleetStatus(
             at=datetime.fromtimestamp(now, UTC),
@@ -196,6 +201,7 @@ class StatusReader:
             quarantined=self._count(quarantine_queue(self._namespace)).ready,
             dead_letters_recent=recent,
             alerts=alerts,
+            reconciliation=reconciliation,
             critical_alerts=tuple(
                 _unconsumed(lane.lane, waiting)
                 for lane in lanes
@@ -341,3 +347,13 @@ def _delayed(ready_in_delay_queue: int, due_later: int) -> int:
     (the second), and never counts a message twice.
     """
     return max(ready_in_delay_queue, due_later)
+
+
+def _reconcile_alerts(channel: ChannelReconciliation) -> tuple[str, ...]:
+    """Drift findings open on ``channel``, and a last run that stopped early."""
+    alerts: tuple[str, ...] = ()
+    if channel.drift:
+        alerts += (f"{channel.drift} order(s) of {channel.channel} drift from their sale (weir reconcile --drift)",)
+    if channel.error is not None:
+        alerts += (f"reconciliation of {channel.channel} stopped early; its cursor waits: {channel.error}",)
+    return alerts

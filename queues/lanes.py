@@ -11,10 +11,12 @@ class Lane(StrEnum):
     """Orders and money go ``critical``; customers and fulfilment ``standard``; catalogue ``bulk``.
 
     ``replay`` carries dead letters on-call replays, at a small share of the ERP budget, so a
-    replay never starves live events; no topic routes there.
+    replay never starves live events; no topic routes there. ``reconcile`` carries the orders
+    reconciliation found missing (no webhook came), at a small share of its own, beside replays.
     """
 
     CRITICAL = "critical"
     STANDARD = "standard"
     BULK = "bulk"
     REPLAY = "replay"
+    RECONCILE = "reconcile"

@@ -27,7 +27,7 @@ from tasks.errors import ChannelApiRejected, ChannelApiTransient
 from tasks.http import api_client
 from tasks.lwa import AccessTokens
 
-__all__ = ["AmazonApi"]
+__all__ = ["AmazonApi", "rate_delay_ms"]
 
 #: Answers refusing the access token.
 _REFUSED = frozenset({401, 403})
@@ -116,10 +116,10 @@ def _classified(path: str, response: httpx.Response) -> Any:
     """``response``'s JSON, or the error it means."""
     what = f"SP-API answered HTTP {response.status_code} to GET {path}: {response.text[:200]}"
     missing = "Amazon has no such order (it may belong to another seller or region)."
-    return json_or_error(response, what, delay_ms=_retry_after_ms, missing=missing)
+    return json_or_error(response, what, delay_ms=rate_delay_ms, missing=missing)
 
 
-def _retry_after_ms(headers: httpx.Headers) -> int | None:
+def rate_delay_ms(headers: httpx.Headers) -> int | None:
     """How long to wait after a 429, in milliseconds: ``Retry-After`` if SP-API sent one, else one
     interval of the operation's rate (``x-amzn-RateLimit-Limit``, requests per second), else unsaid."""
     if (said := retry_after_ms(headers)) is not None:

@@ -19,7 +19,7 @@ from tasks.answers import json_or_error
 from tasks.errors import ChannelApiRejected, ChannelApiTransient
 from tasks.http import api_client
 
-__all__ = ["BigCommerceApi"]
+__all__ = ["BigCommerceApi", "window_reset_ms"]
 
 
 class BigCommerceApi:
@@ -83,10 +83,10 @@ class BigCommerceApi:
         except httpx.HTTPError as exc:
             raise ChannelApiTransient(f"BigCommerce GET {path} failed before an answer: {exc!r}") from exc
         what = f"BigCommerce answered HTTP {response.status_code} to GET {path}: {response.text[:200]}"
-        return json_or_error(response, what, delay_ms=_window_reset_ms)
+        return json_or_error(response, what, delay_ms=window_reset_ms)
 
 
-def _window_reset_ms(headers: httpx.Headers) -> int | None:
+def window_reset_ms(headers: httpx.Headers) -> int | None:
     """BigCommerce says when its rate window resets, in milliseconds."""
     reset = headers.get("X-Rate-Limit-Time-Reset-Ms", "")
     return int(reset) if reset.isdigit() else None

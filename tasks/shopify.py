@@ -26,7 +26,7 @@ from tasks.answers import json_or_error
 from tasks.errors import ChannelApiRejected, ChannelApiTransient
 from tasks.http import api_client
 
-__all__ = ["ShopifyApi"]
+__all__ = ["ShopifyApi", "retry_after_ms"]
 
 #: What a 404 means: the id is unknown, or the app may not read it (orders older than 60 days
 #: need the read_all_orders scope).
@@ -105,10 +105,10 @@ class ShopifyApi:
             raise ChannelApiTransient(f"Shopify GET {url} failed before an answer: {exc!r}") from exc
         what = f"Shopify answered HTTP {response.status_code} to GET {url}: {response.text[:200]}"
         missing = _MISSING.format(kind=kind.replace("_", " "))
-        return json_or_error(response, what, delay_ms=_retry_after_ms, missing=missing)
+        return json_or_error(response, what, delay_ms=retry_after_ms, missing=missing)
 
 
-def _retry_after_ms(headers: httpx.Headers) -> int | None:
+def retry_after_ms(headers: httpx.Headers) -> int | None:
     """Shopify's ``Retry-After`` (seconds, possibly fractional: ``2.0``) in milliseconds."""
     try:
         seconds = float(headers.get("Retry-After", ""))

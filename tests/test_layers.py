@@ -38,7 +38,11 @@ ALLOWED: dict[str, set[str]] = {
     "simulator": KERNEL,
     "samples": FOUNDATIONS | {"channels"},
     "console": FOUNDATIONS | {"queues", "oncall"},
-    "cli": FOUNDATIONS | {"channels", "queues", "oncall", "receivers", "erp", "samples"},
+    # Reconciliation reads channel APIs as tasks do, the ERP's sales as tasks do, and publishes
+    # on a lane as receivers do; it records for on-call. It moves data only into a lane, so
+    # nothing that moves data imports it: only the command line, which runs it by hand.
+    "reconcile": FOUNDATIONS | {"channels", "queues", "oncall", "tasks", "erp"},
+    "cli": FOUNDATIONS | {"channels", "queues", "oncall", "receivers", "erp", "samples", "reconcile"},
 }
 
 

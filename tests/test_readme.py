@@ -16,6 +16,7 @@ from oncall.settings import OnCallSettings
 from queues.dead import DeadLetterSettings
 from queues.settings import BrokerSettings
 from receivers.settings import ReceiverSettings
+from reconcile.settings import ReconcileSettings
 from tasks.settings import ChannelApiSettings
 from throttling.budget import BreakerSettings, BudgetSettings
 from weir.settings import RedisSettings, ServiceSettings
@@ -55,6 +56,7 @@ def variables(settings_class: type[BaseSettings]) -> list[str]:
         ErpSettings,
         DeadLetterSettings,
         OnCallSettings,
+        ReconcileSettings,
     ],
 )
 def test_every_setting_is_in_the_configuration_tables(settings_class: type[BaseSettings]) -> None:

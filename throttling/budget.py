@@ -16,7 +16,7 @@ class BudgetSettings(BaseSettings):
     ``RATE`` (ERP requests per second, 0 = unlimited), ``BURST`` (requests that may go at once
     after an idle spell; 1.5 lets a request go half an interval early, so the budget loses no
     slot a worker thread woke a little late for), ``CONCURRENCY`` (requests in flight, 0 = unlimited);
-    ``STANDARD_SHARE``, ``BULK_SHARE`` and ``REPLAY_SHARE``: the minimum shares those lanes keep
+    ``STANDARD_SHARE``, ``BULK_SHARE``, ``REPLAY_SHARE`` and ``RECONCILE_SHARE``: the minimum shares those lanes keep
     when critical is busy (critical has the rest, and first claim on anything idle); ``FLOOR``: the lowest a
     throttle or a breaker's slow start cuts the rate to, as a fraction; ``RAMP_SECONDS``: how
     long the climb from the floor back to the full rate takes; ``FALLBACK_PROCESSES``: the most
@@ -33,6 +33,7 @@ class BudgetSettings(BaseSettings):
     standard_share: float = Field(default=0.3, ge=0, le=1)
     bulk_share: float = Field(default=0.1, ge=0, le=1)
     replay_share: float = Field(default=0.05, ge=0, le=1)
+    reconcile_share: float = Field(default=0.05, ge=0, le=1)
     floor: float = Field(default=0.1, gt=0, le=1)
     ramp_seconds: float = Field(default=20.0, gt=0)
     fallback_processes: int = Field(default=8, ge=1)
@@ -40,8 +41,8 @@ class BudgetSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _shares_fit(self) -> BudgetSettings:
-        if self.standard_share + self.bulk_share + self.replay_share > 1:
-            raise ValueError("the standard, bulk and replay shares must not add up to more than 1")
+        if self.standard_share + self.bulk_share + self.replay_share + self.reconcile_share > 1:
+            raise ValueError("the standard, bulk, replay and reconcile shares must not add up to more than 1")
         return self
 
 
@@ -63,12 +64,13 @@ class BreakerSettings(BaseSettings):
 
 
 def gate_policy(budget: BudgetSettings, breaker: BreakerSettings, *, lease_ms: int) -> GatePolicy:
-    """The fleet gate's policy: tiers are the lanes in order (critical, standard, bulk, replay)."""
+    """The fleet gate's policy: tiers are the lanes in order (critical, standard, bulk, replay,
+    reconcile)."""
     return GatePolicy(
         rate_per_second=budget.rate,
         concurrency=budget.concurrency,
         burst=budget.burst,
-        tier_shares=(budget.standard_share, budget.bulk_share, budget.replay_share),
+        tier_shares=(budget.standard_share, budget.bulk_share, budget.replay_share, budget.reconcile_share),
         lease_ms=lease_ms,
         min_factor=budget.floor,
         ramp_seconds=budget.ramp_seconds,

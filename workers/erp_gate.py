@@ -1,7 +1,8 @@
 """The ERP's gate in a worker: the fleet-wide budget and breaker, per lane, with a local fallback.
 
 Each HTTP call to the ERP asks the fleet's :class:`~throttling.FleetGate` for a slot in the
-tier of the lane being processed (critical 1, standard 2, bulk 3, replay 4). Short waits are slept in the
+tier of the lane being processed (critical 1, standard 2, bulk 3, replay 4,
+reconcile 5). Short waits are slept in the
 worker thread, which keeps the ERP at its budget without churning messages; a wait longer than
 ``max_wait_ms`` (an open breaker, a long Retry-After) defers the message instead, spending no
 retry. When Redis cannot be reached the process falls back to its conservative local share.
@@ -33,7 +34,7 @@ __all__ = ["TIERS", "BudgetGate", "current_lane"]
 logger = logging.getLogger(__name__)
 
 #: The gate's tiers, by lane: critical is served first.
-TIERS = {Lane.CRITICAL: 1, Lane.STANDARD: 2, Lane.BULK: 3, Lane.REPLAY: 4}
+TIERS = {Lane.CRITICAL: 1, Lane.STANDARD: 2, Lane.BULK: 3, Lane.REPLAY: 4, Lane.RECONCILE: 5}
 
 #: The lane of the message this thread is processing (set by the LaneContext middleware).
 current_lane: ContextVar[Lane] = ContextVar("current_lane", default=Lane.CRITICAL)

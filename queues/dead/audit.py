@@ -18,7 +18,9 @@ __all__ = ["AuditEntry", "AuditLog", "audit_log"]
 
 
 class AuditEntry(BaseModel):
-    """One action: ``replay``, ``purge`` or ``quarantine``, on ``count`` dead letters."""
+    """One action: ``replay``, ``purge`` or ``quarantine``, on ``count`` dead letters; or
+    ``reconcile``, a reconciliation run that enqueued ``count`` orders (its window and findings in
+    ``selection``)."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -57,6 +57,7 @@ def test_status_as_json_lists_every_lane_with_its_dead_letters(weir: Weir, seede
         "standard": 0,
         "bulk": 1,
         "replay": 0,
+        "reconcile": 0,
     }
     assert status["erp"]["budget_per_second"] == 10
     assert status["dead_letters_recent"] == 1
@@ -84,14 +85,14 @@ def test_status_shows_each_lane_s_workers_and_strict_status_fails_once_they_have
 ) -> None:
     # Given a worker process consuming every lane
     worker = fleet.worker(EVERY_LANE, threads=1)
-    eventually(lambda: consumers(weir) == [1, 1, 1, 1], what="the worker consuming every lane")
+    eventually(lambda: consumers(weir) == [1] * len(Lane), what="the worker consuming every lane")
 
     # When it exits, and events arrive in the bulk lane
     worker.stop()
     publish(lane_queues(namespace, Lane.BULK).ready, 3)
 
     # Then no lane has a consumer, the bulk backlog is a critical alert, and --strict fails
-    eventually(lambda: consumers(weir) == [0, 0, 0, 0], what="RabbitMQ to see the worker gone")
+    eventually(lambda: consumers(weir) == [0] * len(Lane), what="RabbitMQ to see the worker gone")
     result = weir("status", "--strict")
     assert result.exit_code == 1
     assert "CRITICAL bulk: 3 events wait and no worker consumes the lane" in result.stdout

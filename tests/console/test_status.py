@@ -7,6 +7,7 @@ import re
 import httpx
 import pika
 import pytest
+import redis
 
 from console import build_config, create_app
 from queues.lanes import Lane
@@ -14,6 +15,7 @@ from queues.topology import lane_queues
 from tests.console.conftest import TOKEN, DeadLetters
 from tests.support.net import free_port
 from tests.support.rabbit import RABBITMQ_URL
+from tests.support.reconciliation import record_run
 from tests.support.servers import AppServer
 
 
@@ -116,3 +118,18 @@ def test_pages_with_forms_never_reload_themselves(browser_session: httpx.Client,
     for path in ("/groups", "/letters", f"/letters/{message_id}", f"/replay?id={message_id}", "/audit"):
         assert REFRESH.findall(browser_session.get(path).text) == [], path
     assert REFRESH.findall(httpx.get(f"{browser_session.base_url}/login").text) == []
+
+
+def test_the_status_page_shows_each_channel_s_reconciliation_and_its_drift_with_both_values(
+    browser_session: httpx.Client, redis_client: redis.Redis, namespace: str
+) -> None:
+    # Given a run that enqueued 3 missing orders of shop-us and found one sale drifting
+    record_run(redis_client, namespace, "shop-us", missing=3, drifting=1)
+
+    # When on-call opens the status page
+    page = browser_session.get("/").text
+
+    # Then the channel's row, the finding's two totals and an alert are there
+    assert (cell(page, "shop-us-missing"), cell(page, "shop-us-drift")) == ("3", "1")
+    assert "<td>shop-us:1</td><td>total</td>\n    <td>11.00</td><td>1.00</td>" in page
+    assert re.search(r'<li class="alert">1 order\(s\) of shop-us drift from their sale', page)

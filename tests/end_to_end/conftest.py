@@ -39,6 +39,10 @@ class Fleet:
     def worker(self, lane: str = "critical", *, threads: int = 2, **env: str) -> ServiceProcess:
         return self._start(["-m", "workers", lane, "--threads", str(threads)], f"worker-{lane}", env)
 
+    def reconcile(self, **env: str) -> ServiceProcess:
+        """``python -m reconcile``, with extra ``WEIR_*`` settings."""
+        return self._start(["-m", "reconcile"], "reconcile", env)
+
     def post(self, channel: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
         return httpx.post(f"{self.url}/webhooks/{channel}", content=body, headers=headers, timeout=10)
 

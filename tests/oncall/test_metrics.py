@@ -22,6 +22,7 @@ from queues.topology import lane_queues, ready_arguments
 from tests.support.dead_letters import DeadLetterSeeder
 from tests.support.net import free_port
 from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
+from tests.support.reconciliation import record_run
 from throttling import FleetGate, GatePolicy
 from throttling.gate import Admission
 from weir.settings import RedisSettings
@@ -269,6 +270,21 @@ def test_scrapes_within_the_cache_age_reuse_one_reading(
     assert value(first, "weir_lane_messages", lane="bulk", state="ready") == 1
     assert value(cached, "weir_lane_messages", lane="bulk", state="ready") == 1
     assert value(fresh, "weir_lane_messages", lane="bulk", state="ready") == 2
+
+
+def test_reconciliation_s_drift_missing_orders_and_failures_are_metrics_per_channel(
+    registry: CollectorRegistry, redis_client: redis.Redis, namespace: str
+) -> None:
+    record_run(redis_client, namespace, "shop-us", missing=3, drifting=2)
+    record_run(redis_client, namespace, "shop-us", missing=1)
+    record_run(redis_client, namespace, "shop-eu", error="shop-eu failed 4 times for page 1 of its orders")
+
+    samples = scrape(registry)
+
+    assert value(samples, "weir_reconcile_drift", channel="shop-us") == 2
+    assert value(samples, "weir_reconcile_missing_total", channel="shop-us") == 4
+    assert value(samples, "weir_reconcile_failed", channel="shop-eu") == 1
+    assert value(samples, "weir_reconcile_failed", channel="shop-us") == 0
 
 
 def test_orders_held_because_their_total_does_not_reconcile_are_a_gauge(

@@ -8,6 +8,7 @@ thread) answering getOrder and getOrderItems as SP-API shapes them, for the orde
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,11 +42,12 @@ class FakeSpApi(ScriptedApi):
     403, as SP-API refuses expired ones.
     """
 
-    def __init__(self, *, page_size: int = 100) -> None:
+    def __init__(self, *, page_size: int = 100, more_routes: Sequence[Route] = ()) -> None:
         super().__init__(
             [
                 Route("/orders/v0/orders/{order_id}", self._get_order),
                 Route("/orders/v0/orders/{order_id}/orderItems", self._get_order_items),
+                *more_routes,
             ]
         )
         self.calls: list[SpApiCall] = []
