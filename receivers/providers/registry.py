@@ -18,6 +18,7 @@ from channels.generic_hmac import GenericHmacOptions
 from channels.options import NoOptions, ProviderOptions
 from channels.shopify import ShopifyOptions
 from channels.square import SquareOptions
+from channels.woocommerce import WooCommerceOptions
 from receivers.providers.amazon import AmazonProvider
 from receivers.providers.base import Provider
 from receivers.providers.bigcommerce import BigCommerceProvider
@@ -55,7 +56,7 @@ PROVIDER_KINDS: Mapping[str, ProviderKind[Any]] = MappingProxyType(
     {
         "shopify": ProviderKind(ShopifyOptions, lambda _, __: ShopifyProvider()),
         "standard": ProviderKind(NoOptions, lambda _, tolerance: StandardWebhooksProvider(tolerance)),
-        "woocommerce": ProviderKind(NoOptions, lambda _, __: WooCommerceProvider()),
+        "woocommerce": ProviderKind(WooCommerceOptions, lambda _, __: WooCommerceProvider()),
         "bigcommerce": ProviderKind(BigCommerceOptions, lambda _, tolerance: BigCommerceProvider(tolerance)),
         "square": ProviderKind(SquareOptions, lambda options, _: SquareProvider(options.notification_url)),
         "stripe": ProviderKind(NoOptions, lambda _, tolerance: StripeProvider(tolerance)),
