@@ -25,12 +25,9 @@ from events.mapping import AmazonResource, ThinResource
 from tasks.answers import json_or_error, retry_after_ms
 from tasks.errors import ChannelApiRejected, ChannelApiTransient
 from tasks.http import api_client
-from tasks.lwa import AccessTokens
+from tasks.lwa import AccessTokens, authorized
 
 __all__ = ["AmazonApi", "rate_delay_ms"]
-
-#: Answers refusing the access token.
-_REFUSED = frozenset({401, 403})
 
 #: Bound on getOrderItems pages for one order, against a NextToken that never ends.
 _MAX_PAGES = 100
@@ -97,12 +94,7 @@ class AmazonApi:
         return payload
 
     def _get(self, path: str, params: dict[str, str] | None) -> Any:
-        token = self._tokens.token()
-        response = self._send(path, params, token)
-        if response.status_code in _REFUSED:
-            renewed = self._tokens.renew(token)
-            if renewed is not None:
-                response = self._send(path, params, renewed)
+        response = authorized(self._tokens, lambda token: self._send(path, params, token))
         return _classified(path, response)
 
     def _send(self, path: str, params: dict[str, str] | None, token: str) -> httpx.Response:
