@@ -64,7 +64,11 @@ class AmazonApi:
             raise ChannelApiRejected(f"an Amazon channel cannot fetch another provider's {wanted.kind} {wanted.id}")
         path = f"orders/v0/orders/{wanted.id}"
         order = self._payload(path)
-        return {"order": order, "items": self._items(f"{path}/orderItems")}
+        return {"order": order, "items": self.order_items(wanted.id)}
+
+    def order_items(self, order_id: str) -> list[Any]:
+        """Every OrderItem of order ``order_id``, page after page. Raises as :meth:`fetch` does."""
+        return self._items(f"orders/v0/orders/{order_id}/orderItems")
 
     def close(self) -> None:
         """Close the connection pool and the token source."""
