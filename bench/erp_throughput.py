@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import secrets
 import signal
 import statistics
@@ -87,6 +88,7 @@ class Figures:
     p99_s: float
     wrong: list[str]
     dead: int
+    erp_cpu_s: float
 
     @property
     def orders_per_second(self) -> float:
@@ -108,7 +110,8 @@ class Figures:
             f"{self.orders_per_second:.2f} orders/s; {self.calls} ERP calls = {self.calls_per_order:.2f}/order, "
             f"{self.calls_per_second:.1f} calls/s (outcomes {self.outcomes}), mean call {self.latency_ms:.0f} ms, "
             f"{in_flight:.2f} in flight; accepted -> confirmed p50 {self.p50_s:.1f} s, p99 {self.p99_s:.1f} s; "
-            f"{right}; {self.dead} dead letters"
+            f"{right}; {self.dead} dead letters; Tryton's CPU {1000 * self.erp_cpu_s / max(self.confirmed, 1):.0f} ms/order, "
+            f"busy {100 * self.erp_cpu_s / self.seconds if self.seconds else 0:.0f}% of one core"
         )
 
 
@@ -139,10 +142,12 @@ def run_path(name: str, batch: int | None, args: argparse.Namespace, work: Path)
         wait_until(lambda: _ready(args.web_port), timeout=30, what="the receiver")
         processes.start("worker-critical", "-m", "workers", "critical", "--threads", str(args.threads))
         wait_until(lambda: _consuming(namespace, ["critical"]), timeout=60, what="the worker")
+        erp_cpu_before = _cpu_seconds(tryton.pid)
         driver = Driver("127.0.0.1", args.web_port, CHANNEL, SECRET, [_stream(args.orders, args.customers)])
         uvloop.run(driver.run(-(-args.orders // POST_RATE)))
         accepted = driver.accepted_at["orders"]
         confirmed = _wait_for_sales(looker, len(accepted), args.timeout)
+        erp_cpu_s = _cpu_seconds(tryton.pid) - erp_cpu_before
         processes.stop("worker")
         sales = _sales(looker)
         counters = FleetGate(
@@ -154,7 +159,16 @@ def run_path(name: str, batch: int | None, args: argparse.Namespace, work: Path)
         processes.stop()
         tryton.stop()
         clean_up(namespace)
-    return _figures(name, accepted, sales, confirmed, counters, dead)
+    return _figures(name, accepted, sales, confirmed, counters, dead, erp_cpu_s)
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """CPU seconds (user + system) process ``pid`` has used so far, from /proc (Linux)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    user_ticks, system_ticks = int(fields[11]), int(fields[12])
+    return (user_ticks + system_ticks) / os.sysconf("SC_CLK_TCK")
 
 
 def _stream(orders: int, customers: int) -> Stream:
@@ -204,6 +218,7 @@ def _figures(
     confirmed: int,
     counters: Any,
     dead: int,
+    erp_cpu_s: float,
 ) -> Figures:
     wrong = _wrong(accepted, sales)
     done_at = {
@@ -227,6 +242,7 @@ def _figures(
         p99_s=_percentile(waits, 0.99),
         wrong=wrong,
         dead=dead,
+        erp_cpu_s=erp_cpu_s,
     )
 
 

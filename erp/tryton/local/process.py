@@ -66,6 +66,11 @@ class LocalTryton:
         self._log: IO[bytes] | None = None
 
     @property
+    def pid(self) -> int | None:
+        """trytond's process id while it runs (``None`` before :meth:`start` and after :meth:`stop`)."""
+        return None if self._process is None else self._process.pid
+
+    @property
     def url(self) -> str:
         """The server's base URL; JSON-RPC lives at ``<url>erp/rpc/``."""
         return f"http://{self.host}:{self.port}/"
