@@ -26,7 +26,8 @@ ALLOWED: dict[str, set[str]] = {
     "throttling": KERNEL,
     "events": KERNEL,
     "erp": FOUNDATIONS,
-    "tasks": FOUNDATIONS | {"erp"},
+    # The outbound leg's channel writers are built from a channel's options, as the readers are.
+    "tasks": FOUNDATIONS | {"channels", "erp"},
     "queues": FOUNDATIONS,
     # A channel names its lane; receivers read channels, so channels sit between the two.
     "channels": FOUNDATIONS | {"queues"},
