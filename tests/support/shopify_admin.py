@@ -68,7 +68,7 @@ class FakeShopifyAdmin(FakeShopify):
         self._leak_per_second = leak_per_second
         self._bucket = (0.0, time.monotonic())
         self._variants: dict[str, int] = {}
-        self._fulfillment_orders: dict[str, dict[str, Any]] = {}
+        self._open_orders: dict[str, dict[str, Any]] = {}
 
     def add_variant(self, sku: str, *, inventory_item_id: int) -> None:
         """Sell ``sku`` as a variant whose inventory item is ``inventory_item_id``."""
@@ -78,7 +78,7 @@ class FakeShopifyAdmin(FakeShopify):
     def add_open_order(self, order_id: str, fulfillment_order_id: int) -> None:
         """Hold order ``order_id`` with one open fulfillment order."""
         with self._lock:
-            self._fulfillment_orders[str(fulfillment_order_id)] = {
+            self._open_orders[str(fulfillment_order_id)] = {
                 "id": fulfillment_order_id,
                 "order_id": int(order_id),
                 "status": "open",
@@ -127,7 +127,7 @@ class FakeShopifyAdmin(FakeShopify):
             return refused
         order = int(request.path_params["order_id"])
         with self._lock:
-            held = [dict(found) for found in self._fulfillment_orders.values() if found["order_id"] == order]
+            held = [dict(found) for found in self._open_orders.values() if found["order_id"] == order]
         return JSONResponse({"fulfillment_orders": held})
 
     async def _fulfillments_of(self, request: Request) -> JSONResponse:
@@ -146,7 +146,7 @@ class FakeShopifyAdmin(FakeShopify):
         body = (await request.json())["fulfillment"]
         with self._lock:
             chosen = [
-                self._fulfillment_orders.get(str(line["fulfillment_order_id"]))
+                self._open_orders.get(str(line["fulfillment_order_id"]))
                 for line in body["line_items_by_fulfillment_order"]
             ]
             if not chosen or any(found is None or found["status"] != "open" for found in chosen):
