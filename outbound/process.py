@@ -16,12 +16,12 @@ from types import FrameType
 
 from outbound.app import load_config, poller
 from outbound.cursors import OutboundState
-from outbound.poll import OutboundPoller
+from outbound.poll import OutboundPoller, PollReport
 from weir.errors import ConfigError, WeirError
 from weir.logs import configure_logging
 from weir.reporting import init_reporting
 
-__all__ = ["main", "poll_every"]
+__all__ = ["main", "poll_every", "poll_once"]
 
 logger = logging.getLogger(__name__)
 
@@ -61,24 +61,26 @@ def poll_every(
     fails (the ERP, Redis or RabbitMQ away) is logged and tried again at the next interval."""
     while not stopping.is_set():
         if running.channels:
-            _poll_once(running, state, lease_ms)
+            poll_once(running, state, lease_ms)
         stopping.wait(interval_seconds)
 
 
-def _poll_once(running: OutboundPoller, state: OutboundState, lease_ms: int) -> None:
+def poll_once(running: OutboundPoller, state: OutboundState, lease_ms: int) -> PollReport | None:
+    """One read under the lease; ``None`` when it did not run (another process holds the lease,
+    or the read failed: both logged)."""
     try:
         token = state.take_lease(lease_ms)
     except WeirError as exc:
         logger.error("The outbound lease could not be taken: %s", exc)
-        return
+        return None
     if token is None:
         logger.debug("Another outbound process holds the lease; this one waits.")
-        return
+        return None
     try:
         report = running.poll()
     except WeirError as exc:
         logger.error("The outbound read failed; it is tried again at the next interval: %s", exc)
-        return
+        return None
     finally:
         try:
             state.release_lease(token)
@@ -86,3 +88,4 @@ def _poll_once(running: OutboundPoller, state: OutboundState, lease_ms: int) -> 
             logger.warning("The outbound lease could not be released (it runs out by itself): %s", exc)
     if report.stock or report.shipments:
         logger.info("Published %d stock levels and %d shipments outbound.", report.stock, report.shipments)
+    return report
