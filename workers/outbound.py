@@ -21,10 +21,10 @@ from queues.broker import LaneBroker, build_broker
 from queues.dead import dead_letter_store
 from queues.lanes import Lane
 from queues.outbound import SHIPMENT_ACTOR, STOCK_ACTOR, outbound_facts
+from queues.outbound_tally import OutboundCounts
 from queues.topology import lane_queues
 from tasks.outbound.actors import declare_outbound_actors
 from tasks.outbound.channels import ChannelWriters
-from tasks.outbound.counts import OutboundCounts
 from tasks.outbound.levels import ShippedMarks, StockLevels
 from tasks.outbound.registry import channel_writers
 from tasks.settings import ChannelApiSettings
@@ -80,7 +80,7 @@ def build_outbound(
         gated,
         StockLevels(client, namespace),
         ShippedMarks(client, namespace),
-        OutboundCounts(client, namespace),
+        OutboundCounts(client, namespace).add,
         stock_actor=STOCK_ACTOR,
         shipment_actor=SHIPMENT_ACTOR,
         queue_name=queue,

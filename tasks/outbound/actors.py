@@ -12,7 +12,8 @@ dead-letters refusals with their reason.
 from __future__ import annotations
 
 import logging
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 import dramatiq
 from dramatiq import Actor, Broker
@@ -23,12 +24,14 @@ from events.outbound import ShipmentNotice, StockNotice
 from tasks.actors import RETRY_POLICY, TIME_LIMIT_MS
 from tasks.errors import ChannelApiDeferred, ChannelApiNotListed
 from tasks.outbound.channels import ChannelWriters
-from tasks.outbound.counts import OutboundCounts
 from tasks.outbound.levels import ShippedMarks, StockLevels
 
-__all__ = ["BUSY_DELAY_MS", "declare_outbound_actors"]
+__all__ = ["BUSY_DELAY_MS", "Outcome", "declare_outbound_actors"]
 
 N = TypeVar("N", bound=BaseModel)
+
+#: What became of a notice: told (``sent``), or spared a call, and why.
+Outcome = Literal["sent", "superseded", "unchanged", "not_listed", "told"]
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +44,14 @@ def declare_outbound_actors(
     writers: ChannelWriters,
     levels: StockLevels,
     shipped: ShippedMarks,
-    counts: OutboundCounts,
+    count: Callable[[str, Outcome], None],
     *,
     stock_actor: str,
     shipment_actor: str,
     queue_name: str,
 ) -> tuple[Actor[Any, None], Actor[Any, None]]:
-    """Declare the stock and shipment actors on ``broker``, telling channels through ``writers``."""
+    """Declare the stock and shipment actors on ``broker``, telling channels through ``writers``,
+    and ``count(channel, outcome)`` what became of each notice."""
 
     def set_channel_stock(channel: str, body: dict[str, Any]) -> None:
         notice = _notice(StockNotice, body)
@@ -59,17 +63,17 @@ def declare_outbound_actors(
         try:
             verdict = levels.judge(channel, notice)
             if verdict != "send":
-                counts.add(channel, verdict)
+                count(channel, verdict)
                 logger.info("Stock of %s v%d for %s %s.", notice.sku, notice.version, channel, verdict)
                 return
             try:
                 writers.tell(channel, lambda writer: writer.set_stock(notice))
             except ChannelApiNotListed as exc:
-                counts.add(channel, "not_listed")
+                count(channel, "not_listed")
                 logger.info("Channel %s sells no %s: %s", channel, notice.sku, exc)
                 return
             levels.record_sent(channel, notice)
-            counts.add(channel, "sent")
+            count(channel, "sent")
             logger.info("Told %s: %s available of %s (v%d).", channel, notice.available, notice.sku, notice.version)
         finally:
             levels.release(channel, notice.sku, token)
@@ -77,11 +81,11 @@ def declare_outbound_actors(
     def fulfill_channel_order(channel: str, body: dict[str, Any]) -> None:
         notice = _notice(ShipmentNotice, body)
         if shipped.told(channel, notice.shipment_id):
-            counts.add(channel, "told")
+            count(channel, "told")
             return
         writers.tell(channel, lambda writer: writer.fulfill(notice))
         shipped.mark(channel, notice.shipment_id)
-        counts.add(channel, "sent")
+        count(channel, "sent")
         logger.info(
             "Told %s of shipment %s of order %s (tracking %s).",
             channel,

@@ -16,8 +16,8 @@ from erp.tryton import TrytonErp
 from events.fulfillment import FulfilledLine, Fulfillment
 from events.stock import StockLevel
 from queues.lanes import Lane
+from queues.outbound_tally import OutboundCounts
 from queues.topology import lane_queues
-from tasks.outbound.counts import OutboundCounts
 from tests.end_to_end.conftest import Fleet
 from tests.erp.tryton.orders import order
 from tests.support.net import eventually

@@ -17,9 +17,9 @@ from queues.broker import LaneBroker
 from queues.dead import DeadLetterFilter, DeadLetterSettings, dead_letter_store
 from queues.lanes import Lane
 from queues.outbound import notice_message
+from queues.outbound_tally import OutboundCounts
 from queues.settings import BrokerSettings
 from queues.topology import lane_queues
-from tasks.outbound.counts import OutboundCounts
 from tasks.outbound.levels import StockLevels
 from tasks.settings import ChannelApiSettings
 from tests.support.net import eventually

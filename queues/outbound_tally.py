@@ -1,4 +1,5 @@
-"""How many outbound notices each channel was told, and how many it was spared, for on-call.
+"""How many outbound notices each channel was told, and how many it was spared, for on-call:
+the outbound workers count, ``weir status`` and ``/metrics`` read.
 
 One hash ``<namespace>:outbound:counts`` in Redis, fields ``<channel>:<outcome>``: ``sent``
 (the channel was called), ``superseded`` (a newer level was on its way or told already),
@@ -13,11 +14,14 @@ from typing import Literal
 
 import redis
 
-__all__ = ["OutboundCounts", "OutboundOutcome", "counts_key"]
+__all__ = ["OUTCOMES", "OutboundCounts", "OutboundOutcome", "counts_key"]
 
 logger = logging.getLogger(__name__)
 
 OutboundOutcome = Literal["sent", "superseded", "unchanged", "not_listed", "told"]
+
+#: Every outcome, in the order on-call reads them.
+OUTCOMES: tuple[OutboundOutcome, ...] = ("sent", "superseded", "unchanged", "not_listed", "told")
 
 
 def counts_key(namespace: str) -> str:
@@ -33,13 +37,18 @@ class OutboundCounts:
         self._key = counts_key(namespace)
 
     def add(self, channel: str, outcome: OutboundOutcome) -> None:
+        """Count one ``outcome`` of ``channel``."""
         try:
             self._client.hincrby(self._key, f"{channel}:{outcome}", 1)
         except redis.RedisError as exc:
             logger.warning("Could not count an outbound %s of %s: %s", outcome, channel, exc)
 
     def read(self) -> dict[tuple[str, str], int]:
-        """Every count, by (channel, outcome)."""
+        """Every count, by (channel, outcome).
+
+        Raises:
+            redis.RedisError: Redis did not answer.
+        """
         raw = self._client.hgetall(self._key)
         counts = {}
         for field, value in raw.items():
