@@ -86,7 +86,7 @@ class ShopifyWriter:
         ]
         if not open_orders:
             return  # Shopify expects nothing more of this order: fulfilled already.
-        fulfillment: dict[str, Any] = {"line_items_by_fulfillment_order": open_orders, "notify_customer": True}
+        fulfillment: dict[str, Any] = {"line_items_by_fulfillment_order": open_orders, "notify_customer": False}
         tracking = _tracking_info(notice)
         if tracking:
             fulfillment["tracking_info"] = tracking

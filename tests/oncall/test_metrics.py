@@ -308,7 +308,7 @@ def test_outbound_notices_are_counted_by_channel_and_outcome(
 ) -> None:
     counts = OutboundCounts(redis_client, namespace)
     for outcome in ("sent", "sent", "superseded"):
-        counts.add("shop-us", outcome)  # type: ignore[arg-type]
+        counts.add("shop-us", outcome)
 
     collector = FleetCollector(FleetReader(oncall, max_age_seconds=0))
     samples = {
