@@ -9,10 +9,11 @@ lane's bookkeeping, a time limit and the retry policy, without the ERP gate or t
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import dramatiq
 import httpx
+import redis
 from dramatiq.broker import MessageProxy
 from dramatiq.middleware import TimeLimit
 from sentry_sdk.integrations.dramatiq import DramatiqIntegration
@@ -90,15 +91,12 @@ def build_outbound(
 
 
 def channel_gates(
-    settings: ChannelApiSettings, client: object, namespace: str, channels: Mapping[str, object]
+    settings: ChannelApiSettings, client: redis.Redis, namespace: str, channels: Iterable[str]
 ) -> dict[str, FleetGate]:
     """Each channel's fleet-wide gate: the one its API lookups (:func:`workers.app.channel_resources`)
     and reconciliation pass, at the same rate, so all three share the channel's limit."""
     policy = GatePolicy(rate_per_second=settings.channel_api_rate_per_second, concurrency=0, burst=3)
-    return {
-        name: FleetGate(client, prefix=f"{namespace}:channel-api:{name}:", policy=policy)  # type: ignore[arg-type]
-        for name in channels
-    }
+    return {name: FleetGate(client, prefix=f"{namespace}:channel-api:{name}:", policy=policy) for name in channels}
 
 
 def setup() -> None:

@@ -4,7 +4,8 @@ Stock is ``POST admin/api/<version>/inventory_levels/set.json`` with the SKU's i
 the channel's location (the ``location_id`` option, or the shop's primary location from
 ``GET shop.json``). The inventory item of a SKU is looked up once with GraphQL's
 ``productVariants(query: "sku:<sku>")`` and kept for the writer's life; a SKU no variant carries
-is :class:`~tasks.errors.ChannelApiNotListed`.
+is :class:`~tasks.errors.ChannelApiNotListed`, and is not looked up again for
+:data:`NOT_LISTED_SECONDS`.
 
 A shipment is ``POST admin/api/<version>/fulfillments.json`` over the order's open fulfillment
 orders (``GET orders/<id>/fulfillment_orders.json``), with the tracking as ``tracking_info``. An
@@ -19,6 +20,7 @@ throttled query with 200 and a ``THROTTLED`` error instead; both are deferrals.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,6 +39,10 @@ __all__ = ["ShopifyWriter", "writer_for"]
 THROTTLED_WAIT_MS = 1_000
 
 _VARIANT_QUERY = "query($q: String!) { productVariants(first: 2, query: $q) { nodes { sku inventoryItem { id } } } }"
+
+#: How long a SKU no variant carries is remembered as such, in seconds (a variant given that SKU
+#: in Shopify is found after it).
+NOT_LISTED_SECONDS = 600.0
 
 #: Fulfillment orders Shopify still expects goods for.
 _OPEN = frozenset({"open", "in_progress", "scheduled"})
@@ -62,6 +68,7 @@ class ShopifyWriter:
         self._root = f"admin/api/{version}"
         self._location_id = location_id
         self._items: dict[str, int] = {}
+        self._not_listed: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def set_stock(self, notice: StockNotice) -> None:
@@ -113,9 +120,17 @@ class ShopifyWriter:
     def _item_of(self, sku: str) -> int:
         with self._lock:
             known = self._items.get(sku)
+            missing_until = self._not_listed.get(sku, 0.0)
         if known is not None:
             return known
-        item = self._look_up(sku)
+        if time.monotonic() < missing_until:
+            raise ChannelApiNotListed(f"no Shopify variant has SKU {sku} (looked up in the last minutes)")
+        try:
+            item = self._look_up(sku)
+        except ChannelApiNotListed:
+            with self._lock:
+                self._not_listed[sku] = time.monotonic() + NOT_LISTED_SECONDS
+            raise
         with self._lock:
             self._items[sku] = item
         return item

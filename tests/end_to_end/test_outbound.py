@@ -26,6 +26,8 @@ from tests.support.shopify import SHOPIFY_TOKEN
 from tests.support.shopify_admin import FakeShopifyAdmin
 
 CHANNEL = "shop-out"
+#: A second shop selling the same SKU.
+OTHER = "shop-out-2"
 SKU = "SKU-0019"
 
 #: Polls often, rereads the last few seconds, looks back little the first time.
@@ -44,13 +46,24 @@ def shop() -> Iterator[FakeShopifyAdmin]:
 
 
 @pytest.fixture
-def outbound_fleet(fleet: Fleet, shop: FakeShopifyAdmin, tmp_path: Path) -> Fleet:
-    """The fleet with a Shopify channel whose Admin API is the fake shop, at Shopify's 2 calls/s."""
-    path = tmp_path / "channels.toml"
-    path.write_text(
-        f'[channels.{CHANNEL}]\nprovider = "shopify"\nsecrets = ["weir-test-outbound"]\n'
-        f'[channels.{CHANNEL}.options]\napi_base_url = "{shop.url}"\naccess_token_env = "SHOP_OUT_TOKEN"\n'
+def other_shop() -> Iterator[FakeShopifyAdmin]:
+    with FakeShopifyAdmin() as fake:
+        fake.add_variant(SKU, inventory_item_id=39072856)
+        yield fake
+
+
+def shopify_channel(name: str, shop: FakeShopifyAdmin) -> str:
+    return (
+        f'[channels.{name}]\nprovider = "shopify"\nsecrets = ["weir-test-{name}"]\n'
+        f'[channels.{name}.options]\napi_base_url = "{shop.url}"\naccess_token_env = "SHOP_OUT_TOKEN"\n'
     )
+
+
+@pytest.fixture
+def outbound_fleet(fleet: Fleet, shop: FakeShopifyAdmin, other_shop: FakeShopifyAdmin, tmp_path: Path) -> Fleet:
+    """The fleet with two Shopify channels whose Admin APIs are the fake shops, at Shopify's 2 calls/s."""
+    path = tmp_path / "channels.toml"
+    path.write_text(shopify_channel(CHANNEL, shop) + shopify_channel(OTHER, other_shop))
     fleet.env.update(
         {"WEIR_CHANNELS_FILE": str(path), "SHOP_OUT_TOKEN": SHOPIFY_TOKEN, "WEIR_CHANNEL_API_RATE_PER_SECOND": "2"}
     )
@@ -63,14 +76,32 @@ def counts(redis_client: redis.Redis, namespace: str) -> dict[tuple[str, str], i
     return OutboundCounts(redis_client, namespace).read()
 
 
+def assert_told_once_at(
+    available: int, name: str, held: FakeShopifyAdmin, redis_client: redis.Redis, namespace: str
+) -> None:
+    """``held`` ends at ``available``, set once, never set back to an older level, with no 429;
+    later reads of the same level reached the worker and were dropped as unchanged."""
+    eventually(lambda: held.available(SKU) == available, timeout=60, what=f"{name} to hold {available}")
+    eventually(
+        lambda: counts(redis_client, namespace).get((name, "unchanged"), 0) >= 2,
+        timeout=60,
+        what=f"later reads of {name} to be dropped as unchanged",
+    )
+    levels = [level.available for level in held.levels if level.sku == SKU]
+    assert levels.count(available) == 1
+    assert all(level == available for level in levels[levels.index(available) :])
+    assert held.throttled == 0
+
+
 def dead(rabbit: RabbitProbe, namespace: str) -> int:
     return rabbit.count(lane_queues(namespace, Lane.OUTBOUND).dead)
 
 
-def test_two_stock_changes_in_quick_succession_reach_the_shop_once_at_the_latest_level(
+def test_two_stock_changes_in_quick_succession_reach_each_shop_once_at_the_latest_level(
     outbound_fleet: Fleet,
     tryton_erp: TrytonErp,
     shop: FakeShopifyAdmin,
+    other_shop: FakeShopifyAdmin,
     redis_client: redis.Redis,
     rabbit: RabbitProbe,
     namespace: str,
@@ -79,17 +110,9 @@ def test_two_stock_changes_in_quick_succession_reach_the_shop_once_at_the_latest
     tryton_erp.set_stock([StockLevel(sku=SKU, available=Decimal(30))])
     tryton_erp.set_stock([StockLevel(sku=SKU, available=Decimal(31))])
 
-    # Then the shop ends at the latest level, and later reads of the same level cost it no call
-    eventually(lambda: shop.available(SKU) == 31, timeout=60, what="the shop to hold 31")
-    eventually(
-        lambda: counts(redis_client, namespace).get((CHANNEL, "unchanged"), 0) >= 2,
-        timeout=60,
-        what="later reads to be dropped as unchanged",
-    )
-    levels = [level.available for level in shop.levels if level.sku == SKU]
-    assert levels.count(31) == 1
-    assert 30 not in levels[levels.index(31) :]  # never set back to the older level
-    assert shop.throttled == 0
+    # Then each shop ends at the latest level, and later reads of the same level cost it no call
+    for name, held in ((CHANNEL, shop), (OTHER, other_shop)):
+        assert_told_once_at(31, name, held, redis_client, namespace)
     assert dead(rabbit, namespace) == 0
 
 

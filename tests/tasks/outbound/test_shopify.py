@@ -54,9 +54,14 @@ def test_a_stock_level_is_set_at_the_primary_location_of_the_skus_inventory_item
     assert len(shop.calls_to("graphql.json")) == len(shop.calls_to("shop.json")) == 1
 
 
-def test_a_sku_no_variant_carries_is_not_listed(shop: FakeShopifyAdmin, writer: ShopifyWriter) -> None:
-    with pytest.raises(ChannelApiNotListed, match="SKU-0404"):
-        writer.set_stock(StockNotice(sku="SKU-0404", available=1, version=1))
+def test_a_sku_no_variant_carries_is_not_listed_and_not_looked_up_again_soon(
+    shop: FakeShopifyAdmin, writer: ShopifyWriter
+) -> None:
+    for version in (1, 2):
+        with pytest.raises(ChannelApiNotListed, match="SKU-0404"):
+            writer.set_stock(StockNotice(sku="SKU-0404", available=1, version=version))
+
+    assert len(shop.calls_to("graphql.json")) == 1
 
 
 def test_a_429_defers_for_the_fractional_retry_after(shop: FakeShopifyAdmin, writer: ShopifyWriter) -> None:
