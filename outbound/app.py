@@ -1,5 +1,10 @@
-"""The outbound process's composition root: settings, the ERP's reader, the channels with a
-writer, the outbound lane's publisher and the state in Redis, put together once per process."""
+"""The outbound process's composition root: settings, the ERP's reader behind the fleet's ERP
+gate, the channels with a writer, the outbound lane's publisher and the state in Redis, put
+together once per process.
+
+The reads spend the ERP's budget at its last tier (the reconcile lane's share, and what the live
+lanes leave idle), waiting in place for a call the gate holds back, up to a minute; past it the
+read fails and is tried again at the next interval, its cursor unmoved."""
 
 from __future__ import annotations
 
@@ -11,10 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+import httpx
+import redis
+
+from erp.gated import GatedTransport
 from erp.outbound import OutboundReader, ShipmentsRead, StockRead
 from erp.settings import ErpSettings
 from erp.tryton.client import TrytonClient
 from erp.tryton.outbound import TrytonOutbound
+from erp.waiting_gate import WaitingGate
 from outbound.cursors import OutboundState
 from outbound.poll import OutboundPoller
 from outbound.settings import OutboundSettings
@@ -26,6 +36,8 @@ from queues.topology import lane_queues
 from tasks.outbound.levels import StockLevels
 from tasks.outbound.registry import channel_writers
 from tasks.settings import ChannelApiSettings
+from throttling import FleetGate
+from throttling.budget import BreakerSettings, BudgetSettings, gate_policy
 from weir.settings import RedisSettings, ServiceSettings, load, reject_demo_secret
 from weir.stores import sync_redis
 
@@ -41,6 +53,8 @@ class OutboundConfig:
     service: ServiceSettings
     outbound: OutboundSettings
     channel_api: ChannelApiSettings
+    budget: BudgetSettings
+    breaker: BreakerSettings
     broker: BrokerSettings
     redis: RedisSettings
     erp: ErpSettings
@@ -56,6 +70,8 @@ def load_config() -> OutboundConfig:
         service=load(ServiceSettings),
         outbound=load(OutboundSettings),
         channel_api=load(ChannelApiSettings),
+        budget=load(BudgetSettings),
+        breaker=load(BreakerSettings),
         broker=load(BrokerSettings),
         redis=load(RedisSettings),
         erp=load(ErpSettings),
@@ -73,11 +89,11 @@ def poller(config: OutboundConfig) -> Iterator[tuple[OutboundPoller, OutboundSta
         ConfigError: the channels file is unreadable or invalid.
     """
     namespace = config.service.namespace
-    reader = _reader(config.erp)
+    client = sync_redis(config.redis)
+    reader = _reader(config, client)
     # The ERP simulator keeps no stock moves or shipments: against it, the process idles.
     channels = _channels(config) if reader is not None else []
     reader = reader or _NothingRead()
-    client = sync_redis(config.redis)
     queue = lane_queues(namespace, Lane.OUTBOUND)
     publisher = ProcessPublisher(partial(ConfirmedPublisher, str(config.broker.url), [queue], connect_timeout=5.0))
     state = OutboundState(client, namespace)
@@ -110,11 +126,17 @@ def _channels(config: OutboundConfig) -> list[str]:
     return sorted(writers)
 
 
-def _reader(settings: ErpSettings) -> OutboundReader | None:
+def _reader(config: OutboundConfig, client: redis.Redis) -> OutboundReader | None:
+    settings = config.erp
     if settings.kind != "tryton":
         logger.warning("The outbound leg reads Tryton only; WEIR_ERP_KIND is %s: nothing is read.", settings.kind)
         return None
-    return TrytonOutbound(TrytonClient.from_settings(settings))
+    lease_ms = int(settings.timeout_seconds * 1000) + 5_000
+    policy = gate_policy(config.budget, config.breaker, lease_ms=lease_ms)
+    fleet = FleetGate(client, prefix=f"{config.service.namespace}:erp:", policy=policy)
+    gate = WaitingGate(fleet, tier=policy.tiers, who="the outbound process")
+    transport = GatedTransport(httpx.HTTPTransport(), gate, settings.signatures())
+    return TrytonOutbound(TrytonClient.from_settings(settings, transport=transport))
 
 
 class _NothingRead:
