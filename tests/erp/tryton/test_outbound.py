@@ -60,3 +60,22 @@ def test_a_done_shipment_is_read_with_its_sales_reference_and_lines(
     assert shipment.tracking_number is None
     # The shipment took stock: the stock cursor sees the SKU too.
     assert "SKU-0018" in reader.stock_since(since).levels
+
+
+def test_a_tracking_number_written_as_the_shipments_reference_is_read_as_its_tracking(
+    tryton_erp: TrytonErp, looker: TrytonClient
+) -> None:
+    reader = TrytonOutbound(looker)
+    since = now()
+    placed = order(("SKU-0018", "1", "11.00"))
+    sale = tryton_erp.ensure_sale(CHANNEL, placed)
+    (read,) = looker.call("model.sale.sale.read", [sale.erp_id], ["shipments"])
+    looker.call("model.stock.shipment.out.write", read["shipments"], {"reference": "1Z999AA10123456784"})
+    line = FulfilledLine(sku="SKU-0018", quantity=Decimal(1))
+
+    tryton_erp.fulfill_sale(CHANNEL, Fulfillment(order_id=placed.id, fulfillment_id="f1", lines=(line,)))
+
+    (shipment,) = [
+        found for found in reader.shipments_since(since).shipments if found.sale_reference.endswith(placed.id)
+    ]
+    assert shipment.tracking_number == "1Z999AA10123456784"
