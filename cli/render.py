@@ -43,8 +43,9 @@ _HOLDS = 7
 
 def status_view(status: FleetStatus) -> RenderableType:
     """Lanes, then the ERP, the dead letters (and orders held there whose total does not
-    reconcile), reconciliation and the outbound notices per channel, then alerts (red; critical ones reversed), as ``weir status`` prints
-    them. Where one table of the lanes is too wide, two: what they hold, and how they drain."""
+    reconcile), reconciliation and the outbound notices per channel, then alerts (red; critical
+    ones reversed), as ``weir status`` prints them. Where one table of the lanes is too wide,
+    two: what they hold, and how they drain."""
     title = f"Weir at {status.at:%Y-%m-%d %H:%M:%S} UTC"
     rows = [_lane_row(lane) for lane in status.lanes]
     wide = _filled(table(title, _LANE_COLUMNS), rows)

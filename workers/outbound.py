@@ -24,6 +24,7 @@ from queues.lanes import Lane
 from queues.outbound import SHIPMENT_ACTOR, STOCK_ACTOR, outbound_facts
 from queues.outbound_tally import OutboundCounts
 from queues.topology import lane_queues
+from tasks.actors import TIME_LIMIT_MS
 from tasks.outbound.actors import declare_outbound_actors
 from tasks.outbound.channels import ChannelWriters
 from tasks.outbound.levels import ShippedMarks, StockLevels
@@ -62,7 +63,8 @@ def build_outbound(
     background = BackgroundWrites(lean, linger_ms=2)
     queue = lane_queues(namespace, Lane.OUTBOUND).ready
     middleware = [
-        LaneActivity(background, namespace, lease_ms=int(settings.channel_api_timeout_seconds * 1000) * 4 + 60_000),
+        # A message counts as in flight at most its actor's time limit, and a minute more.
+        LaneActivity(background, namespace, lease_ms=TIME_LIMIT_MS + 60_000),
         LogContext(),
         LaneContext(),
         TimeLimit(),
