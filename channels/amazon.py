@@ -3,7 +3,7 @@ the worker fetches their orders from."""
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from channels.lwa import LwaOptions
 
@@ -27,6 +27,10 @@ class AmazonOptions(LwaOptions):
     with Login with Amazon access tokens (sent as ``x-amz-access-token``): exchanged for the
     seller's refresh token as they expire, or one fixed token (see :class:`LwaOptions`).
     Without either, order changes cannot become sales.
+
+    ``seller_id`` (the seller's merchant token) and ``marketplace_id`` (``ATVPDKIKX0DER`` for
+    amazon.com) address the listings the ERP's stock levels are written to and the orders its
+    shipments are confirmed on: give both or neither; without them, Amazon is not written to.
     """
 
     queue_url: str
@@ -34,6 +38,14 @@ class AmazonOptions(LwaOptions):
     endpoint_url: str | None = None
     wait_seconds: int = Field(default=20, ge=1, le=20)
     api_base_url: str = SP_API_NORTH_AMERICA
+    seller_id: str | None = Field(default=None, min_length=1)
+    marketplace_id: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _seller_and_marketplace(self) -> AmazonOptions:
+        if (self.seller_id is None) != (self.marketplace_id is None):
+            raise ValueError("give both seller_id and marketplace_id, or neither")
+        return self
 
     @field_validator("queue_url", "endpoint_url", "api_base_url")
     @classmethod

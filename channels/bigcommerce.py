@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 
 from channels.options import ProviderOptions
 
@@ -17,11 +17,15 @@ class BigCommerceOptions(ProviderOptions):
     ``api_base_url`` is the store's API root (``https://api.bigcommerce.com/stores/<hash>/``);
     the access token is given inline as ``api_token`` or, better, read from the environment
     variable named by ``api_token_env``. All three are optional for receiving.
+
+    ``location_id`` is the inventory location the ERP's stock levels are written to (a store's
+    first location is 1, the default).
     """
 
     api_base_url: str | None = None
     api_token: SecretStr | None = None
     api_token_env: str | None = None
+    location_id: int = Field(default=1, ge=1)
 
     @model_validator(mode="after")
     def _one_source_of_token(self) -> BigCommerceOptions:

@@ -3,7 +3,7 @@ worker fetches full orders from."""
 
 from __future__ import annotations
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from channels.options import AccessTokenOptions
 
@@ -16,10 +16,14 @@ class SquareOptions(AccessTokenOptions):
     Where the worker fetches the full order a summary names: ``api_base_url`` is Square's API
     root (``https://connect.squareup.com``, or ``https://connect.squareupsandbox.com``), read
     with the access token (see :class:`AccessTokenOptions`). Both are optional for receiving.
+
+    ``location_id`` is the location whose inventory the ERP's stock levels are written to; without
+    it, a seller's one active location (a seller with several must name one).
     """
 
     notification_url: str
     api_base_url: str | None = None
+    location_id: str | None = Field(default=None, min_length=1)
 
     @field_validator("notification_url")
     @classmethod

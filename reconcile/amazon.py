@@ -32,14 +32,12 @@ from tasks.amazon import rate_delay_ms
 from tasks.answers import json_or_error
 from tasks.errors import ChannelApiRejected, ChannelApiTransient
 from tasks.http import api_client
-from tasks.lwa import AccessTokens
+from tasks.lwa import AccessTokens, authorized
 
 __all__ = ["PAGE_SIZE", "AmazonOrders"]
 
 #: Orders per page: SP-API's most.
 PAGE_SIZE = 100
-
-_REFUSED = frozenset({401, 403})
 
 _TOPICS: dict[Change, str] = {"created": "order.updated", "updated": "order.updated", "cancelled": "order.cancelled"}
 
@@ -151,12 +149,7 @@ class AmazonOrders:
         return found
 
     def _get(self, path: str, params: dict[str, str | int] | None) -> Any:
-        token = self._tokens.token()
-        response = self._send(path, params, token)
-        if response.status_code in _REFUSED:
-            renewed = self._tokens.renew(token)
-            if renewed is not None:
-                response = self._send(path, params, renewed)
+        response = authorized(self._tokens, lambda token: self._send(path, params, token))
         what = f"SP-API answered HTTP {response.status_code} to GET {path}: {response.text[:200]}"
         answer = json_or_error(response, what, delay_ms=rate_delay_ms)
         if not isinstance(answer, dict) or "payload" not in answer:

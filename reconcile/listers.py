@@ -12,7 +12,7 @@ from reconcile.listing import OrderLister
 from reconcile.shopify import ShopifyOrders
 from reconcile.square import SquareOrders
 from reconcile.woocommerce import WooCommerceOrders
-from tasks.lwa import AccessTokens, FixedToken, LwaTokens
+from tasks.lwa import tokens_for
 
 __all__ = ["lister_for"]
 
@@ -29,7 +29,7 @@ def lister_for(
         key, _, secret = credentials.partition(":")
         return WooCommerceOrders(options.api_base_url, key, secret, timeout_seconds=timeout_seconds)
     if isinstance(options, AmazonOptions):
-        tokens = _amazon_tokens(name, options, environ, timeout_seconds)
+        tokens = tokens_for(options, environ, channel=name, timeout_seconds=timeout_seconds)
         return None if tokens is None else AmazonOrders(options.api_base_url, tokens, timeout_seconds=timeout_seconds)
     if isinstance(options, ShopifyOptions | BigCommerceOptions | SquareOptions):
         return _token_lister(options, environ, timeout_seconds)
@@ -47,21 +47,3 @@ def _token_lister(
     if isinstance(options, SquareOptions):
         return SquareOrders(options.api_base_url, token, timeout_seconds=timeout_seconds)
     return ShopifyOrders(options.api_base_url, token, version=options.api_version, timeout_seconds=timeout_seconds)
-
-
-def _amazon_tokens(
-    name: str, options: AmazonOptions, environ: Mapping[str, str], timeout_seconds: float
-) -> AccessTokens | None:
-    """The seller's Login with Amazon tokens, or one fixed token, as the workers take them."""
-    login = options.lwa_from(environ)
-    if login is not None:
-        return LwaTokens(
-            login.client_id,
-            login.client_secret,
-            login.refresh_token,
-            channel=name,
-            token_url=login.token_url,
-            timeout_seconds=timeout_seconds,
-        )
-    token = options.token_from(environ)
-    return None if token is None else FixedToken(token)

@@ -25,12 +25,9 @@ from events.mapping import AmazonResource, ThinResource
 from tasks.answers import json_or_error, retry_after_ms
 from tasks.errors import ChannelApiRejected, ChannelApiTransient
 from tasks.http import api_client
-from tasks.lwa import AccessTokens
+from tasks.lwa import AccessTokens, authorized
 
 __all__ = ["AmazonApi", "rate_delay_ms"]
-
-#: Answers refusing the access token.
-_REFUSED = frozenset({401, 403})
 
 #: Bound on getOrderItems pages for one order, against a NextToken that never ends.
 _MAX_PAGES = 100
@@ -67,7 +64,11 @@ class AmazonApi:
             raise ChannelApiRejected(f"an Amazon channel cannot fetch another provider's {wanted.kind} {wanted.id}")
         path = f"orders/v0/orders/{wanted.id}"
         order = self._payload(path)
-        return {"order": order, "items": self._items(f"{path}/orderItems")}
+        return {"order": order, "items": self.order_items(wanted.id)}
+
+    def order_items(self, order_id: str) -> list[Any]:
+        """Every OrderItem of order ``order_id``, page after page. Raises as :meth:`fetch` does."""
+        return self._items(f"orders/v0/orders/{order_id}/orderItems")
 
     def close(self) -> None:
         """Close the connection pool and the token source."""
@@ -97,12 +98,7 @@ class AmazonApi:
         return payload
 
     def _get(self, path: str, params: dict[str, str] | None) -> Any:
-        token = self._tokens.token()
-        response = self._send(path, params, token)
-        if response.status_code in _REFUSED:
-            renewed = self._tokens.renew(token)
-            if renewed is not None:
-                response = self._send(path, params, renewed)
+        response = authorized(self._tokens, lambda token: self._send(path, params, token))
         return _classified(path, response)
 
     def _send(self, path: str, params: dict[str, str] | None, token: str) -> httpx.Response:

@@ -11,7 +11,7 @@ import httpx
 
 from tasks.errors import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient
 
-__all__ = ["TRANSIENT", "json_or_error", "retry_after_ms"]
+__all__ = ["TRANSIENT", "json_or_error", "raise_for_refusal", "retry_after_ms"]
 
 #: Answers after which the same call may succeed later.
 TRANSIENT = frozenset({408, 425, 500, 502, 503, 504})
@@ -37,6 +37,24 @@ def json_or_error(
         ChannelApiDeferred: a 429, to be tried again after ``delay_ms(headers)`` (``None``: unsaid).
         ChannelApiTransient: a failure of the API's own, or an answer that is not JSON.
     """
+    raise_for_refusal(response, what, delay_ms=delay_ms, missing=missing)
+    if response.status_code == 204:
+        raise ChannelApiRejected(what)
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise ChannelApiTransient(f"{what}; that is not JSON") from exc
+
+
+def raise_for_refusal(
+    response: httpx.Response,
+    what: str,
+    *,
+    delay_ms: Callable[[httpx.Headers], int | None] = retry_after_ms,
+    missing: str | None = None,
+) -> None:
+    """Nothing when ``response`` is a success (a 204 included: a write that answers nothing);
+    otherwise the error it means, as :func:`json_or_error` raises it."""
     status = response.status_code
     if status == 404 and missing:
         raise ChannelApiRejected(f"{missing} {what}")
@@ -44,9 +62,5 @@ def json_or_error(
         raise ChannelApiDeferred(what, delay_ms=delay_ms(response.headers))
     if status in TRANSIENT:
         raise ChannelApiTransient(what)
-    if status == 204 or not response.is_success:
+    if not response.is_success:
         raise ChannelApiRejected(what)
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise ChannelApiTransient(f"{what}; that is not JSON") from exc

@@ -17,15 +17,19 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import httpx
 
+from channels.lwa import LwaOptions
 from tasks.answers import json_or_error
 from tasks.errors import ChannelApiRejected, ChannelApiTransient
 
-__all__ = ["AccessTokens", "FixedToken", "LwaTokens"]
+__all__ = ["AccessTokens", "FixedToken", "LwaTokens", "authorized", "tokens_for"]
+
+#: Answers refusing an access token.
+_REFUSED = frozenset({401, 403})
 
 
 class AccessTokens(Protocol):
@@ -165,6 +169,44 @@ class LwaTokens:
         if not isinstance(answer, dict):
             raise ChannelApiRejected(f"{what} with JSON that is not an object")
         return answer
+
+
+def authorized(tokens: AccessTokens, send: Callable[[str], httpx.Response]) -> httpx.Response:
+    """``send(token)``'s answer, sent once more with a renewed token when the first is refused
+    with 401 or 403 and ``tokens`` can renew it (a second refusal stands). Raises as
+    :meth:`AccessTokens.token` and ``send`` do."""
+    token = tokens.token()
+    response = send(token)
+    if response.status_code in _REFUSED:
+        renewed = tokens.renew(token)
+        if renewed is not None:
+            response = send(renewed)
+    return response
+
+
+def tokens_for(
+    options: LwaOptions,
+    environ: Mapping[str, str],
+    *,
+    channel: str,
+    timeout_seconds: float = 10.0,
+    transport: httpx.BaseTransport | None = None,
+) -> AccessTokens | None:
+    """Channel ``channel``'s Login with Amazon tokens, or its one fixed access token, from its
+    options and ``environ``; ``None`` when they give neither."""
+    login = options.lwa_from(environ)
+    if login is not None:
+        return LwaTokens(
+            login.client_id,
+            login.client_secret,
+            login.refresh_token,
+            channel=channel,
+            token_url=login.token_url,
+            timeout_seconds=timeout_seconds,
+            transport=transport,
+        )
+    token = options.token_from(environ)
+    return None if token is None else FixedToken(token)
 
 
 def _error_code(response: httpx.Response) -> str:

@@ -26,8 +26,8 @@ ALLOWED: dict[str, set[str]] = {
     "throttling": KERNEL,
     "events": KERNEL,
     "erp": FOUNDATIONS,
-    # The outbound leg's channel writers are built from a channel's options, as the readers are.
-    "tasks": FOUNDATIONS | {"channels", "erp"},
+    # A channel writer (tasks.outbound) and its access tokens are built from the channel's options.
+    "tasks": FOUNDATIONS | {"erp", "channels"},
     "queues": FOUNDATIONS,
     # A channel names its lane; receivers read channels, so channels sit between the two.
     "channels": FOUNDATIONS | {"queues"},

@@ -41,7 +41,7 @@ from queues.topology import lane_queues
 from tasks.actors import declare_event_actor
 from tasks.amazon import AmazonApi
 from tasks.bigcommerce import BigCommerceApi
-from tasks.lwa import AccessTokens, FixedToken, LwaTokens
+from tasks.lwa import tokens_for
 from tasks.resource_cache import ResourceCache
 from tasks.resources import ChannelApi, ChannelResources, ResourceFetcher
 from tasks.settings import ChannelApiSettings
@@ -226,7 +226,7 @@ def _channel_api(name: str, options: ProviderOptions, timeout_seconds: float) ->
     if options.api_base_url is None:
         return None
     if isinstance(options, AmazonOptions):
-        tokens = _amazon_tokens(name, options, timeout_seconds)
+        tokens = tokens_for(options, os.environ, channel=name, timeout_seconds=timeout_seconds)
         return None if tokens is None else AmazonApi(options.api_base_url, tokens, timeout_seconds=timeout_seconds)
     token = options.token_from(os.environ)
     return None if token is None else _token_api(options, options.api_base_url, token, timeout_seconds)
@@ -240,21 +240,6 @@ def _token_api(
     if isinstance(options, SquareOptions):
         return SquareApi(base_url, token, timeout_seconds=timeout_seconds)
     return BigCommerceApi(base_url, token, timeout_seconds=timeout_seconds)
-
-
-def _amazon_tokens(name: str, options: AmazonOptions, timeout_seconds: float) -> AccessTokens | None:
-    login = options.lwa_from(os.environ)
-    if login is not None:
-        return LwaTokens(
-            login.client_id,
-            login.client_secret,
-            login.refresh_token,
-            channel=name,
-            token_url=login.token_url,
-            timeout_seconds=timeout_seconds,
-        )
-    token = options.token_from(os.environ)
-    return None if token is None else FixedToken(token)
 
 
 def _gated_erp(config: WorkerConfig, gate: FleetGate, inner: httpx.BaseTransport | None) -> ErpAdapter:

@@ -4,6 +4,18 @@ thread) answering getOrder and getOrderItems as SP-API shapes them, for the orde
     >>> with FakeSpApi() as sp_api:
     ...     sp_api.add(sp_api_order("902-1"), [sp_api_order_item("SKU-0001", 2, "22.00")])
     ...     AmazonApi(sp_api.url, FixedToken(SP_API_TOKEN)).fetch(AmazonResource("order", "902-1"))
+
+Beside them, what a channel writer calls, each recorded in ``requests``:
+
+* ``GET /listings/2021-08-01/items/<seller>/<sku>``: 404 ``NOT_FOUND`` for a SKU the seller does
+  not list (:meth:`FakeSpApi.list_sku` lists one); ``PATCH`` of it answers ``ACCEPTED`` and holds
+  the ``fulfillment_availability`` quantity, whether the SKU is listed or not, as SP-API does;
+  ``INVALID`` with an issue for a patch it cannot read;
+* ``POST /orders/v0/orders/<id>/shipmentConfirmation``: 204, the package's items counted in
+  their ``QuantityShipped``; 400 ``InvalidInput`` for an item the order lacks or more than it holds.
+
+:meth:`FakeSpApi.throttle_next` scripts SP-API's 429 (``x-amzn-RateLimit-Limit``, and
+``Retry-After`` only when asked).
 """
 
 from __future__ import annotations
@@ -13,9 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tests.support.api_calls import ApiCall, received
 from tests.support.servers import ScriptedApi
 
 __all__ = ["SP_API_TOKEN", "FakeSpApi", "SpApiCall"]
@@ -47,10 +60,17 @@ class FakeSpApi(ScriptedApi):
             [
                 Route("/orders/v0/orders/{order_id}", self._get_order),
                 Route("/orders/v0/orders/{order_id}/orderItems", self._get_order_items),
+                Route("/orders/v0/orders/{order_id}/shipmentConfirmation", self._confirm_shipment, methods=["POST"]),
+                Route("/listings/2021-08-01/items/{seller_id}/{sku}", self._listing, methods=["GET", "PATCH"]),
                 *more_routes,
             ]
         )
         self.calls: list[SpApiCall] = []
+        self.requests: list[ApiCall] = []
+        #: (seller id, marketplace id, SKU) -> the DEFAULT fulfillment channel's quantity.
+        self.quantities: dict[tuple[str, str, str], int] = {}
+        self.packages: dict[str, list[dict[str, Any]]] = {}
+        self._listed: set[tuple[str, str]] = set()
         self._page_size = page_size
         self._orders: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
         self._tokens = {SP_API_TOKEN}
@@ -69,6 +89,23 @@ class FakeSpApi(ScriptedApi):
         """Refuse ``token`` from now on, as SP-API refuses a token past its hour."""
         with self._lock:
             self._tokens.discard(token)
+
+    def list_sku(self, seller_id: str, sku: str) -> None:
+        """Make ``sku`` one of ``seller_id``'s listings."""
+        with self._lock:
+            self._listed.add((seller_id, sku))
+
+    def writes(self) -> list[ApiCall]:
+        """The requests that changed something (``PATCH``, ``POST``)."""
+        return [call for call in self.requests if call.method in ("PATCH", "POST")]
+
+    def throttle_next(self, *, rate_per_second: float | None = None, retry_after_seconds: int | None = None) -> None:
+        """Answer the next request 429, saying the operation's rate and ``Retry-After`` when given."""
+        headers = {} if rate_per_second is None else {"x-amzn-RateLimit-Limit": str(rate_per_second)}
+        if retry_after_seconds is not None:
+            headers["Retry-After"] = str(retry_after_seconds)
+        body = {"errors": [{"code": "QuotaExceeded", "message": "You exceeded your quota for the requested resource."}]}
+        self.answer_next(429, body=body, headers=headers)
 
     def order_calls(self, order_id: str) -> list[SpApiCall]:
         """The getOrder calls made for ``order_id``."""
@@ -97,20 +134,80 @@ class FakeSpApi(ScriptedApi):
             page["NextToken"] = f"page-{start + self._page_size}"
         return JSONResponse({"payload": page})
 
-    async def _received(self, request: Request) -> tuple[Any, JSONResponse | None]:
-        """Record the call; the order it names, or the answer to give instead of it."""
+    async def _listing(self, request: Request) -> Response:
+        call, refused = await self._recorded(request)
+        if refused is not None:
+            return refused
+        seller, sku = request.path_params["seller_id"], request.path_params["sku"]
+        marketplace = request.query_params.get("marketplaceIds", "")
+        if not marketplace:
+            return _error(400, "InvalidInput", "marketplaceIds is required")
+        with self._lock:
+            if request.method == "GET":
+                if (seller, sku) not in self._listed:
+                    return _error(404, "NOT_FOUND", f"SKU '{sku}' not found in marketplace {marketplace}")
+                return JSONResponse({"sku": sku, "summaries": [{"marketplaceId": marketplace, "status": ["BUYABLE"]}]})
+            quantity = _patched_quantity(call.body or {})
+            answer: dict[str, Any] = {"sku": sku, "submissionId": f"sub-{len(self.requests)}"}
+            if quantity is None:
+                issue = {"code": "4000001", "message": "The provided value is invalid.", "severity": "ERROR"}
+                return JSONResponse(answer | {"status": "INVALID", "issues": [issue]})
+            self.quantities[(seller, marketplace, sku)] = quantity
+        return JSONResponse(answer | {"status": "ACCEPTED", "issues": []})
+
+    async def _confirm_shipment(self, request: Request) -> Response:
+        call, refused = await self._recorded(request)
+        if refused is not None:
+            return refused
+        package = (call.body or {}).get("packageDetail") or {}
+        with self._lock:
+            found = self._orders.get(request.path_params["order_id"])
+            if found is None:
+                return _error(404, "NotFound", "Invalid AmazonOrderId")
+            items = {item["OrderItemId"]: item for item in found[1]}
+            for shipped in package.get("orderItems") or []:
+                item = items.get(shipped.get("orderItemId"))
+                if item is None or item["QuantityShipped"] + shipped["quantity"] > item["QuantityOrdered"]:
+                    return _error(400, "InvalidInput", f"Invalid orderItemId or quantity: {shipped}")
+            for shipped in package["orderItems"]:
+                items[shipped["orderItemId"]]["QuantityShipped"] += shipped["quantity"]
+            self.packages.setdefault(request.path_params["order_id"], []).append(package)
+        return Response(status_code=204)
+
+    async def _recorded(self, request: Request) -> tuple[ApiCall, JSONResponse | None]:
+        """Record the call; the answer to give instead of doing it, if any."""
+        call = await received(request)
+        self.requests.append(call)
         token = request.headers.get("x-amz-access-token")
         self.calls.append(SpApiCall(request.url.path, request.query_params.get("NextToken"), token))
         if (scripted := await self._scripted()) is not None:
-            return None, scripted
+            return call, scripted
         with self._lock:
-            found = self._orders.get(request.path_params["order_id"])
             accepted = token in self._tokens
         if not accepted:
-            return None, _error(403, "Unauthorized", "Access to requested resource is denied.")
+            return call, _error(403, "Unauthorized", "Access to requested resource is denied.")
+        return call, None
+
+    async def _received(self, request: Request) -> tuple[Any, JSONResponse | None]:
+        """Record the call; the order it names, or the answer to give instead of it."""
+        _, refused = await self._recorded(request)
+        if refused is not None:
+            return None, refused
+        with self._lock:
+            found = self._orders.get(request.path_params["order_id"])
         if found is None:
             return None, _error(404, "NotFound", "Invalid AmazonOrderId")
         return found, None
+
+
+def _patched_quantity(body: dict[str, Any]) -> int | None:
+    """The DEFAULT channel's quantity a listing patch sets, or ``None`` if it sets none readably."""
+    for patch in body.get("patches") or []:
+        if patch.get("path") == "/attributes/fulfillment_availability" and patch.get("op") in ("merge", "replace"):
+            for value in patch.get("value") or []:
+                if value.get("fulfillment_channel_code") == "DEFAULT" and isinstance(value.get("quantity"), int):
+                    return int(value["quantity"])
+    return None
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:

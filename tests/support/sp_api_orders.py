@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.support.sp_api import FakeSpApi, SpApiCall
+from tests.support.sp_api import FakeSpApi
 
 __all__ = ["FakeSpApiOrders"]
 
@@ -83,15 +83,7 @@ class FakeSpApiOrders(FakeSpApi):
         )
 
     async def _refused(self, request: Request) -> JSONResponse | None:
-        token = request.headers.get("x-amz-access-token")
-        self.calls.append(SpApiCall(request.url.path, request.query_params.get("NextToken"), token))
-        if (scripted := await self._scripted()) is not None:
-            return scripted
-        with self._lock:
-            accepted = token in self._tokens
-        if not accepted:
-            return JSONResponse({"errors": [{"code": "Unauthorized", "message": "Access is denied."}]}, 403)
-        return None
+        return (await self._recorded(request))[1]
 
 
 def _invalid(message: str) -> JSONResponse:

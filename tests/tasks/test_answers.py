@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tasks.answers import json_or_error, retry_after_ms
+from tasks.answers import json_or_error, raise_for_refusal, retry_after_ms
 from tasks.errors import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient
 
 
@@ -48,3 +48,15 @@ def test_an_answer_that_is_not_json_is_transient() -> None:
 
 def test_a_retry_after_given_as_a_date_is_unsaid() -> None:
     assert retry_after_ms(httpx.Headers({"Retry-After": "Wed, 02 Dec 2026 07:00:00 GMT"})) is None
+
+
+def test_a_write_answered_with_nothing_is_no_refusal() -> None:
+    raise_for_refusal(answer(204), "POST /shipments")
+
+
+@pytest.mark.parametrize(
+    ("status", "error"), [(429, ChannelApiDeferred), (503, ChannelApiTransient), (400, ChannelApiRejected)]
+)
+def test_a_refusal_without_a_body_is_classified_as_a_json_answer_is(status: int, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        raise_for_refusal(answer(status), "POST /shipments")
