@@ -76,7 +76,12 @@ def build_outbound(
         ),
     ]
     broker = build_broker(str(config.broker.url), namespace, middleware=middleware, lanes=[Lane.OUTBOUND])
-    writers = channel_writers(settings.channels_file, os.environ if environ is None else environ, transport=transport)
+    writers = channel_writers(
+        settings.channels_file,
+        os.environ if environ is None else environ,
+        transport=transport,
+        timeout_seconds=settings.channel_api_timeout_seconds,
+    )
     gated = ChannelWriters(writers, channel_gates(settings, client, namespace, writers))
     declare_outbound_actors(
         broker,

@@ -163,7 +163,11 @@ class ShopifyWriter:
 
 
 def writer_for(
-    options: object, *, environ: Mapping[str, str], transport: httpx.BaseTransport | None = None
+    options: object,
+    *,
+    environ: Mapping[str, str],
+    transport: httpx.BaseTransport | None = None,
+    timeout_seconds: float = 10.0,
 ) -> ShopifyWriter | None:
     """The writer of a Shopify channel with an API base URL and a token; ``None`` otherwise."""
     if not isinstance(options, ShopifyOptions) or options.api_base_url is None:
@@ -176,6 +180,7 @@ def writer_for(
         token,
         version=options.api_version,
         location_id=options.location_id,
+        timeout_seconds=timeout_seconds,
         transport=transport,
     )
 
