@@ -22,10 +22,14 @@ class ShopifyOptions(AccessTokenOptions):
     Admin API access token (see :class:`AccessTokenOptions`; sent as ``X-Shopify-Access-Token``)
     at ``api_version``. All are optional for receiving; without them, inventory levels and
     refunds that name their line items only by id cannot be mapped and are dead-lettered saying so.
+
+    ``location_id`` is the Shopify location whose available quantities the ERP's stock sets
+    (the outbound leg); without it, the shop's primary location.
     """
 
     api_base_url: str | None = None
     api_version: str = SHOPIFY_API_VERSION
+    location_id: int | None = None
 
     @field_validator("api_base_url")
     @classmethod

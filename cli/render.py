@@ -43,8 +43,9 @@ _HOLDS = 7
 
 def status_view(status: FleetStatus) -> RenderableType:
     """Lanes, then the ERP, the dead letters (and orders held there whose total does not
-    reconcile), then alerts (red; critical ones reversed), as ``weir status`` prints
-    them. Where one table of the lanes is too wide, two: what they hold, and how they drain."""
+    reconcile), reconciliation and the outbound notices per channel, then alerts (red; critical
+    ones reversed), as ``weir status`` prints them. Where one table of the lanes is too wide,
+    two: what they hold, and how they drain."""
     title = f"Weir at {status.at:%Y-%m-%d %H:%M:%S} UTC"
     rows = [_lane_row(lane) for lane in status.lanes]
     wide = _filled(table(title, _LANE_COLUMNS), rows)
@@ -74,7 +75,15 @@ def status_view(status: FleetStatus) -> RenderableType:
         else Text(f"ALERT {alert}", style="bold red")
         for alert in status.alerts
     ] or [Text("No alerts.", style="green")]
-    return Group(Fitted(wide, Group(holding, draining)), *erp_lines, dead, *mismatches, *_reconciled(status), *alerts)
+    return Group(
+        Fitted(wide, Group(holding, draining)),
+        *erp_lines,
+        dead,
+        *mismatches,
+        *_reconciled(status),
+        *_outbound(status),
+        *alerts,
+    )
 
 
 def _reconciled(status: FleetStatus) -> list[Text]:
@@ -89,6 +98,19 @@ def _reconciled(status: FleetStatus) -> list[Text]:
                 f"{channel.missing} missing enqueued ({channel.missing_total} ever); {channel.drift} drifting"
                 + ("; stopped early" if channel.error else "")
             )
+        )
+    return lines
+
+
+def _outbound(status: FleetStatus) -> list[Text]:
+    """A line per channel the outbound workers told: notices sent, and those spared a call."""
+    lines = []
+    for channel, outcomes in sorted(status.outbound.items()):
+        spared = [
+            f"{count} {outcome.replace('_', ' ')}" for outcome, count in sorted(outcomes.items()) if outcome != "sent"
+        ]
+        lines.append(
+            Text(f"Outbound {channel}: {outcomes.get('sent', 0)} sent" + "".join(f"; {text}" for text in spared))
         )
     return lines
 

@@ -156,6 +156,8 @@ class OnCall:
                 Lane.BULK: budget.bulk_share,
                 Lane.REPLAY: budget.replay_share,
                 Lane.RECONCILE: budget.reconcile_share,
+                # The outbound lane calls the channels, not the ERP.
+                Lane.OUTBOUND: 0.0,
             },
             threads_per_process=self.config.oncall.worker_threads,
         )

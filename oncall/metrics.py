@@ -45,6 +45,7 @@ class FleetCollector(Collector):
             yield from _erp(reading.status.erp)
             yield from _fleet(reading.status)
             yield from _reconciliation(reading.status)
+            yield _outbound(reading.status)
             yield _alerts(reading.status)
         if reading.calls is not None:
             yield from _calls(reading.calls)
@@ -160,6 +161,20 @@ def _reconciliation(status: FleetStatus) -> Iterator[GaugeMetricFamily | Counter
         failed.add_metric([channel.channel], float(channel.error is not None))
         last.add_metric([channel.channel], channel.last_run_at.timestamp())
     yield from (drift, missing, failed, last)
+
+
+def _outbound(status: FleetStatus) -> CounterMetricFamily:
+    notices = CounterMetricFamily(
+        "weir_outbound_notices",
+        "Stock levels and shipments of the outbound lane, by channel and outcome: sent (the channel was "
+        "called), superseded (a newer level came), unchanged (the channel held it), not_listed (it sells "
+        "no such SKU), told (a shipment it held already).",
+        labels=["channel", "outcome"],
+    )
+    for channel, outcomes in sorted(status.outbound.items()):
+        for outcome, count in sorted(outcomes.items()):
+            notices.add_metric([channel, outcome], float(count))
+    return notices
 
 
 def _alerts(status: FleetStatus) -> GaugeMetricFamily:

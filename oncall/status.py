@@ -22,6 +22,7 @@ from queues.activity import activity_keys
 from queues.dead import DeadLetterReason, DeadLetterStore
 from queues.errors import QueueError
 from queues.lanes import Lane
+from queues.outbound_tally import OutboundCounts
 from queues.tally import tally_key
 from queues.topology import lane_queues, quarantine_queue
 from throttling import FleetGate
@@ -92,7 +93,8 @@ class FleetStatus(BaseModel):
     ``total_mismatches`` counts the orders the dead letters hold because the sale would not
     total what the channel says the customer pays; ``last_total_mismatch`` is the newest's
     reason, naming the order and both figures. ``reconciliation`` is each reconciled channel's last
-    run and open drift findings."""
+    run and open drift findings. ``outbound`` counts the stock levels and shipments the outbound
+    workers told each channel (``sent``) or spared it, by outcome (see :mod:`queues.outbound_tally`)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -106,6 +108,7 @@ class FleetStatus(BaseModel):
     reconciliation: tuple[ChannelReconciliation, ...] = ()
     total_mismatches: int = 0
     last_total_mismatch: str | None = None
+    outbound: dict[str, dict[str, int]] = {}
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,7 @@ class StatusReader:
             dead_letters_recent=recent,
             alerts=alerts,
             reconciliation=reconciliation,
+            outbound=self._outbound(),
             critical_alerts=tuple(
                 _unconsumed(lane.lane, waiting)
                 for lane in lanes
@@ -230,6 +234,17 @@ class StatusReader:
             return 0, None
         newest = max((reason for _, reason in held), key=lambda reason: reason.dead_lettered_at)
         return sum(count for count, _ in held), newest
+
+    def _outbound(self) -> dict[str, dict[str, int]]:
+        """The outbound counts by channel and outcome."""
+        try:
+            counts = OutboundCounts(self._client, self._namespace).read()
+        except redis.RedisError as exc:
+            raise QueueError(f"cannot read the outbound counts from Redis: {exc}") from exc
+        by_channel: dict[str, dict[str, int]] = {}
+        for (channel, outcome), count in counts.items():
+            by_channel.setdefault(channel, {})[outcome] = count
+        return by_channel
 
     def _lane_counts(self, lane: Lane, now: float) -> dict[str, float]:
         queues = lane_queues(self._namespace, lane)

@@ -13,6 +13,9 @@ class Lane(StrEnum):
     ``replay`` carries dead letters on-call replays, at a small share of the ERP budget, so a
     replay never starves live events; no topic routes there. ``reconcile`` carries the orders
     reconciliation found missing (no webhook came), at a small share of its own, beside replays.
+    ``outbound`` carries the other way: the ERP's stock levels and done shipments, to be told to
+    the channels (one message per channel and SKU or shipment), under each channel's own API
+    limit; it spends nothing of the ERP's budget.
     """
 
     CRITICAL = "critical"
@@ -20,3 +23,4 @@ class Lane(StrEnum):
     BULK = "bulk"
     REPLAY = "replay"
     RECONCILE = "reconcile"
+    OUTBOUND = "outbound"

@@ -1,34 +1,26 @@
 """The ERP's fleet-wide gate for reconciliation's lookups: the reconcile lane's tier and share.
 
-Reconciliation reads each listed order's sale from the ERP. Those reads spend the ERP's budget
-like the workers' calls do, at the reconcile lane's tier (the last of
-:func:`~throttling.budget.gate_policy`'s), so they take the reconcile share and what the live
-lanes leave idle, never the critical lane's slots. Reconciliation is no worker: a call the gate
-holds back is waited for in place, up to ``max_wait_ms``, then refused with
-:class:`~erp.errors.ErpGateClosed` (the run stops for that channel, its cursor unmoved).
+Reconciliation reads each listed order's sale from the ERP at the reconcile lane's tier, waiting
+in place for a call the gate holds back (:class:`~erp.waiting_gate.WaitingGate`); past
+``max_wait_ms`` the run stops for that channel, its cursor unmoved.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 
-from erp.errors import ErpGateClosed
-from erp.health import Health
-from throttling import Admission, FleetGate, GateUnavailable
+from erp.waiting_gate import WaitingGate
+from throttling import FleetGate
 
 __all__ = ["RECONCILE_TIER", "ReconcileGate"]
-
-logger = logging.getLogger(__name__)
 
 #: The reconcile lane's tier in the ERP's gate: critical 1, standard 2, bulk 3, replay 4, reconcile 5.
 RECONCILE_TIER = 5
 
 
-class ReconcileGate:
-    """:class:`erp.gated.CallGate` over the fleet's ERP gate ``fleet``, at :data:`RECONCILE_TIER`.
-    Without Redis, calls go one at a time, ``fallback_interval_ms`` apart. ``sleep`` takes seconds."""
+class ReconcileGate(WaitingGate):
+    """:class:`~erp.waiting_gate.WaitingGate` at :data:`RECONCILE_TIER`, for reconciliation."""
 
     def __init__(
         self,
@@ -38,34 +30,11 @@ class ReconcileGate:
         fallback_interval_ms: int = 1_000,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._fleet = fleet
-        self._max_wait_ms = max_wait_ms
-        self._fallback_interval_ms = fallback_interval_ms
-        self._sleep = sleep
-
-    def enter(self) -> Admission | None:
-        waited = 0
-        while True:
-            try:
-                admission = self._fleet.admit(RECONCILE_TIER)
-            except GateUnavailable as exc:
-                logger.warning("Redis is unreachable; reconciliation reads the ERP slowly: %s", exc)
-                self._sleep(self._fallback_interval_ms / 1000)
-                return None
-            if admission.granted:
-                return admission
-            if waited + admission.wait_ms > self._max_wait_ms:
-                raise ErpGateClosed(
-                    f"the ERP's gate held reconciliation back for over {self._max_wait_ms} ms ({admission.cause})",
-                    delay_ms=admission.wait_ms,
-                )
-            self._sleep(admission.wait_ms / 1000)
-            waited += admission.wait_ms
-
-    def exit(self, ticket: object, health: Health, pause_ms: int, latency_ms: float | None = None) -> None:
-        if not isinstance(ticket, Admission):
-            return
-        try:
-            self._fleet.settle(ticket, health, pause_ms=pause_ms, latency_ms=latency_ms)
-        except GateUnavailable as exc:
-            logger.warning("Could not report an ERP call to the fleet's gate (its lease will end): %s", exc)
+        super().__init__(
+            fleet,
+            tier=RECONCILE_TIER,
+            who="reconciliation",
+            max_wait_ms=max_wait_ms,
+            fallback_interval_ms=fallback_interval_ms,
+            sleep=sleep,
+        )

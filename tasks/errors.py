@@ -4,13 +4,20 @@ ChannelApiError
 ├── ChannelApiDeferred   the API asked us to wait (429, our own rate limit): no retry spent
 ├── ChannelApiTransient  no answer, or a failure of the API's own (5xx): retried with backoff
 └── ChannelApiRejected   permanent: no API configured, the resource is gone, access refused
+    └── ChannelApiNotListed  the channel does not sell the SKU a stock level names: dropped, counted
 """
 
 from __future__ import annotations
 
 from weir.errors import WeirError
 
-__all__ = ["ChannelApiDeferred", "ChannelApiError", "ChannelApiRejected", "ChannelApiTransient"]
+__all__ = [
+    "ChannelApiDeferred",
+    "ChannelApiError",
+    "ChannelApiNotListed",
+    "ChannelApiRejected",
+    "ChannelApiTransient",
+]
 
 
 class ChannelApiError(WeirError):
@@ -35,3 +42,10 @@ class ChannelApiRejected(ChannelApiError):
     """The same call will fail the same way: the event is dead-lettered with this reason."""
 
     permanent = True
+
+
+class ChannelApiNotListed(ChannelApiRejected):
+    """The channel has no product of the SKU a stock notice names. Every channel is told of every
+    SKU whose stock changed, so this is expected: the notice is acknowledged and counted, not
+    dead-lettered (a writer that raises plain :class:`ChannelApiRejected` instead still works,
+    at the cost of a dead letter per SKU the channel does not sell)."""

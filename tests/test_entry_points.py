@@ -31,6 +31,8 @@ def run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
         (["-m", "workers", "critical"], "WEIR_NAMESPACE", "Has Spaces"),
         (["-m", "reconcile"], "WEIR_RECONCILE_INTERVAL_SECONDS", "0"),
         (["-m", "reconcile"], "WEIR_CHANNELS_FILE", "/nowhere/channels.toml"),
+        (["-m", "outbound"], "WEIR_OUTBOUND_INTERVAL_SECONDS", "0"),
+        (["-m", "outbound"], "WEIR_CHANNELS_FILE", "/nowhere/channels.toml"),
     ],
 )
 def test_a_bad_setting_stops_start_up_naming_it(args: list[str], variable: str, value: str) -> None:

@@ -43,6 +43,9 @@ ALLOWED: dict[str, set[str]] = {
     # on a lane as receivers do; it records for on-call. It moves data only into a lane, so
     # nothing that moves data imports it: only the command line, which runs it by hand.
     "reconcile": FOUNDATIONS | {"channels", "queues", "oncall", "tasks", "erp"},
+    # The outbound process reads the ERP as tasks do, knows the channels with a writer and
+    # publishes on the outbound lane as reconciliation does; nothing that moves data imports it.
+    "outbound": FOUNDATIONS | {"channels", "queues", "tasks", "erp"},
     "cli": FOUNDATIONS | {"channels", "queues", "oncall", "receivers", "erp", "samples", "reconcile"},
 }
 

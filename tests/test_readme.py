@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings
 
 from erp.settings import ErpSettings
 from oncall.settings import OnCallSettings
+from outbound.settings import OutboundSettings
 from queues.dead import DeadLetterSettings
 from queues.settings import BrokerSettings
 from receivers.settings import ReceiverSettings
@@ -57,6 +58,7 @@ def variables(settings_class: type[BaseSettings]) -> list[str]:
         DeadLetterSettings,
         OnCallSettings,
         ReconcileSettings,
+        OutboundSettings,
     ],
 )
 def test_every_setting_is_in_the_configuration_tables(settings_class: type[BaseSettings]) -> None:

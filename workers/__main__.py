@@ -1,7 +1,8 @@
 """``python -m workers <lane>[,<lane>...]``: run Dramatiq workers bound to lanes' queues.
 
 Each lane is its own Procfile process type, so ops scale each one alone; a small fleet may bind
-one process to several lanes (``standard,bulk``).
+one process to several lanes (``standard,bulk``). The outbound lane, whose actors call the
+channels instead of the ERP, runs alone in its processes (:mod:`workers.outbound`).
 """
 
 from __future__ import annotations
@@ -35,10 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"weir worker: {exc}", file=sys.stderr)
         return 2
+    if Lane.OUTBOUND in args.lanes and len(args.lanes) > 1:
+        print("weir worker: the outbound lane runs in a process of its own", file=sys.stderr)
+        return 2
+    entry = "workers.outbound:setup" if args.lanes == [Lane.OUTBOUND] else "workers.app:setup"
     queues = [lane_queues(config.service.namespace, lane).ready for lane in args.lanes]
     dramatiq_args = cli.make_argument_parser().parse_args(  # type: ignore[no-untyped-call]
         [
-            "workers.app:setup",
+            entry,
             "--queues", *queues,
             "--processes", str(args.processes),
             "--threads", str(args.threads),

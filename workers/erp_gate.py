@@ -34,7 +34,8 @@ __all__ = ["TIERS", "BudgetGate", "current_lane"]
 logger = logging.getLogger(__name__)
 
 #: The gate's tiers, by lane: critical is served first.
-TIERS = {Lane.CRITICAL: 1, Lane.STANDARD: 2, Lane.BULK: 3, Lane.REPLAY: 4, Lane.RECONCILE: 5}
+#: The outbound lane makes no ERP call; it is listed so every lane has a tier.
+TIERS = {Lane.CRITICAL: 1, Lane.STANDARD: 2, Lane.BULK: 3, Lane.REPLAY: 4, Lane.RECONCILE: 5, Lane.OUTBOUND: 5}
 
 #: The lane of the message this thread is processing (set by the LaneContext middleware).
 current_lane: ContextVar[Lane] = ContextVar("current_lane", default=Lane.CRITICAL)

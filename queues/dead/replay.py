@@ -5,7 +5,8 @@ the workers drain under the same ERP budget as the live lanes, at the replay lan
 so a replay never starves live orders. The message starts over (its failures forgotten) and
 carries a replay count; one that was replayed ``replay_limit`` times already is quarantined
 instead: moved to the quarantine queue, where only a forced replay or a purge reaches it.
-Every replay and purge is written to the audit log.
+Every replay and purge is written to the audit log. Dead letters of the outbound lane go back to
+the outbound lane instead: their actors tell channels, not the ERP, and run only there.
 
 A dead letter that blocks its entity (:mod:`queues.dead.holds`) takes the events parked behind
 it along: a replay sends them after it, each to wait until the one ahead has applied; a purge
@@ -30,6 +31,8 @@ from queues.dead.holds import EntityHolds
 from queues.dead.queue import DeadLetterQueue
 from queues.dead.reason import DeadLetterReason
 from queues.dead.store import DeadLetterFilter, DeadLetterStore
+from queues.lanes import Lane
+from queues.topology import lane_of
 
 __all__ = ["REPLAYS_OPTION", "Outcome", "Plan", "Replayer"]
 
@@ -176,7 +179,8 @@ class Replayer:
         holds, entity = self._holds, reason.entity_key
         released = holds is not None and entity is not None and holds.release(entity, reason.message_id)
         try:
-            self._queues.publish(self._replay_queue, self._fresh(fields), reason.message_id)
+            target = self._target(reason.queue)
+            self._queues.publish(target, self._fresh(fields, target), reason.message_id)
         except Exception:
             if released and holds is not None and entity is not None:
                 holds.block(entity, reason.message_id)
@@ -221,12 +225,19 @@ class Replayer:
         outcome.released += released.done
         outcome.missing += released.missing
 
-    def _fresh(self, fields: dict[str, Any]) -> bytes:
+    def _target(self, queue: str) -> str:
+        """Where a dead letter of ``queue`` is replayed: the replay lane, or its own lane's
+        queue when that is the outbound lane."""
+        if lane_of(queue) == Lane.OUTBOUND:
+            return queue.removesuffix(".DQ").removesuffix(".XQ")
+        return self._replay_queue
+
+    def _fresh(self, fields: dict[str, Any], queue: str) -> bytes:
         """The message as it starts over in the replay lane: failures forgotten, replays counted."""
         options = {name: value for name, value in fields.get("options", {}).items() if name not in ("weir", "eta")}
         options[REPLAYS_OPTION] = int(options.get(REPLAYS_OPTION, 0)) + 1
         # Its age counts from the replay: someone chose to send it again now.
-        fresh = {**fields, "queue_name": self._replay_queue, "options": options, "message_timestamp": _now_ms()}
+        fresh = {**fields, "queue_name": queue, "options": options, "message_timestamp": _now_ms()}
         return json.dumps(fresh).encode()
 
     def _too_often(self, reason: DeadLetterReason) -> bool:

@@ -35,7 +35,7 @@ from channels.amazon import AmazonOptions
 from events.outbound import ShipmentNotice, StockNotice
 from tasks.amazon import AmazonApi, rate_delay_ms
 from tasks.answers import json_or_error, raise_for_refusal
-from tasks.errors import ChannelApiRejected
+from tasks.errors import ChannelApiNotListed, ChannelApiRejected
 from tasks.http import api_client, sent
 from tasks.lwa import AccessTokens, authorized, tokens_for
 from tasks.outbound.skus import SkuIds
@@ -123,7 +123,13 @@ class AmazonWriter:
         path = f"listings/2021-08-01/items/{quote(self._seller_id, safe='')}/{quote(sku, safe='')}"
         missing = f"Amazon seller {self._seller_id} has no listing of SKU {sku} in marketplace {self._marketplace_id}:"
         params = {"marketplaceIds": self._marketplace_id, "includedData": "summaries"}
-        self._call("GET", path, params=params, missing=missing)
+        try:
+            self._call("GET", path, params=params, missing=missing)
+        except ChannelApiRejected as exc:
+            # A 404 says so first: the seller does not sell the SKU here, which is no failure.
+            if str(exc).startswith(missing):
+                raise ChannelApiNotListed(str(exc)) from exc
+            raise
         return path
 
     def _call(self, method: str, path: str, *, missing: str | None = None, empty: bool = False, **request: Any) -> Any:

@@ -27,7 +27,7 @@ from channels.bigcommerce import BigCommerceOptions
 from events.outbound import ShipmentNotice, ShippedLine, StockNotice
 from tasks.answers import raise_for_refusal
 from tasks.bigcommerce import window_reset_ms
-from tasks.errors import ChannelApiRejected, ChannelApiTransient
+from tasks.errors import ChannelApiNotListed, ChannelApiRejected, ChannelApiTransient
 from tasks.http import api_client, sent
 from tasks.outbound.skus import SkuIds
 
@@ -94,7 +94,7 @@ class BigCommerceWriter:
         for variant in found.get("data", []) if isinstance(found, dict) else []:
             if isinstance(variant, dict) and variant.get("sku") == sku and isinstance(variant.get("id"), int):
                 return int(variant["id"])
-        raise ChannelApiRejected(
+        raise ChannelApiNotListed(
             f"BigCommerce store {self._store} has no variant with SKU {sku}: "
             "give the product or variant that SKU in the store, or stop stocking it for this channel"
         )

@@ -34,7 +34,7 @@ import httpx
 from channels.square import SquareOptions
 from events.outbound import ShipmentNotice, StockNotice
 from tasks.answers import json_or_error
-from tasks.errors import ChannelApiRejected, ChannelApiTransient
+from tasks.errors import ChannelApiNotListed, ChannelApiRejected, ChannelApiTransient
 from tasks.http import api_client, sent
 from tasks.outbound.skus import SkuIds
 from tasks.square import SQUARE_VERSION
@@ -139,7 +139,7 @@ class SquareWriter:
             data = entry.get("item_variation_data") if isinstance(entry, dict) else None
             if isinstance(data, dict) and data.get("sku") == sku and not entry.get("is_deleted"):
                 return str(entry["id"])
-        raise ChannelApiRejected(
+        raise ChannelApiNotListed(
             f"the Square seller's catalog has no item variation with SKU {sku}: "
             "give the variation that SKU in Square, or stop stocking it for this channel"
         )

@@ -27,7 +27,7 @@ import httpx
 from channels.woocommerce import WooCommerceOptions
 from events.outbound import ShipmentNotice, StockNotice
 from tasks.answers import json_or_error
-from tasks.errors import ChannelApiRejected
+from tasks.errors import ChannelApiNotListed
 from tasks.http import api_client, sent
 from tasks.outbound.skus import SkuIds
 
@@ -80,7 +80,7 @@ class WooCommerceWriter:
                 if product.get("type") == "variation":
                     return f"{_API}/products/{product['parent_id']}/variations/{product['id']}"
                 return f"{_API}/products/{product['id']}"
-        raise ChannelApiRejected(
+        raise ChannelApiNotListed(
             f"WooCommerce store {self._store} has no product or variation with SKU {sku}: "
             "give the product that SKU in the store, or stop stocking it for this channel"
         )

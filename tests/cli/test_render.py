@@ -258,3 +258,27 @@ def test_status_shows_the_orders_whose_total_does_not_reconcile_with_the_last_on
         "Orders whose total does not reconcile: 2 (last: shop-us: order #1001's total does not reconcile: "
         "channel 41.34 USD, computed 41.30 USD)" in text
     )
+
+
+def test_status_shows_each_channels_outbound_notices_sent_and_spared() -> None:
+    status = FleetStatus(
+        at=AT,
+        lanes=(lane(Lane.OUTBOUND),),
+        erp=ErpStatus(
+            breaker="closed",
+            blocked_for_seconds=0,
+            calls_per_second=0,
+            budget_per_second=0,
+            allowed_per_second=0,
+            average_latency_ms=None,
+        ),
+        quarantined=0,
+        dead_letters_recent=0,
+        alerts=(),
+        critical_alerts=(),
+        outbound={"shop-us": {"sent": 12, "superseded": 3, "not_listed": 1}},
+    )
+
+    text = " ".join(printed(status_view(status), width=200).split())
+
+    assert "Outbound shop-us: 12 sent; 1 not listed; 3 superseded" in text

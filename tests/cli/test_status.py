@@ -20,8 +20,8 @@ from tests.support.dead_letters import DeadLetterSeeder
 from tests.support.net import eventually
 from tests.support.rabbit import RABBITMQ_URL
 
-#: One worker process for all the lanes.
-EVERY_LANE = ",".join(lane.value for lane in Lane)
+#: One worker process for all the lanes but the outbound one, which runs in a process of its own.
+EVERY_LANE = ",".join(lane.value for lane in Lane if lane != Lane.OUTBOUND)
 
 
 @pytest.fixture
@@ -58,6 +58,7 @@ def test_status_as_json_lists_every_lane_with_its_dead_letters(weir: Weir, seede
         "bulk": 1,
         "replay": 0,
         "reconcile": 0,
+        "outbound": 0,
     }
     assert status["erp"]["budget_per_second"] == 10
     assert status["dead_letters_recent"] == 1
@@ -75,6 +76,7 @@ def test_status_as_a_table_names_the_lanes_the_erp_and_the_alerts(weir: Weir, se
 
 def test_strict_status_exits_1_when_an_alert_is_raised(weir: Weir, seeder: DeadLetterSeeder, fleet: Fleet) -> None:
     fleet.worker(EVERY_LANE, threads=1)
+    fleet.worker(Lane.OUTBOUND.value, threads=1)
     eventually(lambda: weir("status", "--strict").exit_code == 0, what="a worker on every lane, and no alert")
     seeder.seed()
     assert weir("status", "--strict").exit_code == 1
@@ -85,10 +87,12 @@ def test_status_shows_each_lane_s_workers_and_strict_status_fails_once_they_have
 ) -> None:
     # Given a worker process consuming every lane
     worker = fleet.worker(EVERY_LANE, threads=1)
+    outbound = fleet.worker(Lane.OUTBOUND.value, threads=1)
     eventually(lambda: consumers(weir) == [1] * len(Lane), what="the worker consuming every lane")
 
     # When it exits, and events arrive in the bulk lane
     worker.stop()
+    outbound.stop()
     publish(lane_queues(namespace, Lane.BULK).ready, 3)
 
     # Then no lane has a consumer, the bulk backlog is a critical alert, and --strict fails

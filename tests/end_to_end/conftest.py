@@ -43,6 +43,10 @@ class Fleet:
         """``python -m reconcile``, with extra ``WEIR_*`` settings."""
         return self._start(["-m", "reconcile"], "reconcile", env)
 
+    def outbound(self, **env: str) -> ServiceProcess:
+        """``python -m outbound``, with extra ``WEIR_*`` settings."""
+        return self._start(["-m", "outbound"], "outbound", env)
+
     def post(self, channel: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
         return httpx.post(f"{self.url}/webhooks/{channel}", content=body, headers=headers, timeout=10)
 

@@ -16,6 +16,7 @@ from oncall.metrics import FleetCollector, fleet_registry
 from oncall.reading import FleetReader
 from queues.activity import activity_keys
 from queues.lanes import Lane
+from queues.outbound_tally import OutboundCounts
 from queues.settings import BrokerSettings
 from queues.tally import OutcomeTally, tally_key
 from queues.topology import lane_queues, ready_arguments
@@ -300,3 +301,21 @@ def test_orders_held_because_their_total_does_not_reconcile_are_a_gauge(
     samples = scrape(registry)
 
     assert value(samples, "weir_order_total_mismatches") == 1
+
+
+def test_outbound_notices_are_counted_by_channel_and_outcome(
+    oncall: OnCall, redis_client: redis.Redis, namespace: str
+) -> None:
+    counts = OutboundCounts(redis_client, namespace)
+    for outcome in ("sent", "sent", "superseded"):
+        counts.add("shop-us", outcome)
+
+    collector = FleetCollector(FleetReader(oncall, max_age_seconds=0))
+    samples = {
+        (sample.labels["channel"], sample.labels["outcome"]): sample.value
+        for family in collector.collect()
+        if family.name == "weir_outbound_notices"
+        for sample in family.samples
+    }
+
+    assert samples == {("shop-us", "sent"): 2.0, ("shop-us", "superseded"): 1.0}

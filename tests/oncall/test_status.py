@@ -68,7 +68,7 @@ def test_each_lane_shows_what_rabbitmq_holds_ready_and_dead(
 
     assert (lane(status, Lane.BULK).ready, lane(status, Lane.BULK).dead) == (7, 0)
     assert (lane(status, Lane.STANDARD).ready, lane(status, Lane.STANDARD).dead) == (0, 2)
-    assert [found.lane for found in status.lanes] == ["critical", "standard", "bulk", "replay", "reconcile"]
+    assert [found.lane for found in status.lanes] == ["critical", "standard", "bulk", "replay", "reconcile", "outbound"]
 
 
 def test_delayed_and_in_flight_messages_come_from_what_workers_record(
@@ -237,7 +237,7 @@ def test_a_lane_shows_the_worker_processes_consuming_it_and_alerts_once_none_doe
         # Given a worker process for the bulk lane, and none for the others
         worker = fleet.worker("bulk", threads=1)
         status = eventually(lambda: consumed(oncall, Lane.BULK), what="the worker consuming the bulk lane")
-        assert [found.consumers for found in status.lanes] == [0, 0, 1, 0, 0]
+        assert [found.consumers for found in status.lanes] == [0, 0, 1, 0, 0, 0]
         assert "bulk: no worker consumes the lane" not in status.alerts
         assert "critical: no worker consumes the lane" in status.alerts
         assert status.critical_alerts == ()

@@ -8,6 +8,7 @@ thread) answering inventory items and orders as Shopify shapes them, for those a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,11 +41,12 @@ class FakeShopify(ScriptedApi):
     an unknown id with 404, as Shopify does.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, routes: Sequence[Route] = ()) -> None:
         super().__init__(
             [
                 Route("/admin/api/{version}/inventory_items/{item_id}.json", self._inventory_item),
                 Route("/admin/api/{version}/orders/{order_id}.json", self._order),
+                *routes,
             ]
         )
         self.calls: list[ShopifyCall] = []

@@ -247,3 +247,16 @@ def test_a_parked_event_gone_from_its_queue_leaves_its_line_when_released(
     assert (outcome.done, outcome.released, outcome.missing) == (1, 1, [gone])
     assert holds.line(ENTITY) == [kept]
     assert store.select() == []
+
+
+def test_a_dead_letter_of_the_outbound_lane_is_replayed_into_the_outbound_lane(
+    replayer: Replayer, seeder: DeadLetterSeeder, namespace: str, rabbit: RabbitProbe
+) -> None:
+    # Its actors tell channels and run only in the outbound workers, not in the replay lane's.
+    chosen = seeder.seed(lane=Lane.OUTBOUND, error_class="ChannelApiRejected", error_message="token refused")
+
+    outcome = replayer.replay(DeadLetterFilter(ids=frozenset({chosen.message_id})), who="ana", why="token fixed")
+
+    assert outcome.done == 1
+    assert rabbit.count(lane_queues(namespace, Lane.OUTBOUND).ready) == 1
+    assert rabbit.count(lane_queues(namespace, Lane.REPLAY).ready) == 0

@@ -12,7 +12,7 @@ import pytest
 from channels.amazon import AmazonOptions
 from events.outbound import ShipmentNotice, ShippedLine, StockNotice
 from samples.payloads import sp_api_order, sp_api_order_item
-from tasks.errors import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient
+from tasks.errors import ChannelApiDeferred, ChannelApiNotListed, ChannelApiRejected, ChannelApiTransient
 from tasks.lwa import FixedToken
 from tasks.outbound.amazon import AmazonWriter, writer_for
 from tests.support.lwa import LWA_CLIENT_ID, LWA_CLIENT_SECRET, LWA_REFRESH_TOKEN, FakeLwa
@@ -74,7 +74,7 @@ def test_a_stock_level_is_the_listings_default_fulfillment_quantity_merged(
 
 
 def test_an_unlisted_sku_is_rejected_before_anything_is_patched(amazon: FakeSpApi, writer: AmazonWriter) -> None:
-    with pytest.raises(ChannelApiRejected, match=f"seller {SELLER} has no listing of SKU NOPE"):
+    with pytest.raises(ChannelApiNotListed, match=f"seller {SELLER} has no listing of SKU NOPE"):
         writer.set_stock(StockNotice(sku="NOPE", available=1, version=1))
 
     assert amazon.writes() == []

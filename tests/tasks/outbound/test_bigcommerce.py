@@ -11,7 +11,7 @@ import pytest
 
 from channels.bigcommerce import BigCommerceOptions
 from events.outbound import ShipmentNotice, ShippedLine, StockNotice
-from tasks.errors import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient
+from tasks.errors import ChannelApiDeferred, ChannelApiNotListed, ChannelApiRejected, ChannelApiTransient
 from tasks.outbound.bigcommerce import BigCommerceWriter, writer_for
 from tests.support.bigcommerce_store import BIGCOMMERCE_TOKEN, FakeBigCommerce, bigcommerce_store_order
 from tests.support.net import free_port
@@ -77,7 +77,7 @@ def test_the_default_location_is_the_stores_first(store: FakeBigCommerce) -> Non
 
 
 def test_an_unknown_sku_is_rejected_with_what_to_do(store: FakeBigCommerce, writer: BigCommerceWriter) -> None:
-    with pytest.raises(ChannelApiRejected, match="no variant with SKU NOPE"):
+    with pytest.raises(ChannelApiNotListed, match="no variant with SKU NOPE"):
         writer.set_stock(StockNotice(sku="NOPE", available=1, version=1))
 
     assert store.writes() == []

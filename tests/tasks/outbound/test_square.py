@@ -11,7 +11,7 @@ import pytest
 
 from channels.square import SquareOptions
 from events.outbound import ShipmentNotice, ShippedLine, StockNotice
-from tasks.errors import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient
+from tasks.errors import ChannelApiDeferred, ChannelApiNotListed, ChannelApiRejected, ChannelApiTransient
 from tasks.outbound.square import SquareWriter, writer_for
 from tests.support.net import free_port
 from tests.support.square_seller import SQUARE_TOKEN, FakeSquare, square_seller_order
@@ -105,7 +105,7 @@ def test_a_seller_with_several_locations_must_name_one() -> None:
 
 
 def test_an_unknown_sku_is_rejected_with_what_to_do(seller: FakeSquare, writer: SquareWriter) -> None:
-    with pytest.raises(ChannelApiRejected, match="no item variation with SKU NOPE"):
+    with pytest.raises(ChannelApiNotListed, match="no item variation with SKU NOPE"):
         writer.set_stock(StockNotice(sku="NOPE", available=1, version=1))
 
     assert seller.writes() == []

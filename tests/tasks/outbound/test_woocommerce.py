@@ -11,7 +11,7 @@ import pytest
 
 from channels.woocommerce import WooCommerceOptions
 from events.outbound import ShipmentNotice, ShippedLine, StockNotice
-from tasks.errors import ChannelApiDeferred, ChannelApiRejected, ChannelApiTransient
+from tasks.errors import ChannelApiDeferred, ChannelApiNotListed, ChannelApiRejected, ChannelApiTransient
 from tasks.outbound.woocommerce import WooCommerceWriter, writer_for
 from tests.support.net import free_port
 from tests.support.woocommerce_store import WOO_KEY, WOO_SECRET, FakeWooCommerce
@@ -85,7 +85,7 @@ def test_a_product_made_again_under_a_new_id_is_found_again(store: FakeWooCommer
 
 
 def test_an_unknown_sku_is_rejected_with_what_to_do(store: FakeWooCommerce, writer: WooCommerceWriter) -> None:
-    with pytest.raises(ChannelApiRejected, match="no product or variation with SKU NOPE"):
+    with pytest.raises(ChannelApiNotListed, match="no product or variation with SKU NOPE"):
         writer.set_stock(StockNotice(sku="NOPE", available=1, version=1))
 
     assert store.writes() == []
