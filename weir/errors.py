@@ -27,6 +27,7 @@ where they occur)::
     │   ├── ChannelApiDeferred                  wait and try again, spending no retry (429)
     │   ├── ChannelApiTransient                 retried with backoff (5xx, timeouts)
     │   └── ChannelApiRejected                  dead-lettered with its reason (404, bad credentials)
+    │       └── ChannelApiNotListed             the channel does not carry the SKU (counted, not dead-lettered)
     ├── erp.errors.ErpError                     the ERP refused or failed a call
     │   ├── ErpTransient                        worth retrying: timeouts, conflicts
     │   │   └── ErpServerError                  the ERP failed on this request (500 and kin)
@@ -45,6 +46,9 @@ where they occur)::
     │   ├── EntityBusy                          another worker applies an event of the same entity
     │   └── EntityWaiting                       an earlier event of the entity, replayed, goes first
     ├── workers.errors.EntityParked             an earlier event of the entity is a dead letter
+    ├── reconcile.errors.ReconcileError         a reconciliation run could not go on
+    │   ├── ChannelUnreachable                  a channel's listing failed: its cursor stays put
+    │   └── RunInProgress                       another process reconciles the channel now
     └── console.errors.ConsoleError             a console request is refused
         ├── BadRequest                          400
         ├── Forbidden                           403

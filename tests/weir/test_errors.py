@@ -10,7 +10,7 @@ import weir.errors
 from weir.errors import WeirError
 
 PACKAGES: tuple[str, ...] = ("weir", "events", "channels", "receivers", "queues", "workers", "tasks", "erp")
-PACKAGES += ("throttling", "oncall", "console", "cli", "samples", "simulator")
+PACKAGES += ("throttling", "oncall", "console", "cli", "samples", "simulator", "reconcile", "outbound")
 
 #: One row of the drawing: its indent, then ``├── `` or ``└── `` and the class, perhaps with its module.
 ROW = re.compile(r"^(?P<indent>[ │]*)[├└]── (?P<name>[\w.]+)")
