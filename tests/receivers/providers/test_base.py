@@ -1,0 +1,41 @@
+"""The request-reading helpers every provider shares."""
+
+from __future__ import annotations
+
+import pytest
+
+from receivers.errors import MalformedRequest
+from receivers.providers.base import MAX_JSON_DEPTH, parse_json_object
+
+
+def nested(depth: int) -> bytes:
+    """An object whose ``a`` holds arrays nested so that the whole body is ``depth`` levels deep."""
+    return b'{"a": ' + b"[" * (depth - 1) + b"]" * (depth - 1) + b"}"
+
+
+def test_a_body_nested_exactly_to_the_limit_is_parsed() -> None:
+    assert parse_json_object(nested(MAX_JSON_DEPTH))["a"] is not None
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 1_100, 100_000])
+def test_a_body_nested_deeper_than_the_limit_is_malformed(depth: int) -> None:
+    with pytest.raises(MalformedRequest, match="nested deeper than 256 levels"):
+        parse_json_object(nested(depth))
+
+
+def test_a_body_too_deep_for_the_standard_library_is_malformed_rather_than_a_recursion_error() -> None:
+    # orjson stops at 1,024 levels and hands over to the standard library, which recurses.
+    body = b'{"a": ' + b'{"b": ' * 50_000 + b"1" + b"}" * 50_000 + b"}"
+
+    with pytest.raises(MalformedRequest):
+        parse_json_object(body)
+
+
+def test_a_wide_body_with_many_brackets_but_shallow_nesting_is_parsed() -> None:
+    body = b'{"lines": [' + b",".join([b'{"sku": [1]}'] * 1_000) + b"]}"
+
+    assert len(parse_json_object(body)["lines"]) == 1_000
+
+
+def test_an_integer_beyond_64_bits_keeps_every_digit() -> None:
+    assert parse_json_object(b'{"id": 123456789012345678901234567890}')["id"] == 123456789012345678901234567890
