@@ -99,6 +99,11 @@ class OrderFeed:
         with self._lock:
             return Counter(status for delivery in self.deliveries for status in delivery.answers)
 
+    def wait_for_more(self, status: int, more: int, *, timeout: float = 30) -> None:
+        """Wait until ``more`` posts than now have been answered ``status``."""
+        wanted = self.answers()[status] + more
+        eventually(lambda: self.answers()[status] >= wanted, timeout=timeout, what=f"{more} more answers {status}")
+
     def retry_until_accepted(self, *, timeout: float = 60) -> None:
         """Post every delivery not yet accepted again, as the provider's retries would, until
         each is; fail after ``timeout`` seconds."""
