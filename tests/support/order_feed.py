@@ -20,7 +20,7 @@ from erp.tryton import TrytonClient
 from samples.payloads import encode, shopify_headers, shopify_order
 from tests.support.net import eventually
 
-__all__ = ["SHOP_SECRET", "OrderFeed", "ShopDelivery", "sales_by_reference"]
+__all__ = ["SHOP_SECRET", "OrderFeed", "ShopDelivery", "sales_by_reference", "shipments_by_reference"]
 
 SHOP_SECRET = "weir-demo-shopify-secret-shop-us"
 CHANNEL = "shop-us"
@@ -63,6 +63,22 @@ class OrderFeed:
         order_id = random.randrange(2**60, 2**62)
         body = encode(shopify_order(order_id, lines=[("SKU-0001", 1, "10.00")]))
         delivery = ShopDelivery(order_id, body, shopify_headers(body, SHOP_SECRET))
+        with self._lock:
+            self.deliveries.append(delivery)
+        return delivery
+
+    def fulfilment_of(self, order: ShopDelivery) -> ShopDelivery:
+        """A ``fulfillments/create`` delivery shipping all of ``order`` (its ``reference`` is the order's sale)."""
+        fulfilment = {
+            "id": random.randrange(2**60, 2**62),
+            "order_id": order.order_id,
+            "status": "success",
+            "tracking_company": "UPS",
+            "tracking_number": "1Z999",
+            "line_items": [{"sku": "SKU-0001", "quantity": 1}],
+        }
+        body = encode(fulfilment)
+        delivery = ShopDelivery(order.order_id, body, shopify_headers(body, SHOP_SECRET, topic="fulfillments/create"))
         with self._lock:
             self.deliveries.append(delivery)
         return delivery
@@ -132,3 +148,24 @@ def sales_by_reference(tryton: ErpSettings, references: Iterable[str]) -> Counte
     finally:
         client.close()
     return Counter(row["reference"] for row in rows)
+
+
+def shipments_by_reference(tryton: ErpSettings, references: Iterable[str]) -> dict[str, list[str]]:
+    """The states of the outgoing shipments of the sale under each of ``references``."""
+    client = TrytonClient.from_settings(tryton)
+    try:
+        sales = client.call(
+            "model.sale.sale.search_read",
+            [["reference", "in", sorted(set(references))]],
+            0,
+            None,
+            None,
+            ["reference", "shipments"],
+        )
+        found: dict[str, list[str]] = {}
+        for sale in sales:
+            shipments = client.call("model.stock.shipment.out.read", sale["shipments"], ["state"])
+            found[sale["reference"]] = sorted(shipment["state"] for shipment in shipments)
+        return found
+    finally:
+        client.close()
