@@ -47,9 +47,12 @@ class ShopDelivery:
 
 
 class OrderFeed:
-    """Posts signed Shopify ``orders/create`` deliveries to the receiver at ``url``."""
+    """Posts signed Shopify ``orders/create`` deliveries to the receiver at ``url``; from its
+    thread, each until it is accepted (2xx), as a provider retries."""
 
     def __init__(self, url: str, *, interval: float = 0.4, timeout: float = 10) -> None:
+        """``interval``: the pause after each post, in seconds; ``timeout``: how long a post
+        waits for its answer, in seconds."""
         self._url = f"{url}/webhooks/{CHANNEL}"
         self._interval = interval
         self._client = httpx.Client(timeout=timeout)
@@ -134,8 +137,11 @@ class OrderFeed:
         eventually(all_accepted, timeout=timeout, interval=0.5, what="every delivery to be accepted on retry")
 
     def _run(self) -> None:
+        # As a provider does: the next order once this one is accepted, until then this one again.
+        delivery = self.new()
         while not self._stop.is_set():
-            self.post(self.new())
+            if 200 <= self.post(delivery) < 300:
+                delivery = self.new()
             self._stop.wait(self._interval)
 
 
