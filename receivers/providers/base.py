@@ -165,13 +165,41 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
 def _parse_slowly(body: bytes) -> Any:
     # The standard library keeps integers of any size exact; orjson reads those beyond 64 bits
     # as floats (an id of 20 digits would lose its last ones) and refuses some other valid JSON.
+    # It is laxer than JSON too: it reads NaN and Infinity, and lone UTF-16 surrogates ("\ud800")
+    # that no UTF-8 text can hold, so those are refused here, as orjson refuses them.
     # Its parser recurses, so a body nested about 1,000 deep exhausts the stack instead of failing.
     try:
-        return json.loads(body.decode("utf-8"))
+        data = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
     except RecursionError:
         raise MalformedRequest(f"the body is nested deeper than {MAX_JSON_DEPTH} levels") from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise MalformedRequest(f"the body is not valid JSON: {exc}") from None
+    if not _encodable(data):
+        raise MalformedRequest("the body is not valid JSON: a string holds a lone UTF-16 surrogate")
+    return data
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _encodable(data: Any) -> bool:
+    """Whether every string and key in ``data`` is valid Unicode (no lone surrogate), walked
+    without recursion."""
+    pending = [data]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(node, dict):
+            pending.extend(node.keys())
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return True
 
 
 def _depth(data: Any) -> int:

@@ -39,3 +39,28 @@ def test_a_wide_body_with_many_brackets_but_shallow_nesting_is_parsed() -> None:
 
 def test_an_integer_beyond_64_bits_keeps_every_digit() -> None:
     assert parse_json_object(b'{"id": 123456789012345678901234567890}')["id"] == 123456789012345678901234567890
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"id": "\\ud800"}',
+        b'{"id": 1, "note": ["\\udc00"]}',
+        b'{"\\ud800": 1}',
+        b'{"id": 123456789012345678901, "a": "\\ud800"}',
+    ],
+    ids=["lone-high-surrogate", "lone-low-surrogate", "in-a-key", "beside-a-big-integer"],
+)
+def test_a_string_holding_a_lone_surrogate_is_malformed_rather_than_a_500_when_enqueued(body: bytes) -> None:
+    with pytest.raises(MalformedRequest, match="lone UTF-16 surrogate"):
+        parse_json_object(body)
+
+
+def test_a_surrogate_pair_is_one_character_and_parsed() -> None:
+    assert parse_json_object(b'{"name": "\\ud83d\\ude00"}')["name"] == "\U0001f600"
+
+
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
+def test_nan_and_infinity_are_not_json_numbers(constant: bytes) -> None:
+    with pytest.raises(MalformedRequest, match="not valid JSON"):
+        parse_json_object(b'{"id": 1, "total": ' + constant + b"}")
