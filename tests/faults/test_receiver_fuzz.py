@@ -12,7 +12,7 @@ import hmac
 import json
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -27,6 +27,20 @@ from receivers.app import ReceiverConfig, create_app
 from receivers.channels import load_channels
 from receivers.server import SERVER_OPTIONS
 from receivers.settings import DEFAULT_CHANNELS_FILE, ReceiverSettings
+from samples.payloads import (
+    bigcommerce_event,
+    bigcommerce_headers,
+    hmac_headers,
+    shopify_order,
+    square_event,
+    square_headers,
+    standard_headers,
+    standard_order,
+    stripe_event,
+    stripe_headers,
+    woocommerce_headers,
+    woocommerce_order,
+)
 from tests.support.order_feed import SHOP_SECRET
 from tests.support.rabbit import RabbitProbe
 from tests.support.servers import AppServer
@@ -207,3 +221,77 @@ def test_a_fuzzed_standard_webhooks_signature_is_never_a_500_and_only_the_right_
     status = check_answer(receiver, rabbit, namespace, "/webhooks/pos-eu", body, headers)
     if 200 <= status < 300:
         assert signature in ("right", "space-separated") and timestamp == "now"
+
+
+#: How each other channel of channels.toml signs a body, as its provider does.
+SIGNERS: dict[str, Callable[[bytes], dict[str, str]]] = {
+    "shop-us": lambda body: {
+        "X-Shopify-Hmac-Sha256": shopify_signature(body),
+        "X-Shopify-Topic": "orders/create",
+        "X-Shopify-Webhook-Id": str(uuid.uuid4()),
+    },
+    "woo-eu": lambda body: woocommerce_headers(body, "weir-demo-woocommerce-secret-woo-eu"),
+    "bigc-us": lambda body: bigcommerce_headers(body, "weir-demo-bigcommerce-client-secret"),
+    "square-us": lambda body: square_headers(
+        body, "weir-demo-square-signature-key", "http://127.0.0.1:8000/webhooks/square-us"
+    ),
+    "stripe-us": lambda body: stripe_headers(body, "whsec_weir-demo-stripe-endpoint-secret"),
+    "pos-eu": lambda body: standard_headers(body, POS_SECRET),
+    "wms-eu": lambda body: hmac_headers(
+        body,
+        "weir-demo-hmac-secret-wms-eu",
+        topic="stock.changed",
+        names=("X-Wms-Signature-256", "X-Wms-Delivery", "X-Wms-Event"),
+    ),
+}
+
+
+#: A payload each channel really sends, for :func:`mutated` to break one part of.
+SAMPLES: dict[str, Callable[[], Any]] = {
+    "shop-us": lambda: shopify_order(7),
+    "woo-eu": lambda: woocommerce_order(7),
+    "bigc-us": lambda: bigcommerce_event("store/order/created", 250),
+    "square-us": lambda: square_event("order.created", "ORDER-1"),
+    "stripe-us": lambda: stripe_event("charge.refunded", {"id": "ch_1", "object": "charge", "amount_refunded": 200}),
+    "pos-eu": lambda: standard_order("POS-1"),
+    "wms-eu": lambda: {"sku": "SKU-0001", "available": 3},
+}
+
+
+@st.composite
+def mutated(draw: st.DrawFn, payload: Any) -> bytes:
+    """``payload`` with one value somewhere inside it (or a key's value) replaced by anything."""
+    if isinstance(payload, dict) and payload and draw(st.integers(0, 3)):
+        key = draw(st.sampled_from(sorted(payload)))
+        return _with(payload, key, draw(mutated(payload[key])))
+    if isinstance(payload, list) and payload and draw(st.integers(0, 3)):
+        index = draw(st.integers(0, len(payload) - 1))
+        return _with(payload, index, draw(mutated(payload[index])))
+    return dumped(draw(JSON_VALUES))
+
+
+def _with(container: Any, at: Any, encoded: bytes) -> bytes:
+    changed = container.copy()
+    changed[at] = json.loads(encoded)
+    return dumped(changed)
+
+
+@FUZZ
+@given(data=st.data(), channel=st.sampled_from(sorted(SAMPLES)))
+def test_a_correctly_signed_payload_of_any_provider_broken_anywhere_is_accepted_or_refused_never_a_500(
+    receiver: httpx.Client, rabbit: RabbitProbe, namespace: str, data: st.DataObject, channel: str
+) -> None:
+    body = data.draw(mutated(SAMPLES[channel]()))
+    headers = list(SIGNERS[channel](body).items())
+    status = check_answer(receiver, rabbit, namespace, f"/webhooks/{channel}", body, headers)
+    assert status in {200, 202, 400}
+
+
+@FUZZ
+@given(channel=st.sampled_from(sorted(SIGNERS)), body=BODIES)
+def test_a_correctly_signed_fuzzed_body_on_any_provider_is_accepted_or_refused_never_a_500(
+    receiver: httpx.Client, rabbit: RabbitProbe, namespace: str, channel: str, body: bytes
+) -> None:
+    headers = list(SIGNERS[channel](body).items())
+    status = check_answer(receiver, rabbit, namespace, f"/webhooks/{channel}", body, headers)
+    assert status in {200, 202, 400}
