@@ -59,7 +59,7 @@ def test_redis_lost_under_a_stream_of_orders_and_back_empty_accepts_retries_agai
     assert_each_is_one_sale(tryton, rabbit, namespace, [delivery.reference for delivery in feed.accepted()])
 
 
-def test_two_workers_racing_two_copies_of_each_order_and_its_fulfilment_with_redis_away_make_one_sale_each(
+def test_two_workers_racing_two_copies_of_each_order_and_its_fulfilment_with_redis_away_make_one_shipped_sale(
     fleet: Fleet, feed: OrderFeed, own_redis: RedisServer, tryton: ErpSettings, rabbit: RabbitProbe, namespace: str
 ) -> None:
     # Given orders and their fulfilments accepted, not yet applied (no worker runs),
@@ -88,29 +88,19 @@ def test_two_workers_racing_two_copies_of_each_order_and_its_fulfilment_with_red
     # (and Redis comes back, empty, to keep whatever reasons a copy was dead-lettered for),
     own_redis.start()
 
-    # then each order is one sale with one shipment, and nothing was dead-lettered.
+    # then each order is one sale, shipped once, and nothing was dead-lettered.
+    assert_each_is_one_sale(tryton, rabbit, namespace, references)
     client = redis.Redis.from_url(own_redis.url)
     try:
-        dead = DeadLetterStore(client, prefix=f"{namespace}:dead:")
-        try:
-            assert_each_is_one_sale(tryton, rabbit, namespace, references)
-        finally:
-            reasons = [(reason.topic, reason.error_class, reason.error_message) for reason in dead.select()]
-        assert reasons == []
+        reasons = DeadLetterStore(client, prefix=f"{namespace}:dead:").select()
     finally:
         client.close()
+    assert [(reason.topic, reason.error_class, reason.error_message) for reason in reasons] == []
+    # (a copy retried while the lanes drained may still be driving its shipment: it gets a while)
     expected = {reference: ["done"] for reference in references}
-    try:
-        eventually(
-            lambda: shipments_by_reference(tryton, references) == expected,
-            timeout=30,
-            interval=0.5,
-            what="each sale's one shipment to be done",
-        )
-    except AssertionError:
-        shipments = shipments_by_reference(tryton, references)
-        assert all(len(states) == 1 and states != ["waiting"] for states in shipments.values()), shipments
-        # Known and not fixed yet: two copies of one fulfilment driving the same shipment at once
-        # (possible only while Redis is away) can both report it shipped and leave it picked or
-        # packed, as a stale transition of the loser lands after the winner's "done".
-        pytest.xfail(f"a raced shipment was left part-way: {shipments}")
+    eventually(
+        lambda: shipments_by_reference(tryton, references) == expected,
+        timeout=30,
+        interval=0.5,
+        what="each sale's one shipment to be done",
+    )
