@@ -9,12 +9,13 @@ INSTALLED := $(VENV)/.installed
 GOLDEN := var/tryton/golden
 PROVISIONED := $(GOLDEN)/erp.json
 
-.PHONY: run test lint install erp services browser bench help
+.PHONY: run test test-faults lint install erp services browser bench help
 
 help:
-	@echo "make run    start the fleet (Procfile) with the embedded Tryton ERP"
-	@echo "make test   lint, then run the test suite against real RabbitMQ, Redis and Tryton"
-	@echo "make bench  run the benchmarks under bench/ (not part of the suite)"
+	@echo "make run          start the fleet (Procfile) with the embedded Tryton ERP"
+	@echo "make test         lint, then run the test suite against real RabbitMQ, Redis and Tryton"
+	@echo "make test-faults  kill workers, the receiver, RabbitMQ's connection and Redis under load, fuzz the receiver"
+	@echo "make bench        run the benchmarks under bench/ (not part of the suite)"
 
 install: $(INSTALLED)
 
@@ -50,6 +51,12 @@ run: install erp services
 
 test: lint erp services browser
 	$(BIN)/python -m pytest
+
+# The fault checks (tests/faults, marked slow, so `make test` leaves them out), about 3-4 minutes.
+# They start their own processes and a redis-server of their own; CI runs them after `make test`.
+# pytest exits 5 when it collects nothing, and make fails on it as on any other status.
+test-faults: install erp services
+	$(BIN)/python -m pytest -m slow tests/faults -p no:cacheprovider
 
 lint: install
 	$(BIN)/ruff check .

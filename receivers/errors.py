@@ -6,6 +6,7 @@ ReceiverError
 ├── BadSignature         401  the signature is missing or does not match any channel secret
 ├── StaleTimestamp       401  the signed timestamp is outside the tolerance
 ├── MalformedRequest     400  a required header is missing, or the body is not a JSON object
+│                             (or nests deeper than MAX_JSON_DEPTH, see receivers.providers.base)
 ├── DeliveryInFlight     409  the same delivery is being enqueued right now by another request
 └── ServiceUnavailable   503  RabbitMQ or Redis could not confirm; the provider should retry
 """

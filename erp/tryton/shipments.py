@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from erp.adapter import SaleChange
-from erp.errors import ErpRejected, SaleMissing
+from erp.errors import ErpRejected, ErpTransient, SaleMissing
 from erp.tryton.catalog import TrytonCatalog
 from erp.tryton.client import TrytonClient
 from erp.tryton.notes import TrytonNotes
@@ -53,10 +53,37 @@ class TrytonShipments:
         if fulfillment.lines and _units(fulfillment) != _ordered(sale):
             return self._record(sale, fulfillment, f"the channel shipped part of the order: {_describe(fulfillment)}")
         sale = self._sales.drive(sale)
-        for shipment in sale["shipments."]:
-            self._ship(shipment["id"], shipment["state"])
+        try:
+            for shipment in sale["shipments."]:
+                self._ship(shipment["id"], shipment["state"])
+        except ErpRejected as exc:
+            return self._raced(sale, fulfillment, exc)
         logger.info("Shipped Tryton sale %s (%s): fulfillment %s.", sale["id"], reference, fulfillment.fulfillment_id)
         return SaleChange(sale=to_record(self._sales.read(sale["id"])), outcome="shipped")
+
+    def _raced(self, sale: dict[str, Any], fulfillment: Fulfillment, refusal: ErpRejected) -> SaleChange:
+        """After Tryton refused a step of the shipment: ``unchanged`` if another worker shipped
+        the sale meanwhile (two copies of one fulfillment applied at once, as when Redis is away
+        and entity locks hold only within each process).
+
+        Raises:
+            ErpTransient: the shipments moved on since this worker read them: another worker is
+                shipping the sale right now; a retry finds it shipped or goes on from there.
+            ErpRejected: ``refusal``, when nothing else moved the shipments.
+        """
+        current = self._sales.read(sale["id"])
+        record = to_record(current)
+        if record.shipped:
+            logger.info(
+                "Tryton sale %s (%s) was shipped by another worker meanwhile: fulfillment %s.",
+                sale["id"],
+                sale["reference"],
+                fulfillment.fulfillment_id,
+            )
+            return SaleChange(sale=record, outcome="unchanged")
+        if _states(current) != _states(sale):
+            raise ErpTransient(f"sale {sale['reference']} is being shipped by another worker ({refusal})") from refusal
+        raise refusal
 
     def _check(self, fulfillment: Fulfillment, sale: dict[str, Any]) -> None:
         """Refuse SKUs the catalogue or the sale lacks, before anything is written."""
@@ -81,6 +108,10 @@ class TrytonShipments:
     def _record(self, sale: dict[str, Any], fulfillment: Fulfillment, detail: str) -> SaleChange:
         self._notes.record(sale["id"], f"fulfillment {fulfillment.fulfillment_id}", detail)
         return SaleChange(sale=to_record(sale, self._notes.of(sale["id"])), outcome="exception", detail=detail)
+
+
+def _states(sale: dict[str, Any]) -> list[tuple[int, str]]:
+    return sorted((shipment["id"], shipment["state"]) for shipment in sale["shipments."])
 
 
 def _ordered(sale: dict[str, Any]) -> dict[str, Decimal]:

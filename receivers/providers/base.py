@@ -7,6 +7,7 @@ lower case.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,10 +17,26 @@ import orjson
 
 from receivers.errors import BadSignature, MalformedRequest
 
-__all__ = ["MAX_ID_CHARS", "Delivery", "Provider", "parse_json_object", "require_header", "require_id"]
+__all__ = [
+    "MAX_ID_CHARS",
+    "MAX_JSON_DEPTH",
+    "Delivery",
+    "Provider",
+    "parse_json_object",
+    "require_header",
+    "require_id",
+]
 
 #: Longest delivery or entity id accepted, in characters; longer ones are malformed requests.
 MAX_ID_CHARS = 200
+
+#: Deepest nesting of arrays and objects accepted in a body; deeper ones are malformed requests.
+#: No provider nests a tenth as deep, and the workers parse payloads with the standard library,
+#: whose recursion stops near 1,000 levels.
+MAX_JSON_DEPTH = 256
+
+# 20 digits in a row may be an integer beyond 64 bits, which orjson would turn into a float.
+_LONG_INTEGER = re.compile(rb"\d{20}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,20 +144,75 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
     """The body parsed as a JSON object; integers stay exact, whatever their size.
 
     Raises:
-        MalformedRequest: the body is not UTF-8 JSON, or not an object.
+        MalformedRequest: the body is not UTF-8 JSON, not an object, or nested deeper than
+            :data:`MAX_JSON_DEPTH`.
     """
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
+    if _LONG_INTEGER.search(body):
         data = _parse_slowly(body)
+    else:
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            data = _parse_slowly(body)
     if not isinstance(data, dict):
         raise MalformedRequest("the body must be a JSON object")
+    # Each level opens a bracket, so a body with few brackets is shallow enough unread.
+    if body.count(b"{") + body.count(b"[") > MAX_JSON_DEPTH and _depth(data) > MAX_JSON_DEPTH:
+        raise MalformedRequest(f"the body is nested deeper than {MAX_JSON_DEPTH} levels")
     return data
 
 
 def _parse_slowly(body: bytes) -> Any:
-    # orjson refuses integers beyond 64 bits, which JSON allows; the standard library does not.
+    # The standard library keeps integers of any size exact; orjson reads those beyond 64 bits
+    # as floats (an id of 20 digits would lose its last ones) and refuses some other valid JSON.
+    # It is laxer than JSON too: it reads NaN and Infinity, and lone UTF-16 surrogates ("\ud800")
+    # that no UTF-8 text can hold, so those are refused here, as orjson refuses them.
+    # Its parser recurses, so a body nested about 1,000 deep exhausts the stack instead of failing.
     try:
-        return json.loads(body.decode("utf-8"))
+        data = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
+    except RecursionError:
+        raise MalformedRequest(f"the body is nested deeper than {MAX_JSON_DEPTH} levels") from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise MalformedRequest(f"the body is not valid JSON: {exc}") from None
+    if not _encodable(data):
+        raise MalformedRequest("the body is not valid JSON: a string holds a lone UTF-16 surrogate")
+    return data
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _encodable(data: Any) -> bool:
+    """Whether every string and key in ``data`` is valid Unicode (no lone surrogate), walked
+    without recursion."""
+    pending = [data]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(node, dict):
+            pending.extend(node.keys())
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return True
+
+
+def _depth(data: Any) -> int:
+    """How deeply arrays and objects nest in ``data`` (a scalar is 0), walked without recursion."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(data, 1)]
+    while pending:
+        node, depth = pending.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            return deepest
+        pending.extend((child, depth + 1) for child in children)
+    return deepest

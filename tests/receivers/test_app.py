@@ -130,6 +130,27 @@ def test_malformed_json_with_a_valid_signature_is_a_400(
     assert total_queued(rabbit, namespace) == 0
 
 
+@pytest.mark.parametrize("depth", [257, 5_000, 30_000], ids=["past-the-limit", "past-orjson", "past-the-stack"])
+def test_a_signed_body_nested_deeper_than_the_limit_is_a_400_and_enqueues_nothing(
+    receiver: httpx.Client, rabbit: RabbitProbe, namespace: str, depth: int
+) -> None:
+    body = b'{"id": 1, "a": ' + b"[" * (depth - 1) + b"]" * (depth - 1) + b"}"
+
+    response = post_order(receiver, body=body)
+
+    assert (response.status_code, response.json()["error"]) == (400, "malformed_request")
+    assert total_queued(rabbit, namespace) == 0
+
+
+def test_a_signed_body_whose_id_is_a_lone_surrogate_is_a_400_and_enqueues_nothing(
+    receiver: httpx.Client, rabbit: RabbitProbe, namespace: str
+) -> None:
+    response = post_order(receiver, body=b'{"id": "\\ud800"}')
+
+    assert (response.status_code, response.json()["error"]) == (400, "malformed_request")
+    assert total_queued(rabbit, namespace) == 0
+
+
 def test_an_unknown_channel_is_a_404(receiver: httpx.Client) -> None:
     body = b'{"id": 1}'
     response = receiver.post("/webhooks/shop-nowhere", content=body, headers=shopify_headers(body, SHOP_SECRET))
