@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -269,6 +270,46 @@ def test_a_channel_answering_429_then_down_loses_no_level_and_holds_up_no_other_
     assert dead(rabbit, namespace) == 0
 
 
+@dataclass(frozen=True)
+class Shipped:
+    """A channel's order whose sale Tryton shipped under ``shipment_id`` with ``tracking``."""
+
+    order_id: str
+    shipment_id: int
+    tracking: str
+
+
+def open_order(fake: ChannelFake, tryton_erp: TrytonErp, looker: TrytonClient) -> Shipped:
+    """The channel's open order of one SKU-0007, its sale in Tryton, and a tracking number written
+    on the sale's shipment (Tryton tells a shipment's own reference as its tracking number)."""
+    order_id, tracking = fake.new_order_id(), f"1Z{uuid.uuid4().hex[:16].upper()}"
+    fake.open_order(order_id, SHIPPED_SKU)
+    sale = tryton_erp.ensure_sale(fake.name, order((SHIPPED_SKU, "1", "11.00"), id=order_id))
+    (read,) = looker.call("model.sale.sale.read", [sale.erp_id], ["shipments"])
+    looker.call("model.stock.shipment.out.write", read["shipments"], {"reference": tracking})
+    (shipment_id,) = read["shipments"]
+    return Shipped(order_id, shipment_id, tracking)
+
+
+def ship(fake: ChannelFake, tryton_erp: TrytonErp, shipped: Shipped) -> datetime:
+    """Ship the sale in Tryton (its shipment done); the moment after, naive UTC."""
+    line = FulfilledLine(sku=SHIPPED_SKU, quantity=Decimal(1))
+    tryton_erp.fulfill_sale(fake.name, Fulfillment(order_id=shipped.order_id, fulfillment_id="f1", lines=(line,)))
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def await_told_once(
+    fake: ChannelFake, shipped: Shipped, done: datetime, redis_client: redis.Redis, namespace: str
+) -> None:
+    """Wait until the channel's order holds the shipment, the worker marked it told and no later
+    read can publish it again; then the order holds it once, with its tracking."""
+    eventually(lambda: fake.tracking(shipped.order_id), timeout=60, what=f"{fake.name}'s order {shipped.order_id}")
+    mark = f"{namespace}:outbound:shipped:{fake.name}:{shipped.shipment_id}"
+    eventually(lambda: redis_client.exists(mark), timeout=60, what=f"shipment {shipped.shipment_id} to be marked told")
+    await_cursor_past(redis_client, namespace, "shipments", done)
+    assert fake.tracking(shipped.order_id) == [shipped.tracking], fake.name
+
+
 @pytest.mark.parametrize("name", CHANNELS)
 def test_a_done_shipment_becomes_one_shipment_of_the_channels_order_with_its_tracking(
     name: str,
@@ -282,24 +323,43 @@ def test_a_done_shipment_becomes_one_shipment_of_the_channels_order_with_its_tra
 ) -> None:
     # Given the channel's open order, its sale in Tryton, and the tracking written on its shipment
     fake = channels[name]
-    order_id = fake.new_order_id()
-    tracking = f"1Z{uuid.uuid4().hex[:16].upper()}"
-    fake.open_order(order_id, SHIPPED_SKU)
-    sale = tryton_erp.ensure_sale(name, order((SHIPPED_SKU, "1", "11.00"), id=order_id))
-    (read,) = looker.call("model.sale.sale.read", [sale.erp_id], ["shipments"])
-    looker.call("model.stock.shipment.out.write", read["shipments"], {"reference": tracking})
+    shipped = open_order(fake, tryton_erp, looker)
 
     # When Tryton ships the sale
-    line = FulfilledLine(sku=SHIPPED_SKU, quantity=Decimal(1))
-    tryton_erp.fulfill_sale(name, Fulfillment(order_id=order_id, fulfillment_id="f1", lines=(line,)))
-    shipped = datetime.now(UTC).replace(tzinfo=None)
+    done = ship(fake, tryton_erp, shipped)
 
-    # Then the channel's order holds the shipment with its tracking
-    eventually(lambda: fake.tracking(order_id), timeout=60, what=f"{name}'s shipment of order {order_id}")
-    # and once the worker marked it told and no later read can publish it again, only once
-    (shipment_id,) = read["shipments"]
-    mark = f"{namespace}:outbound:shipped:{name}:{shipment_id}"
-    eventually(lambda: redis_client.exists(mark), timeout=60, what=f"shipment {shipment_id} to be marked told")
-    await_cursor_past(redis_client, namespace, "shipments", shipped)
-    assert fake.tracking(order_id) == [tracking]
+    # Then the channel's order holds the shipment once, with its tracking
+    await_told_once(fake, shipped, done, redis_client, namespace)
+    assert dead(rabbit, namespace) == 0
+
+
+def test_a_shipment_for_channels_answering_429_then_down_reaches_each_once_they_are_back(
+    outbound_fleet: Fleet,
+    channels: dict[str, ChannelFake],
+    tryton_erp: TrytonErp,
+    looker: TrytonClient,
+    redis_client: redis.Redis,
+    rabbit: RabbitProbe,
+    namespace: str,
+) -> None:
+    # Given an open order on each channel, and every channel asking to slow down, then down
+    orders = {name: open_order(fake, tryton_erp, looker) for name, fake in channels.items()}
+    calls = {}
+    for name, fake in channels.items():
+        fake.throttle()
+        fake.go_down()
+        calls[name] = fake.received()
+
+    # When Tryton ships the sales, and no read can publish them again while the channels are down
+    done = max(ship(channels[name], tryton_erp, shipped) for name, shipped in orders.items())
+    for name, fake in channels.items():
+        await_calls(fake, calls[name] + 3)
+    await_cursor_past(redis_client, namespace, "shipments", done)
+    assert all(not fake.tracking(orders[name].order_id) for name, fake in channels.items())
+
+    # Then once they are back, each order holds its shipment once, with its tracking
+    for fake in channels.values():
+        fake.recover()
+    for name, fake in channels.items():
+        await_told_once(fake, orders[name], done, redis_client, namespace)
     assert dead(rabbit, namespace) == 0
