@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -26,7 +27,7 @@ from events.stock import StockLevel
 from queues.lanes import Lane
 from queues.outbound_tally import OutboundCounts
 from queues.topology import lane_queues
-from tests.end_to_end.conftest import Fleet, fleet_env
+from tests.end_to_end.conftest import Fleet, await_first_reads, fleet_env
 from tests.erp.tryton.orders import order
 from tests.fixtures.services import REDIS_URL
 from tests.support.bigcommerce_store import FakeBigCommerce
@@ -110,7 +111,7 @@ def outbound_fleet(
     request: pytest.FixtureRequest,
 ) -> Iterator[Fleet]:
     """One outbound poller and one outbound worker telling the five channels, each at 2 calls/s
-    (Shopify's REST rate, the strictest)."""
+    (Shopify's REST rate, the strictest), once the poller reads Tryton."""
     logs = tmp_path_factory.mktemp("outbound-channels")
     path = logs / "channels.toml"
     path.write_text(channels_file(list(channels.values())))
@@ -121,6 +122,8 @@ def outbound_fleet(
     failed = request.session.testsfailed
     fleet.worker("outbound")
     fleet.outbound(**POLLING)
+    with closing(redis.Redis.from_url(REDIS_URL)) as client:
+        await_first_reads(client, namespace)
     yield fleet
     fleet.stop()
     if request.session.testsfailed > failed:
