@@ -2,11 +2,11 @@
 
 ``set_channel_stock(channel, notice)`` tells the channel a :class:`~events.outbound.StockNotice`
 unless a newer level was published or told (superseded) or the channel holds that level already
-(unchanged); ``fulfill_channel_order(channel, notice)`` tells it a
-:class:`~events.outbound.ShipmentNotice` unless it was told already. Both are acknowledged
-without a call in those cases, and counted. Failures are the writers' (:mod:`tasks.errors`):
-the retry policy defers 429s and closed gates, retries the channel's own failures and
-dead-letters refusals with their reason.
+(unchanged; a level the channel answered *not listed* counts as told);
+``fulfill_channel_order(channel, notice)`` tells it a :class:`~events.outbound.ShipmentNotice`
+unless it was told already. Both are acknowledged without a call in those cases, and counted.
+Failures are the writers' (:mod:`tasks.errors`): the retry policy defers 429s and closed gates,
+retries the channel's own failures and dead-letters refusals with their reason.
 """
 
 from __future__ import annotations
@@ -69,6 +69,9 @@ def declare_outbound_actors(
             try:
                 writers.tell(channel, lambda writer: writer.set_stock(notice))
             except ChannelApiNotListed as exc:
+                # The channel's answer to this level: the overlapping reads' copies of it are
+                # then unchanged and cost no lookup; a new level asks again (it may be listed since).
+                levels.record_sent(channel, notice)
                 count(channel, "not_listed")
                 logger.info("Channel %s sells no %s: %s", channel, notice.sku, exc)
                 return

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 
 from erp.settings import ErpSettings
 from tests.support.net import eventually, free_port
@@ -70,6 +71,14 @@ class Fleet:
             return httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200
         except httpx.HTTPError:
             return False
+
+
+def await_first_reads(redis_client: redis.Redis, namespace: str) -> None:
+    """Wait until ``python -m outbound`` has made its first reads (both cursors stored). Its first
+    read looks back only ``WEIR_OUTBOUND_FIRST_LOOKBACK_SECONDS``: a change the ERP made before a
+    slow start is never read."""
+    keys = [f"{namespace}:outbound:cursor:{which}" for which in ("stock", "shipments")]
+    eventually(lambda: all(redis_client.exists(key) for key in keys), timeout=60, what="the outbound first reads")
 
 
 def simulator_env(namespace: str, url: str, **settings: object) -> dict[str, str]:

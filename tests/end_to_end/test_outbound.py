@@ -18,7 +18,7 @@ from events.stock import StockLevel
 from queues.lanes import Lane
 from queues.outbound_tally import OutboundCounts
 from queues.topology import lane_queues
-from tests.end_to_end.conftest import Fleet
+from tests.end_to_end.conftest import Fleet, await_first_reads
 from tests.erp.tryton.orders import order
 from tests.support.net import eventually
 from tests.support.rabbit import RabbitProbe
@@ -60,8 +60,16 @@ def shopify_channel(name: str, shop: FakeShopifyAdmin) -> str:
 
 
 @pytest.fixture
-def outbound_fleet(fleet: Fleet, shop: FakeShopifyAdmin, other_shop: FakeShopifyAdmin, tmp_path: Path) -> Fleet:
-    """The fleet with two Shopify channels whose Admin APIs are the fake shops, at Shopify's 2 calls/s."""
+def outbound_fleet(
+    fleet: Fleet,
+    shop: FakeShopifyAdmin,
+    other_shop: FakeShopifyAdmin,
+    tmp_path: Path,
+    redis_client: redis.Redis,
+    namespace: str,
+) -> Fleet:
+    """The fleet with two Shopify channels whose Admin APIs are the fake shops, at Shopify's 2 calls/s,
+    once it reads Tryton."""
     path = tmp_path / "channels.toml"
     path.write_text(shopify_channel(CHANNEL, shop) + shopify_channel(OTHER, other_shop))
     fleet.env.update(
@@ -69,6 +77,7 @@ def outbound_fleet(fleet: Fleet, shop: FakeShopifyAdmin, other_shop: FakeShopify
     )
     fleet.worker("outbound")
     fleet.outbound(**POLLING)
+    await_first_reads(redis_client, namespace)
     return fleet
 
 

@@ -75,6 +75,8 @@ class FakeBigCommerce(ScriptedApi):
         self.requests: list[ApiCall] = []
         #: (location id, variant id) -> the level the store holds.
         self.levels: dict[tuple[int, int], int] = {}
+        #: Every absolute level the store took, in order: (the variant's SKU, quantity).
+        self.stock_set: list[tuple[str, int]] = []
         self.shipments: dict[str, list[dict[str, Any]]] = {}
         self._held: dict[str, dict[str, Any]] = {}
         self._variants_held: dict[int, dict[str, Any]] = {}
@@ -128,6 +130,7 @@ class FakeBigCommerce(ScriptedApi):
                 return _v3_error(422, "Invalid variant", errors)
             for item in items:
                 self.levels[(int(item["location_id"]), int(item["variant_id"]))] = int(item["quantity"])
+                self.stock_set.append((self._variants_held[item["variant_id"]]["sku"], int(item["quantity"])))
         return JSONResponse({"transaction_id": f"tx-{len(self.requests)}"})
 
     async def _shipments(self, request: Request) -> Response:

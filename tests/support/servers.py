@@ -62,7 +62,8 @@ class _Answer:
 
 class ScriptedApi:
     """A fake HTTP API serving ``routes`` on an :class:`AppServer` while in a ``with`` block,
-    whose next answers a test can script (:meth:`answer_next`) and delay (:meth:`stall`).
+    whose next answers a test can script (:meth:`answer_next`, ended by :meth:`recover`) and delay
+    (:meth:`stall`).
 
     Its handlers call :meth:`_scripted` first and give the answer it returns, if any; subclasses
     guard their own state with ``_lock``.
@@ -86,6 +87,11 @@ class ScriptedApi:
         answer = _Answer(status, self._error_body(status) if body is None else body, headers or {})
         with self._lock:
             self._answers.extend(answer for _ in range(times))
+
+    def recover(self) -> None:
+        """Drop the answers scripted and not given yet: an outage scripted as many 5xx ends."""
+        with self._lock:
+            self._answers.clear()
 
     def stall(self, seconds: float) -> None:
         """Wait ``seconds`` before answering each request (0 to stop)."""

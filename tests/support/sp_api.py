@@ -69,6 +69,8 @@ class FakeSpApi(ScriptedApi):
         self.requests: list[ApiCall] = []
         #: (seller id, marketplace id, SKU) -> the DEFAULT fulfillment channel's quantity.
         self.quantities: dict[tuple[str, str, str], int] = {}
+        #: Every quantity a listing patch set, in order: (SKU, quantity).
+        self.stock_set: list[tuple[str, int]] = []
         self.packages: dict[str, list[dict[str, Any]]] = {}
         self._listed: set[tuple[str, str]] = set()
         self._page_size = page_size
@@ -153,6 +155,7 @@ class FakeSpApi(ScriptedApi):
                 issue = {"code": "4000001", "message": "The provided value is invalid.", "severity": "ERROR"}
                 return JSONResponse(answer | {"status": "INVALID", "issues": [issue]})
             self.quantities[(seller, marketplace, sku)] = quantity
+            self.stock_set.append((sku, quantity))
         return JSONResponse(answer | {"status": "ACCEPTED", "issues": []})
 
     async def _confirm_shipment(self, request: Request) -> Response:

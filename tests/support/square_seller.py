@@ -79,6 +79,8 @@ class FakeSquare(ScriptedApi):
         self.requests: list[ApiCall] = []
         #: (location id, variation id) -> the IN_STOCK count Square holds.
         self.counts: dict[tuple[str, str], str] = {}
+        #: Every physical count Square took, in order (not a key's replay): (the variation's SKU, quantity).
+        self.stock_set: list[tuple[str, int]] = []
         self._location_ids = list(locations)
         self._held: dict[str, dict[str, Any]] = {}
         self._variations: dict[str, str] = {}
@@ -142,6 +144,7 @@ class FakeSquare(ScriptedApi):
                 return _error(400, "INVALID_REQUEST_ERROR", "NOT_FOUND", f"Object {unknown[0]} not found")
             for count in counts:
                 self.counts[(count["location_id"], count["catalog_object_id"])] = count["quantity"]
+                self.stock_set.append((self._variations[count["catalog_object_id"]], int(count["quantity"])))
             return self._keep(body, JSONResponse({"counts": [count | {"state": "IN_STOCK"} for count in counts]}))
 
     async def _order(self, request: Request) -> JSONResponse:

@@ -51,6 +51,8 @@ class FakeWooCommerce(ScriptedApi):
         self.calls: list[dict[str, str]] = []
         self.requests: list[ApiCall] = []
         self.notes: dict[str, list[dict[str, Any]]] = {}
+        #: Every stock quantity the store took, in order: (SKU, ``stock_quantity``).
+        self.stock_set: list[tuple[str, int]] = []
         self._held: dict[str, dict[str, Any]] = {}
         self._products_held: dict[str, dict[str, Any]] = {}
 
@@ -113,6 +115,8 @@ class FakeWooCommerce(ScriptedApi):
             if product is None or product["parent_id"] != parent:
                 return _invalid_id("product")
             product.update({name: body[name] for name in ("manage_stock", "stock_quantity") if name in body})
+            if "stock_quantity" in body:
+                self.stock_set.append((product["sku"], int(body["stock_quantity"])))
             return JSONResponse(dict(product))
 
     async def _order(self, request: Request) -> Response:

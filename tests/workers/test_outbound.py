@@ -102,6 +102,23 @@ def test_a_sku_the_shop_does_not_sell_is_counted_not_dead_lettered(
     assert dead_letter_store(redis_client, namespace).select() == []
 
 
+def test_a_sku_the_shop_does_not_sell_is_put_to_its_writer_once_per_level_not_once_per_read(
+    broker: LaneBroker, redis_client: redis.Redis, namespace: str
+) -> None:
+    # Given the overlapping reads publishing one level of a SKU the shop does not sell twice
+    tell(broker, namespace, CHANNEL, StockNotice(sku="SKU-0404", available=1, version=1))
+    eventually(lambda: counted(redis_client, namespace, "not_listed") == 1, what="the SKU to be counted")
+    tell(broker, namespace, CHANNEL, StockNotice(sku="SKU-0404", available=1, version=2))
+    eventually(lambda: counted(redis_client, namespace, "unchanged") == 1, what="the copy to be dropped")
+
+    # When the level changes
+    tell(broker, namespace, CHANNEL, StockNotice(sku="SKU-0404", available=0, version=3))
+
+    # Then the new level was put to the writer again, the copy was not
+    eventually(lambda: counted(redis_client, namespace, "not_listed") == 2, what="the new level to be asked")
+    assert counted(redis_client, namespace, "unchanged") == 1
+
+
 def test_a_channel_without_credentials_is_dead_lettered_with_its_reason(
     broker: LaneBroker, redis_client: redis.Redis, namespace: str
 ) -> None:
