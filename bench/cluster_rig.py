@@ -20,7 +20,7 @@ import subprocess
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import redis as redis_py
 
@@ -237,8 +237,9 @@ class RedisSentinels(_Rig):
         for port in self.sentinel_ports:
             try:
                 client = redis_py.Redis(port=port, socket_timeout=1)
-                host, master = client.sentinel_get_master_addr_by_name(self.master_name)
+                reply: Any = client.sentinel_get_master_addr_by_name(self.master_name)
                 client.close()
+                host, master = reply
                 return host.decode() if isinstance(host, bytes) else str(host), int(master)
             except (redis_py.RedisError, TypeError):
                 continue
