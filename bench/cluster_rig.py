@@ -191,7 +191,9 @@ class RabbitCluster(_Rig):
                 os.killpg(child.pid, signal.SIGKILL)
                 child.wait(30)
         self._children.clear()
-        shutil.rmtree(self._work, ignore_errors=True)
+        # The logs stay for a look after the run; the nodes' data goes.
+        for name in self.names:
+            shutil.rmtree(self._work / name.split("@")[0] / "mnesia", ignore_errors=True)
 
 
 class RedisSentinels(_Rig):

@@ -74,6 +74,7 @@ class ConfirmedPublisher:
         give_up = time.monotonic() + self._retry_seconds
         pause = _FIRST_PAUSE
         while True:
+            connection = None
             try:
                 connection = self._connection
                 if connection is None or connection.lost.done():
@@ -86,6 +87,11 @@ class ConfirmedPublisher:
                 if now + wait > give_up:
                     raise
                 logger.info("Publishing %s to %s failed (%s); retrying in %.2f s.", message_id, routing_key, exc, wait)
+                if connection is not None and not connection.lost.done():
+                    # A nack on a live connection: RabbitMQ 3.10's channel can keep addressing a
+                    # quorum queue's old leader after an election, nacking every publish, until
+                    # the channel is opened anew. Retry on a fresh connection (the next node).
+                    connection.close()
             await asyncio.sleep(wait)
             pause = min(2 * pause, _LONGEST_PAUSE)
 

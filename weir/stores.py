@@ -13,7 +13,7 @@ master. This module is the one place that knows about Sentinel; Weir's own lean 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -84,18 +84,29 @@ def master_locator(settings: RedisSettings) -> MasterLocator | None:
     return locate
 
 
-def async_master_locator(settings: RedisSettings) -> Callable[[], Awaitable[tuple[str, int]]] | None:
-    """:func:`master_locator` for an event loop; ``None`` when there are no Sentinels."""
+def async_master_locator(settings: RedisSettings) -> Callable[[], Coroutine[Any, Any, tuple[str, int]]] | None:
+    """:func:`master_locator` for an event loop; ``None`` when there are no Sentinels.
+
+    Each call asks the Sentinels in turn on connections of its own, closed after: it runs only
+    when a client opens a connection, and holds nothing bound to an event loop in between.
+    """
     if not settings.sentinel_addresses:
         return None
-    sentinel = redis.asyncio.sentinel.Sentinel(  # type: ignore[no-untyped-call]
-        settings.sentinel_addresses, sentinel_kwargs=_timeouts(settings)
-    )
-    name = settings.sentinel_master
+    addresses, name, timeout = settings.sentinel_addresses, settings.sentinel_master, settings.timeout_seconds
 
     async def locate() -> tuple[str, int]:
-        host, port = await sentinel.discover_master(name)
-        return str(host), int(port)
+        for host, port in addresses:
+            sentinel = aioredis.Redis(host=host, port=port, socket_timeout=timeout, socket_connect_timeout=timeout)
+            try:
+                reply: Any = await sentinel.sentinel_get_master_addr_by_name(name)
+            except redis.RedisError:
+                continue
+            finally:
+                await sentinel.aclose()
+            if reply:
+                master, master_port = reply
+                return master.decode() if isinstance(master, bytes) else str(master), int(master_port)
+        raise redis.sentinel.MasterNotFoundError(f"no Sentinel names a master for {name!r}")
 
     return locate
 
