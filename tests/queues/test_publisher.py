@@ -221,7 +221,7 @@ def test_without_retry_seconds_a_failed_publish_is_not_retried(namespace: str) -
         await publisher.publish(queue, b"{}", message_id="m1")
         await asyncio.to_thread(proxy.cut)
         # Whether or not the publisher noticed the cut before this publish, it fails at once.
-        with pytest.raises(PublishFailed, match="was lost|no RabbitMQ node answered"):
+        with pytest.raises(PublishFailed, match=r"was lost|no RabbitMQ node answered"):
             await publisher.publish(queue, b"{}", message_id="m2")
         await publisher.close()
 
