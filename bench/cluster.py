@@ -270,6 +270,10 @@ def print_report(
     print(f"  lost: {lost(outcome)}; duplicate sales: 0 (one per reference); orders written again when redelivered: "
           f"{outcome.duplicated}")  # fmt: skip
     print(f"  busiest ERP second: {busiest} requests (budget + 1 = {args.budget + 1:g})")
+    over = sorted(second for second, count in received.items() if count > args.budget + 1)
+    if over:
+        print(f"  seconds over budget + 1: {', '.join(f'{second - started:+.0f} s ({received[second]})' for second in over)} "
+              f"from the start; kills at {events.rabbit_killed - started:.0f} s and {events.redis_killed - started:.0f} s")  # fmt: skip
     _utilisation(drivers, succeeded, events, args.budget)
     _recovery(drivers, succeeded, events, started, args.budget)
     for note in events.notes:
