@@ -107,6 +107,7 @@ def run(args: argparse.Namespace) -> tuple[list[Driver], Events, Outcome, dict[i
         simulator = Processes({}, work / "logs")
         hosts = [Processes(host_env(args, namespace, rabbit, redis, h, web[h], erp, work), work / f"host-{h}")
                  for h in range(HOSTS)]  # fmt: skip
+        control: SimulatorControl | None = None
         try:
             control = start_simulator(simulator, erp, admin, args)
             for h, host in enumerate(hosts):
@@ -130,6 +131,8 @@ def run(args: argparse.Namespace) -> tuple[list[Driver], Events, Outcome, dict[i
         finally:
             for host in hosts:
                 host.stop()
+            if control is not None:
+                control.close()
             simulator.stop()
 
 

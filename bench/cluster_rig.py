@@ -238,10 +238,7 @@ class RedisSentinels(_Rig):
         """The master the Sentinels name now."""
         for port in self.sentinel_ports:
             try:
-                client = redis_py.Redis(port=port, socket_timeout=1)
-                reply: Any = client.sentinel_get_master_addr_by_name(self.master_name)
-                client.close()
-                host, master = reply
+                host, master = _ask(port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", self.master_name)
                 return host.decode() if isinstance(host, bytes) else str(host), int(master)
             except (redis_py.RedisError, TypeError):
                 continue
@@ -258,7 +255,7 @@ class RedisSentinels(_Rig):
         """Whether the Sentinels name a master other than port ``old`` that answers as one."""
         try:
             _, port = self.master()
-            return port != old and redis_py.Redis(port=port, socket_timeout=1).role()[0] == b"master"
+            return port != old and _ask(port, "ROLE")[0] == b"master"
         except (LookupError, redis_py.RedisError):
             return False
 
@@ -278,8 +275,17 @@ class RedisSentinels(_Rig):
         log.close()
 
     def _replicas_online(self) -> int:
-        info = redis_py.Redis(port=self.redis_ports[0], socket_timeout=1).info("replication")
+        info = _ask(self.redis_ports[0], "INFO", "replication")
         return sum(1 for key, value in info.items() if key.startswith("slave") and value.get("state") == "online")
+
+
+def _ask(port: int, *command: str) -> Any:
+    """One command's raw reply from the Redis or Sentinel on ``port``, on a connection closed after."""
+    client = redis_py.Redis(port=port, socket_timeout=1)
+    try:
+        return client.execute_command(*command)  # type: ignore[no-untyped-call]
+    finally:
+        client.close()
 
 
 def _accepts(port: int) -> bool:
@@ -293,7 +299,7 @@ def _accepts(port: int) -> bool:
 def _wait_for_ping(port: int) -> None:
     def answers() -> bool:
         try:
-            return bool(redis_py.Redis(port=port, socket_timeout=1).ping())
+            return bool(_ask(port, "PING"))
         except redis_py.RedisError:
             return False
 
