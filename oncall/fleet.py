@@ -29,7 +29,7 @@ from queues.dead.holds import entity_holds
 from queues.lanes import Lane
 from queues.settings import BrokerSettings
 from queues.topology import DEAD_LETTER_ARGUMENTS, declarations, lane_queues, quarantine_queue
-from queues.upgrade import upgrade_lanes
+from queues.upgrade import upgrade_lanes, upgrade_queues
 from throttling import FleetGate
 from throttling.budget import BreakerSettings, BudgetSettings, gate_policy
 from weir.settings import RedisSettings, ServiceSettings, load
@@ -86,11 +86,15 @@ class OnCall:
 
         Raises:
             QueueError: RabbitMQ cannot be reached.
+            LaneUpgradeNeeded: the quarantine is still an earlier Weir's classic queue holding messages.
         """
-        queues = DeadLetterQueue(str(self.config.broker.url))
+        quarantine = quarantine_queue(self.namespace)
+        # An earlier Weir's empty classic quarantine becomes a quorum queue; a busy one stops here.
+        upgrade_queues(self.config.broker.url, [(quarantine, DEAD_LETTER_ARGUMENTS)])
+        queues = DeadLetterQueue(self.config.broker.url)
         try:
             # Declared up front (idempotent), so reading its depth never trips on a missing queue.
-            queues.declare(quarantine_queue(self.namespace), DEAD_LETTER_ARGUMENTS)
+            queues.declare(quarantine, DEAD_LETTER_ARGUMENTS)
             yield queues
         finally:
             queues.close()

@@ -14,6 +14,7 @@ import pika
 import pika.exceptions
 
 from queues.errors import QueueError
+from queues.nodes import blocking_connection
 
 __all__ = ["QueueCount", "QueueCounter"]
 
@@ -35,7 +36,7 @@ class QueueCounter:
 
     def __init__(self, url: str) -> None:
         try:
-            self._connection = pika.BlockingConnection(pika.URLParameters(url))
+            self._connection = blocking_connection(url)
             self._channel = self._connection.channel()
         except pika.exceptions.AMQPError as exc:
             raise QueueError(f"cannot reach RabbitMQ: {exc!r}") from exc

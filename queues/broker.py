@@ -14,9 +14,11 @@ from dramatiq.middleware import Middleware
 
 from queues.errors import PublishFailed
 from queues.lanes import Lane
+from queues.nodes import pika_parameters
 from queues.process_publisher import ProcessPublisher
 from queues.publisher import ConfirmedPublisher
 from queues.receiving import ReceivingConsumer
+from queues.settings import split_urls
 from queues.topology import DEAD_LETTER_ARGUMENTS, lane_queues, ready_arguments
 from queues.upgrade import check_lanes
 
@@ -24,6 +26,10 @@ __all__ = ["LaneBroker", "build_broker"]
 
 #: Dramatiq's own number of attempts at an enqueue.
 _PUBLISH_ATTEMPTS = 3
+
+#: How long a worker's publish (a retry, a deferral) keeps retrying, in seconds: long enough
+#: for a cluster to elect new queue leaders after losing a node.
+PUBLISH_RETRY_SECONDS = 10.0
 
 
 class LaneBroker(RabbitmqBroker):
@@ -42,8 +48,10 @@ class LaneBroker(RabbitmqBroker):
     handed to :meth:`close_with` and closed, in order, after the broker's own connections.
     """
 
-    def __init__(self, *args: Any, publisher: ProcessPublisher, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, url: str, *, publisher: ProcessPublisher, **kwargs: Any) -> None:
+        super().__init__(url=split_urls(url), **kwargs)
+        # Every node of a cluster, tried in order by each new connection (:mod:`queues.nodes`).
+        self.parameters = pika_parameters(url)
         self._publisher = publisher
         self._closers: list[Callable[[], object]] = [publisher.close]
 
@@ -113,7 +121,8 @@ def build_broker(
 
     Publisher confirms make every enqueue (retries and deferrals included) return only once
     RabbitMQ holds the message, so the message being processed can be acked safely after it.
-    ``connect_timeout`` (seconds) bounds opening the publishing connection.
+    ``url`` is one RabbitMQ URL or a cluster's nodes separated by commas. ``connect_timeout``
+    (seconds) bounds opening the publishing connection.
 
     Raises:
         LaneUpgradeNeeded: a lane is still an earlier Weir's classic queue with work in it.
@@ -121,7 +130,9 @@ def build_broker(
     lanes = tuple(lanes)
     check_lanes(url, namespace, lanes)
     queues = [lane_queues(namespace, lane) for lane in lanes]
-    publisher = ProcessPublisher(lambda: ConfirmedPublisher(url, queues, connect_timeout=connect_timeout))
+    publisher = ProcessPublisher(
+        lambda: ConfirmedPublisher(url, queues, connect_timeout=connect_timeout, retry_seconds=PUBLISH_RETRY_SECONDS)
+    )
     broker = LaneBroker(url=url, confirm_delivery=True, middleware=list(middleware), publisher=publisher)
     for lane_queue in queues:
         broker.declare_queue(lane_queue.ready)

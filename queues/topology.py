@@ -32,10 +32,13 @@ __all__ = [
 #: queues by an earlier Weir are replaced at start-up (:mod:`queues.upgrade`).
 _QUORUM: dict[str, Any] = {"x-queue-type": "quorum"}
 
-#: Dead letters stay in lazy classic queues: they wait for people, not workers, so they need no
-#: low-latency confirms, and an upgrade must never touch what on-call has not looked at yet.
-#: They carry no TTL and no length limit: they stay until someone replays or purges them.
-DEAD_LETTER_ARGUMENTS: dict[str, Any] = {"x-queue-mode": "lazy"}
+#: Dead letters and the quarantine are quorum queues too: in a RabbitMQ cluster a classic
+#: queue lives on one node and is lost with it, and a dead letter is an event nobody has
+#: applied yet. Like the lanes they keep messages on disk. They carry no TTL, no length limit
+#: and no delivery limit: they stay until someone replays or purges them. Dead-letter queues
+#: declared as lazy classic queues by an earlier Weir are replaced when empty, and otherwise
+#: stop start-up until someone has dealt with them (:mod:`queues.upgrade`).
+DEAD_LETTER_ARGUMENTS: dict[str, Any] = dict(_QUORUM)
 
 
 @dataclass(frozen=True)

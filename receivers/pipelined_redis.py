@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
@@ -110,10 +111,13 @@ class PipelinedRedis:
     """Sends commands to the Redis at ``url`` (``redis://[:password@]host[:port][/db]``).
 
     ``timeout`` (seconds) bounds connecting and, give or take a quarter, each command. A lost
-    or stalled connection fails every command in flight; the next command reconnects.
+    or stalled connection fails every command in flight; the next command reconnects, to the
+    (host, port) that ``locate`` names when given (a Sentinel's master, :mod:`weir.stores`).
     """
 
-    def __init__(self, url: str, *, timeout: float) -> None:
+    def __init__(
+        self, url: str, *, timeout: float, locate: Callable[[], Awaitable[tuple[str, int]]] | None = None
+    ) -> None:
         parts = urlsplit(url)
         if parts.scheme != "redis":
             raise ValueError(f"only redis:// URLs are supported, not {parts.scheme}://")
@@ -123,6 +127,7 @@ class PipelinedRedis:
         self._port = parts.port or 6379
         self._setup = _setup_commands(parts.password, parts.path.strip("/"))
         self._timeout = timeout
+        self._locate = locate
         self._connection: _Connection | None = None
         self._connecting: asyncio.Lock | None = None
 
@@ -166,11 +171,14 @@ class PipelinedRedis:
 
     async def _connect(self) -> _Connection:
         loop = asyncio.get_running_loop()
+        host, port = self._host, self._port
         try:
             async with asyncio.timeout(self._timeout):
-                _, connection = await loop.create_connection(lambda: _Connection(self._timeout), self._host, self._port)
+                if self._locate is not None:
+                    host, port = await self._locate()
+                _, connection = await loop.create_connection(lambda: _Connection(self._timeout), host, port)
         except (OSError, TimeoutError) as exc:
-            raise RedisConnectionError(f"cannot connect to Redis at {self._host}:{self._port}: {exc!r}") from exc
+            raise RedisConnectionError(f"cannot connect to Redis at {host}:{port}: {exc!r}") from exc
         try:
             for command in self._setup:
                 await connection.send(command)

@@ -18,6 +18,7 @@ from receivers.config import ReceiverConfig
 from receivers.dedupe import DeliveryLedger
 from receivers.intake import Intake
 from receivers.pipelined_redis import PipelinedRedis
+from weir.stores import async_master_locator
 
 __all__ = ["IntakeRuntime"]
 
@@ -39,13 +40,20 @@ class IntakeRuntime:
         lanes = {lane: lane_queues(namespace, lane) for lane in Lane}
         deadline = config.receiver.enqueue_timeout_seconds
         self._ledger = DeliveryLedger(
-            PipelinedRedis(str(config.redis.url), timeout=config.redis.timeout_seconds),
+            PipelinedRedis(
+                str(config.redis.url),
+                timeout=config.redis.timeout_seconds,
+                locate=async_master_locator(config.redis),
+            ),
             prefix=f"{namespace}:delivery:",
             tally_key=tally_key(namespace),
             seen_ttl_ms=config.receiver.dedupe_ttl_seconds * 1000,
             claim_ttl_ms=config.receiver.claim_ttl_seconds * 1000,
         )
-        self._publisher = ConfirmedPublisher(str(config.broker.url), tuple(lanes.values()), connect_timeout=deadline)
+        # A publish is retried (on another node of a cluster) until the webhook's deadline.
+        self._publisher = ConfirmedPublisher(
+            config.broker.url, tuple(lanes.values()), connect_timeout=deadline, retry_seconds=deadline
+        )
         kwargs: dict[str, Any] = {} if clock is None else {"clock": clock}
         self.intake = Intake(channels, lanes, self._ledger, self._publisher, deadline_seconds=deadline, **kwargs)
 

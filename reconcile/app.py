@@ -43,7 +43,7 @@ from throttling import FleetGate, GatePolicy, GateUnavailable, HighWaterMark
 from throttling.budget import BreakerSettings, BudgetSettings, gate_policy
 from throttling.lean_redis import LeanRedis
 from weir.settings import RedisSettings, ServiceSettings, load, reject_demo_secret
-from weir.stores import sync_redis
+from weir.stores import master_locator, sync_redis
 
 __all__ = ["ReconcileConfig", "load_config", "reconciler"]
 
@@ -97,7 +97,7 @@ def reconciler(config: ReconcileConfig) -> Iterator[Reconciler]:
     """
     namespace = config.service.namespace
     client = sync_redis(config.redis)
-    lean = LeanRedis(str(config.redis.url), timeout=config.redis.timeout_seconds)
+    lean = LeanRedis(str(config.redis.url), timeout=config.redis.timeout_seconds, locate=master_locator(config.redis))
     readers = _readers(config, client)
     erp = build_erp(config.erp, transport=_erp_transport(config, client))
     queue = lane_queues(namespace, Lane.RECONCILE)

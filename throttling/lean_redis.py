@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import socket
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -50,13 +50,18 @@ class LuaScript:
 
 class LeanRedis:
     """Commands to the Redis at ``url`` (``redis://[:password@]host[:port][/db]``), each thread
-    on its own connection; ``timeout`` (seconds) bounds connecting and each reply."""
+    on its own connection; ``timeout`` (seconds) bounds connecting and each reply.
 
-    def __init__(self, url: str, *, timeout: float) -> None:
+    ``locate``, when given, names the master's (host, port) each time a connection opens, in
+    place of the URL's, so a client follows a Sentinel failover (:func:`weir.stores.master_locator`).
+    """
+
+    def __init__(self, url: str, *, timeout: float, locate: Callable[[], tuple[str, int]] | None = None) -> None:
         parts = urlsplit(url)
         if parts.scheme != "redis":
             raise ValueError(f"only redis:// URLs are supported, not {parts.scheme}://")
         self._address = (parts.hostname or "127.0.0.1", parts.port or 6379)
+        self._locate = locate
         self._setup = _setup_commands(parts.password, parts.path.strip("/"))
         self._timeout = timeout
         self._local = threading.local()
@@ -116,10 +121,11 @@ class LeanRedis:
         connection: socket.socket | None = getattr(self._local, "socket", None)
         if connection is not None:
             return connection
+        address = self._address if self._locate is None else self._locate()
         try:
-            connection = socket.create_connection(self._address, timeout=self._timeout)
+            connection = socket.create_connection(address, timeout=self._timeout)
         except OSError as exc:
-            raise RedisConnectionError(f"cannot connect to Redis at {self._address}: {exc}") from exc
+            raise RedisConnectionError(f"cannot connect to Redis at {address}: {exc}") from exc
         connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._local.socket, self._local.reader = connection, hiredis.Reader()
         with self._opened_lock:

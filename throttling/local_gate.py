@@ -48,6 +48,13 @@ class LocalGate:
             self._in_flight += 1
             return Admission(True, 0, "ok", ticket="local")
 
+    def take_over(self) -> None:
+        """Start from now as if this process had just made a call: the fleet's gate may have let
+        calls go this very interval, and a process that has only just lost Redis must not add
+        one of its own on top at once (with every process doing so, the fleet would)."""
+        with self._lock:
+            self._tat = max(self._tat, self._clock() + self._interval)
+
     def settle(self) -> None:
         """Free the slot of a call admitted here."""
         with self._lock:

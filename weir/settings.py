@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, TypeVar
 
-from pydantic import AliasChoices, Field, RedisDsn, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, RedisDsn, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from weir.errors import ConfigError
@@ -52,12 +52,41 @@ class RedisSettings(BaseSettings):
     """``WEIR_REDIS_URL``: the Redis that holds dedupe marks, locks, budgets and dead-letter reasons.
 
     ``WEIR_REDIS_TIMEOUT_SECONDS`` bounds each Redis command, connection included.
+
+    ``WEIR_REDIS_SENTINELS``: Redis Sentinels as ``host:port`` separated by commas; when set,
+    every client asks them for the master of ``WEIR_REDIS_SENTINEL_MASTER`` and follows its
+    failovers, and ``WEIR_REDIS_URL`` gives only the password and the database number.
     """
 
     model_config = SettingsConfigDict(env_prefix="WEIR_REDIS_", extra="ignore")
 
     url: RedisDsn = RedisDsn("redis://127.0.0.1:6379/0")
     timeout_seconds: float = Field(default=2.0, gt=0)
+    sentinels: str = ""
+    sentinel_master: str = Field(default="weir", min_length=1)
+
+    @field_validator("sentinels")
+    @classmethod
+    def _host_ports(cls, value: str) -> str:
+        _addresses(value)
+        return value
+
+    @property
+    def sentinel_addresses(self) -> list[tuple[str, int]]:
+        """Each Sentinel's (host, port); empty when Redis is reached directly at ``url``."""
+        return _addresses(self.sentinels)
+
+
+def _addresses(value: str) -> list[tuple[str, int]]:
+    addresses = []
+    for part in value.split(","):
+        host, colon, port = part.strip().rpartition(":")
+        if not part.strip():
+            continue
+        if not colon or not host or not port.isdigit():
+            raise ValueError(f"expected host:port, got {part.strip()!r}")
+        addresses.append((host, int(port)))
+    return addresses
 
 
 def load(settings_class: type[S], **overrides: Any) -> S:

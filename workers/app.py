@@ -55,7 +55,7 @@ from throttling.local_gate import LocalGate
 from weir.logs import configure_logging
 from weir.reporting import init_reporting
 from weir.settings import RedisSettings, ServiceSettings, load, reject_demo_secret
-from weir.stores import sync_redis
+from weir.stores import master_locator, sync_redis
 from workers.entities import entity_key, source_version
 from workers.entity_entries import EntityEntries
 from workers.erp_gate import BudgetGate
@@ -128,7 +128,7 @@ def build(
     (by default the channels file's APIs). It does not consume until a Worker runs it."""
     namespace = config.service.namespace
     client = sync_redis(config.redis)
-    lean = LeanRedis(str(config.redis.url), timeout=config.redis.timeout_seconds)
+    lean = LeanRedis(str(config.redis.url), timeout=config.redis.timeout_seconds, locate=master_locator(config.redis))
     # Six writes per event leave through here: lingering 2 ms lets them share round trips (the
     # README's cost of protection has the drain rates with and without it).
     background = BackgroundWrites(lean, linger_ms=2)

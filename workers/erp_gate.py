@@ -109,6 +109,7 @@ class BudgetGate:
             if not self._degraded:
                 logger.warning("Redis is unreachable; this process keeps to its local share of the ERP budget: %s", exc)
                 self._degraded = True
+                self._fallback.take_over()
             return "local", self._fallback.admit()
         if self._degraded:
             logger.info("Redis is back; this process uses the fleet's ERP budget again.")

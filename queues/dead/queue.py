@@ -22,6 +22,7 @@ import pika
 import pika.exceptions
 
 from queues.errors import QueueError
+from queues.nodes import blocking_connection
 
 __all__ = ["REQUEUE_WAIT_SECONDS", "DeadLetterQueue", "Handler"]
 
@@ -38,7 +39,7 @@ class DeadLetterQueue:
 
     def __init__(self, url: str) -> None:
         try:
-            self._connection = pika.BlockingConnection(pika.URLParameters(url))
+            self._connection = blocking_connection(url)
             self._channel = self._connection.channel()
             self._channel.confirm_delivery()
         except pika.exceptions.AMQPError as exc:

@@ -143,3 +143,89 @@ def test_a_lost_connection_fails_what_is_in_flight_and_the_next_publish_reconnec
     finally:
         proxy.stop()
     assert rabbit.count(queue) >= 2
+
+
+def test_with_several_nodes_the_publisher_connects_to_the_first_that_answers(
+    namespace: str, rabbit: RabbitProbe
+) -> None:
+    # Given a cluster whose first node is down, the publisher goes on to the next one.
+    down = f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F"
+    publisher = publisher_for(namespace, f"{down},{RABBITMQ_URL}")
+    queue = lane_queues(namespace, Lane.CRITICAL).ready
+
+    async def run() -> None:
+        await publisher.publish(queue, b"{}", message_id="m1")
+        await publisher.close()
+
+    asyncio.run(run())
+    assert rabbit.count(queue) == 1
+
+
+def test_a_node_lost_under_the_publisher_is_left_for_the_next_one(namespace: str, rabbit: RabbitProbe) -> None:
+    first, second = TcpProxy("127.0.0.1", 5672), TcpProxy("127.0.0.1", 5672)
+    nodes = ",".join(f"amqp://guest:guest@127.0.0.1:{proxy.start()}/%2F" for proxy in (first, second))
+    publisher = publisher_for(namespace, nodes, retry_interval=0, retry_seconds=5)
+    queue = lane_queues(namespace, Lane.CRITICAL).ready
+
+    async def run() -> None:
+        await publisher.publish(queue, b"{}", message_id="on-the-first")
+        # When the first node goes away with a publish unconfirmed, the publish is retried
+        # on the second node and returns confirmed.
+        first.hold_after(b"held")
+        held = asyncio.ensure_future(publisher.publish(queue, b'"held"', message_id="held"))
+        await asyncio.to_thread(first.held.wait, 10)
+        await asyncio.to_thread(first.cut)
+        await held
+        await publisher.close()
+
+    try:
+        asyncio.run(run())
+    finally:
+        first.stop()
+        second.stop()
+    bodies: list[object] = list(rabbit.messages(queue))
+    assert "held" in bodies
+
+
+def test_a_publish_is_retried_with_backoff_until_rabbitmq_is_back(namespace: str, rabbit: RabbitProbe) -> None:
+    proxy = TcpProxy("127.0.0.1", 5672)
+    port = proxy.start()
+    publisher = publisher_for(namespace, f"amqp://guest:guest@127.0.0.1:{port}/%2F", retry_seconds=10)
+    queue = lane_queues(namespace, Lane.STANDARD).ready
+
+    async def run() -> None:
+        await publisher.publish(queue, b"{}", message_id="before")
+        await asyncio.to_thread(proxy.cut)
+        # RabbitMQ comes back (a new leader elected) while the publish waits between retries.
+        publishing = asyncio.ensure_future(publisher.publish(queue, b"{}", message_id="during"))
+        await asyncio.sleep(0.3)
+        assert not publishing.done()
+        await asyncio.to_thread(proxy.restore)
+        await publishing
+        await publisher.close()
+
+    try:
+        asyncio.run(run())
+    finally:
+        proxy.stop()
+    assert rabbit.count(queue) == 2
+
+
+def test_without_retry_seconds_a_failed_publish_is_not_retried(namespace: str) -> None:
+    proxy = TcpProxy("127.0.0.1", 5672)
+    port = proxy.start()
+    publisher = publisher_for(namespace, f"amqp://guest:guest@127.0.0.1:{port}/%2F", retry_interval=0)
+
+    async def run() -> None:
+        queue = lane_queues(namespace, Lane.BULK).ready
+        await publisher.publish(queue, b"{}", message_id="m1")
+        await asyncio.to_thread(proxy.cut)
+        # Whether or not the publisher noticed the cut before this publish, it fails at once.
+        with pytest.raises(PublishFailed, match=r"was lost|no RabbitMQ node answered"):
+            await publisher.publish(queue, b"{}", message_id="m2")
+        await publisher.close()
+
+    try:
+        asyncio.run(run())
+    finally:
+        proxy.stop()

@@ -11,8 +11,8 @@ from pika.adapters.blocking_connection import BlockingChannel
 
 from queues.errors import LaneUpgradeNeeded
 from queues.lanes import Lane
-from queues.topology import lane_queues, ready_arguments
-from queues.upgrade import upgrade_lanes
+from queues.topology import DEAD_LETTER_ARGUMENTS, lane_queues, quarantine_queue, ready_arguments
+from queues.upgrade import upgrade_lanes, upgrade_queues
 from tests.support.rabbit import RABBITMQ_URL, RabbitProbe
 
 #: How Weir declared its lanes before they were quorum queues (classic, the default type).
@@ -86,3 +86,48 @@ def test_a_classic_lane_with_a_consumer_is_left_to_it(channel: BlockingChannel, 
 
     with pytest.raises(LaneUpgradeNeeded, match="1 consumer"):
         upgrade_lanes(RABBITMQ_URL, namespace, [Lane.BULK])
+
+
+def test_an_empty_classic_dead_letter_queue_is_replaced_by_a_quorum_queue(
+    channel: BlockingChannel, namespace: str
+) -> None:
+    dead = lane_queues(namespace, Lane.CRITICAL).dead
+    channel.queue_declare(dead, durable=True, arguments={"x-queue-mode": "lazy"})
+
+    replaced = upgrade_lanes(RABBITMQ_URL, namespace, [Lane.CRITICAL])
+
+    assert dead in replaced
+    assert is_quorum_dead_letters(dead)
+
+
+def test_a_classic_dead_letter_queue_holding_dead_letters_stops_start_up_and_keeps_them(
+    channel: BlockingChannel, namespace: str, rabbit: RabbitProbe
+) -> None:
+    dead = lane_queues(namespace, Lane.BULK).dead
+    channel.queue_declare(dead, durable=True, arguments={"x-queue-mode": "lazy"})
+    channel.basic_publish("", dead, b'{"order": 1}', pika.BasicProperties(delivery_mode=2))
+
+    with pytest.raises(LaneUpgradeNeeded, match=rf"dead-letter queue {dead} is still a classic .* Replay or purge"):
+        upgrade_lanes(RABBITMQ_URL, namespace, [Lane.BULK])
+
+    assert rabbit.count(dead) == 1
+
+
+def test_an_empty_classic_quarantine_is_replaced_by_a_quorum_queue(channel: BlockingChannel, namespace: str) -> None:
+    quarantine = quarantine_queue(namespace)
+    channel.queue_declare(quarantine, durable=True, arguments={"x-queue-mode": "lazy"})
+
+    assert upgrade_queues(RABBITMQ_URL, [(quarantine, DEAD_LETTER_ARGUMENTS)]) == [quarantine]
+    assert is_quorum_dead_letters(quarantine)
+
+
+def is_quorum_dead_letters(name: str) -> bool:
+    connection = pika.BlockingConnection(pika.URLParameters(RABBITMQ_URL))
+    try:
+        connection.channel().queue_declare(name, durable=True, arguments={"x-queue-type": "quorum"})
+        return True
+    except pika.exceptions.ChannelClosedByBroker:
+        return False
+    finally:
+        if connection.is_open:
+            connection.close()

@@ -36,3 +36,15 @@ def test_the_fallback_keeps_at_least_one_call_in_flight() -> None:
     assert (first.granted, second.granted, second.cause) == (True, False, "concurrency")
     gate.settle()
     assert gate.admit().granted
+
+
+def test_taking_over_from_the_fleet_waits_one_interval_before_the_first_call() -> None:
+    # The fleet's gate may have let a call go just now: the fallback does not add one at once.
+    clock = Clock()
+    gate = LocalGate(GatePolicy(rate_per_second=100, concurrency=0), share=1 / 4, clock=clock)
+
+    gate.take_over()
+
+    assert not gate.admit().granted
+    clock.now += 0.04
+    assert gate.admit().granted

@@ -99,7 +99,9 @@ def test_when_rabbitmq_cannot_confirm_the_message_stays_in_sqs_until_it_can(
     proxy = TcpProxy("127.0.0.1", 5672)
     port = proxy.start()
     broker = amazon_config.broker.model_copy(update={"url": f"amqp://guest:guest@127.0.0.1:{port}/%2F"})
-    config = dataclasses.replace(amazon_config, broker=broker)
+    # A publish retries until the deadline; this one gives up well within SQS's 1 s visibility.
+    receiver = amazon_config.receiver.model_copy(update={"enqueue_timeout_seconds": 0.5})
+    config = dataclasses.replace(amazon_config, broker=broker, receiver=receiver)
     sqs_probe.send(encode(amazon_order_change("903-4")))
 
     async def scenario(poller: SqsPoller) -> tuple[int, tuple[int, int], int, int]:
