@@ -19,7 +19,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from pydantic import ValidationError
+
 from events.envelope import EventEnvelope
+from events.errors import validation_summary
 from events.topics import entity_type
 from queues.errors import PublishFailed
 from queues.lanes import Lane
@@ -28,7 +31,7 @@ from queues.publisher import ConfirmedPublisher
 from queues.topology import LaneQueues
 from receivers.channels import Channel
 from receivers.dedupe import DeliveryLedger
-from receivers.errors import DeliveryInFlight, ServiceUnavailable, UnknownChannel
+from receivers.errors import DeliveryInFlight, MalformedRequest, ServiceUnavailable, UnknownChannel
 from receivers.providers import Delivery
 from weir import log_context
 
@@ -154,20 +157,25 @@ class Intake:
     def _envelope(
         channel: Channel, delivery: Delivery, body: bytes, received_at: datetime, correlation_id: str | None
     ) -> EventEnvelope:
+        """The delivery as an envelope; a delivery whose headers or ids make no valid envelope (a
+        topic of ``/`` names no entity) is a MalformedRequest, not a 500."""
         event_id = secrets.token_hex(16)
-        return EventEnvelope(
-            event_id=event_id,
-            delivery_id=delivery.delivery_id,
-            channel=channel.name,
-            provider=channel.provider.name,
-            topic=delivery.topic,
-            source_topic=delivery.source_topic,
-            entity_type=entity_type(delivery.topic),
-            entity_id=delivery.entity_id,
-            occurred_at=delivery.occurred_at,
-            received_at=received_at,
-            correlation_id=correlation_id or event_id,
-            lane=channel.router.lane_for(delivery.topic).value,
-            # parse() already proved the body is UTF-8 JSON.
-            payload=body.decode("utf-8"),
-        )
+        try:
+            return EventEnvelope(
+                event_id=event_id,
+                delivery_id=delivery.delivery_id,
+                channel=channel.name,
+                provider=channel.provider.name,
+                topic=delivery.topic,
+                source_topic=delivery.source_topic,
+                entity_type=entity_type(delivery.topic),
+                entity_id=delivery.entity_id,
+                occurred_at=delivery.occurred_at,
+                received_at=received_at,
+                correlation_id=correlation_id or event_id,
+                lane=channel.router.lane_for(delivery.topic).value,
+                # parse() already proved the body is UTF-8 JSON.
+                payload=body.decode("utf-8"),
+            )
+        except ValidationError as exc:
+            raise MalformedRequest(f"the delivery does not make a valid event: {validation_summary(exc)}") from None

@@ -151,6 +151,17 @@ def test_a_signed_body_whose_id_is_a_lone_surrogate_is_a_400_and_enqueues_nothin
     assert total_queued(rabbit, namespace) == 0
 
 
+@pytest.mark.parametrize("topic", ["/", "/create"])
+def test_a_signed_delivery_whose_topic_names_no_entity_is_a_400_and_enqueues_nothing(
+    receiver: httpx.Client, rabbit: RabbitProbe, namespace: str, topic: str
+) -> None:
+    body = b"{}"
+    response = receiver.post("/webhooks/shop-us", content=body, headers=shopify_headers(body, SHOP_SECRET, topic=topic))
+
+    assert (response.status_code, response.json()["error"]) == (400, "malformed_request")
+    assert total_queued(rabbit, namespace) == 0
+
+
 def test_an_unknown_channel_is_a_404(receiver: httpx.Client) -> None:
     body = b'{"id": 1}'
     response = receiver.post("/webhooks/shop-nowhere", content=body, headers=shopify_headers(body, SHOP_SECRET))
