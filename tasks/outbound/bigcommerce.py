@@ -30,6 +30,7 @@ from tasks.bigcommerce import window_reset_ms
 from tasks.errors import ChannelApiNotListed, ChannelApiRejected, ChannelApiTransient
 from tasks.http import api_client, sent
 from tasks.outbound.skus import SkuIds
+from tasks.outbound.writer import shipment_marker
 
 __all__ = ["BigCommerceWriter", "writer_for"]
 
@@ -132,18 +133,14 @@ def writer_for(
     )
 
 
-def _marker(notice: ShipmentNotice) -> str:
-    return f"(Weir shipment {notice.shipment_id})"
-
-
 def _records(shipment: dict[str, Any], notice: ShipmentNotice) -> bool:
     tracked = bool(notice.tracking_number) and shipment.get("tracking_number") == notice.tracking_number
-    return tracked or _marker(notice) in str(shipment.get("comments") or "")
+    return tracked or shipment_marker(notice) in str(shipment.get("comments") or "")
 
 
 def _comments(notice: ShipmentNotice) -> str:
     carrier = notice.carrier and notice.carrier.lower() not in _CARRIERS
-    return f"Shipped with {notice.carrier}. {_marker(notice)}" if carrier else _marker(notice)
+    return f"Shipped with {notice.carrier}. {shipment_marker(notice)}" if carrier else shipment_marker(notice)
 
 
 def _items(notice: ShipmentNotice, products: Any) -> list[dict[str, int]]:

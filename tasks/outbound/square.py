@@ -37,6 +37,7 @@ from tasks.answers import json_or_error
 from tasks.errors import ChannelApiNotListed, ChannelApiRejected, ChannelApiTransient
 from tasks.http import api_client, sent
 from tasks.outbound.skus import SkuIds
+from tasks.outbound.writer import shipment_marker
 from tasks.square import SQUARE_VERSION
 
 __all__ = ["SquareWriter", "writer_for"]
@@ -175,16 +176,12 @@ def writer_for(
     )
 
 
-def _marker(notice: ShipmentNotice) -> str:
-    return f"(Weir shipment {notice.shipment_id})"
-
-
 def _records(fulfillment: dict[str, Any], notice: ShipmentNotice) -> bool:
     details = fulfillment.get("shipment_details") or {}
     if fulfillment.get("state") != "COMPLETED" or not isinstance(details, dict):
         return False
     tracked = bool(notice.tracking_number) and details.get("tracking_number") == notice.tracking_number
-    return tracked or _marker(notice) in str(details.get("shipping_note") or "")
+    return tracked or shipment_marker(notice) in str(details.get("shipping_note") or "")
 
 
 def _details(notice: ShipmentNotice) -> dict[str, str]:
@@ -193,7 +190,7 @@ def _details(notice: ShipmentNotice) -> dict[str, str]:
         "tracking_number": notice.tracking_number,
         "tracking_url": notice.tracking_url,
         "shipped_at": notice.shipped_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-        "shipping_note": _marker(notice),
+        "shipping_note": shipment_marker(notice),
     }
     return {name: value for name, value in details.items() if value}
 

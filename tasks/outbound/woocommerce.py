@@ -30,6 +30,7 @@ from tasks.answers import json_or_error
 from tasks.errors import ChannelApiNotListed
 from tasks.http import api_client, sent
 from tasks.outbound.skus import SkuIds
+from tasks.outbound.writer import shipment_marker
 
 __all__ = ["WooCommerceWriter", "writer_for"]
 
@@ -113,7 +114,7 @@ def _marker(notice: ShipmentNotice) -> str:
 
 def _records(note: dict[str, Any], notice: ShipmentNotice) -> bool:
     text = str(note.get("note", ""))
-    return _marker(notice) in text or bool(notice.tracking_number and notice.tracking_number in text)
+    return shipment_marker(notice) in text or bool(notice.tracking_number and notice.tracking_number in text)
 
 
 def _note(notice: ShipmentNotice) -> str:
@@ -127,4 +128,4 @@ def _note(notice: ShipmentNotice) -> str:
     text = ", ".join(parts) + "."
     if notice.tracking_url:
         text += f" Track it at {notice.tracking_url}"
-    return f"{text} {_marker(notice)}"
+    return f"{text} {shipment_marker(notice)}"

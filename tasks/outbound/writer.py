@@ -14,7 +14,7 @@ from typing import Protocol
 
 from events.outbound import ShipmentNotice, StockNotice
 
-__all__ = ["ChannelWriter"]
+__all__ = ["ChannelWriter", "shipment_marker"]
 
 
 class ChannelWriter(Protocol):
@@ -33,3 +33,9 @@ class ChannelWriter(Protocol):
     def close(self) -> None:
         """Release the writer's connections."""
         ...
+
+
+def shipment_marker(notice: ShipmentNotice) -> str:
+    """The text a writer leaves on the channel with a shipment (a note, a comment) and looks for
+    before telling it again: one spelling for every channel, so a shipment told is found again."""
+    return f"(Weir shipment {notice.shipment_id})"
