@@ -218,7 +218,7 @@ class RedisSentinels(_Rig):
         for port in self.redis_ports:
             replica_of = [] if port == master else ["--replicaof", "127.0.0.1", str(master)]
             self._spawn(port, ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                               "--dir", str(self._work), *replica_of])  # fmt: skip
+                               "--repl-diskless-sync-delay", "0", "--dir", str(self._work), *replica_of])  # fmt: skip
         quorum = len(self.sentinel_ports) // 2 + 1
         for port in self.sentinel_ports:
             config = self._work / f"sentinel-{port}.conf"
@@ -233,6 +233,10 @@ class RedisSentinels(_Rig):
         for port in [*self.redis_ports, *self.sentinel_ports]:
             _wait_for_ping(port)
         _wait(lambda: self._replicas_online() == len(self.redis_ports) - 1, what="the replicas")
+        # A Sentinel learns the replicas from the master's INFO, which it reads every 10 s; one
+        # that has not seen them yet finds "no good slave" when the master dies, and retries only
+        # after twice the failover timeout. So the rig is ready once every Sentinel knows them all.
+        _wait(self._sentinels_informed, what="the Sentinels to know every replica and each other")
 
     def master(self) -> tuple[str, int]:
         """The master the Sentinels name now."""
@@ -274,6 +278,19 @@ class RedisSentinels(_Rig):
         )
         log.close()
 
+    def _sentinels_informed(self) -> bool:
+        replicas, others = len(self.redis_ports) - 1, len(self.sentinel_ports) - 1
+        for port in self.sentinel_ports:
+            try:
+                known = _ask(port, "SENTINEL", "REPLICAS", self.master_name)
+                peers = _ask(port, "SENTINEL", "SENTINELS", self.master_name)
+            except redis_py.RedisError:
+                return False
+            healthy = [replica for replica in known if _is_healthy(replica)]
+            if len(healthy) < replicas or len(peers) < others:
+                return False
+        return True
+
     def _replicas_online(self) -> int:
         info = _ask(self.redis_ports[0], "INFO", "replication")
         return sum(1 for key, value in info.items() if key.startswith("slave") and value.get("state") == "online")
@@ -286,6 +303,12 @@ def _ask(port: int, *command: str) -> Any:
         return client.execute_command(*command)  # type: ignore[no-untyped-call]
     finally:
         client.close()
+
+
+def _is_healthy(replica: dict[bytes, bytes]) -> bool:
+    """Whether a ``SENTINEL REPLICAS`` entry is a replica the Sentinel sees up and linked to its master."""
+    flags = replica.get(b"flags", b"").decode()
+    return "s_down" not in flags and "disconnected" not in flags and replica.get(b"master-link-status") == b"ok"
 
 
 def _accepts(port: int) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -46,30 +47,31 @@ def test_every_client_finds_the_master_the_sentinels_name(sentinels: RedisSentin
 
 def test_the_clients_follow_a_failover(sentinels: RedisSentinels) -> None:
     settings = settings_for(sentinels)
-    client = sync_redis(settings)
-    lean = LeanRedis("redis://127.0.0.1:1/0", timeout=1, locate=master_locator(settings))
-    pipelined = PipelinedRedis("redis://127.0.0.1:1/0", timeout=1, locate=async_master_locator(settings))
-    client.set("weir-test:before", "1")
-    assert lean.execute("GET", "weir-test:before") == b"1"
+    with ExitStack() as closing:
+        client = closing.enter_context(sync_redis(settings))
+        lean = LeanRedis("redis://127.0.0.1:1/0", timeout=1, locate=master_locator(settings))
+        closing.callback(lean.close)
+        pipelined = PipelinedRedis("redis://127.0.0.1:1/0", timeout=1, locate=async_master_locator(settings))
+        client.set("weir-test:before", "1")
+        assert lean.execute("GET", "weir-test:before") == b"1"
 
-    # When the master dies, a replica is promoted; commands in between fail, later ones land.
-    old = sentinels.kill_master()
-    eventually(lambda: sentinels.failed_over(old), timeout=30, what="the Sentinels to promote a replica")
+        # When the master dies, a replica is promoted; commands in between fail, later ones land.
+        old = sentinels.kill_master()
+        eventually(lambda: sentinels.failed_over(old), timeout=30, what="the Sentinels to promote a replica")
 
-    eventually(lambda: _answers(lambda: client.set("weir-test:after", "1")), timeout=10, what="redis-py")
-    eventually(lambda: _answers(lambda: lean.execute("SET", "weir-test:lean", "1") == b"OK"), timeout=10, what="lean")
+        eventually(lambda: _answers(lambda: client.set("weir-test:after", "1")), timeout=10, what="redis-py")
+        lean_set = lambda: lean.execute("SET", "weir-test:lean", "1") == b"OK"  # noqa: E731
+        eventually(lambda: _answers(lean_set), timeout=10, what="lean")
 
-    async def pipelined_set() -> object:
-        try:
-            return await pipelined.execute("SET", "weir-test:pipelined", "1")
-        finally:
-            await pipelined.close()
+        async def pipelined_set() -> object:
+            try:
+                return await pipelined.execute("SET", "weir-test:pipelined", "1")
+            finally:
+                await pipelined.close()
 
-    eventually(lambda: _answers(lambda: asyncio.run(pipelined_set()) == b"OK"), timeout=10, what="pipelined")
-    master = redis.Redis(*sentinels.master(), socket_timeout=1)
-    assert master.mget("weir-test:after", "weir-test:lean", "weir-test:pipelined") == [b"1", b"1", b"1"]
-    for closing in (master, client, lean):
-        closing.close()
+        eventually(lambda: _answers(lambda: asyncio.run(pipelined_set()) == b"OK"), timeout=10, what="pipelined")
+        master = closing.enter_context(redis.Redis(*sentinels.master(), socket_timeout=1))
+        assert master.mget("weir-test:after", "weir-test:lean", "weir-test:pipelined") == [b"1", b"1", b"1"]
 
 
 def _answers(command: object) -> bool:
