@@ -89,6 +89,8 @@ class Figures:
     wrong: list[str]
     dead: int
     erp_cpu_s: float
+    worker_cpu_s: float
+    busy_cores: float
 
     @property
     def orders_per_second(self) -> float:
@@ -110,9 +112,17 @@ class Figures:
             f"{self.orders_per_second:.2f} orders/s; {self.calls} ERP calls = {self.calls_per_order:.2f}/order, "
             f"{self.calls_per_second:.1f} calls/s (outcomes {self.outcomes}), mean call {self.latency_ms:.0f} ms, "
             f"{in_flight:.2f} in flight; accepted -> confirmed p50 {self.p50_s:.1f} s, p99 {self.p99_s:.1f} s; "
-            f"{right}; {self.dead} dead letters; Tryton's CPU {1000 * self.erp_cpu_s / max(self.confirmed, 1):.0f} ms/order, "
-            f"busy {100 * self.erp_cpu_s / self.seconds if self.seconds else 0:.0f}% of one core"
+            f"{right}; {self.dead} dead letters; Tryton's CPU {self._per_order(self.erp_cpu_s)} ms/order, "
+            f"busy {self._share(self.erp_cpu_s)}% of one core; the worker's CPU {self._per_order(self.worker_cpu_s)} "
+            f"ms/order, busy {self._share(self.worker_cpu_s)}% of one core; the machine busy "
+            f"{self.busy_cores:.2f} of {os.cpu_count()} cores"
         )
+
+    def _per_order(self, cpu_s: float) -> str:
+        return f"{1000 * cpu_s / max(self.confirmed, 1):.0f}"
+
+    def _share(self, cpu_s: float) -> str:
+        return f"{100 * cpu_s / self.seconds if self.seconds else 0:.0f}"
 
 
 def run_path(name: str, batch: int | None, args: argparse.Namespace, work: Path) -> Figures:
@@ -140,14 +150,16 @@ def run_path(name: str, batch: int | None, args: argparse.Namespace, work: Path)
     try:
         processes.start("receiver", "-m", "receivers")
         wait_until(lambda: _ready(args.web_port), timeout=30, what="the receiver")
-        processes.start("worker-critical", "-m", "workers", "critical", "--threads", str(args.threads))
+        worker = processes.start("worker-critical", "-m", "workers", "critical", "--threads", str(args.threads))
         wait_until(lambda: _consuming(namespace, ["critical"]), timeout=60, what="the worker")
-        erp_cpu_before = _cpu_seconds(tryton.pid)
+        erp_cpu_before, worker_cpu_before, machine_before = _cpu_seconds(tryton.pid), _group_cpu(worker.pid), _machine()
         driver = Driver("127.0.0.1", args.web_port, CHANNEL, SECRET, [_stream(args.orders, args.customers)])
         uvloop.run(driver.run(-(-args.orders // POST_RATE)))
         accepted = driver.accepted_at["orders"]
         confirmed = _wait_for_sales(looker, len(accepted), args.timeout)
         erp_cpu_s = _cpu_seconds(tryton.pid) - erp_cpu_before
+        worker_cpu_s = _group_cpu(worker.pid) - worker_cpu_before
+        machine = [after - before for after, before in zip(_machine(), machine_before, strict=True)]
         processes.stop("worker")
         sales = _sales(looker)
         counters = FleetGate(
@@ -159,7 +171,8 @@ def run_path(name: str, batch: int | None, args: argparse.Namespace, work: Path)
         processes.stop()
         tryton.stop()
         clean_up(namespace)
-    return _figures(name, accepted, sales, confirmed, counters, dead, erp_cpu_s)
+    busy_cores = (machine[0] / machine[1]) * (os.cpu_count() or 1) if machine[1] else 0.0
+    return _figures(name, accepted, sales, confirmed, counters, dead, (erp_cpu_s, worker_cpu_s, busy_cores))
 
 
 def _cpu_seconds(pid: int | None) -> float:
@@ -169,6 +182,27 @@ def _cpu_seconds(pid: int | None) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     user_ticks, system_ticks = int(fields[11]), int(fields[12])
     return (user_ticks + system_ticks) / os.sysconf("SC_CLK_TCK")
+
+
+def _group_cpu(group: int) -> float:
+    """CPU seconds the live processes of process group ``group`` have used so far (Dramatiq's
+    CLI forks its worker processes into the group its parent leads)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _machine() -> tuple[int, int]:
+    """The machine's busy and total CPU ticks so far, all cores together (/proc/stat)."""
+    ticks = [int(tick) for tick in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    return sum(ticks) - idle, sum(ticks)
 
 
 def _stream(orders: int, customers: int) -> Stream:
@@ -218,7 +252,7 @@ def _figures(
     confirmed: int,
     counters: Any,
     dead: int,
-    erp_cpu_s: float,
+    cpu: tuple[float, float, float],
 ) -> Figures:
     wrong = _wrong(accepted, sales)
     done_at = {
@@ -242,7 +276,9 @@ def _figures(
         p99_s=_percentile(waits, 0.99),
         wrong=wrong,
         dead=dead,
-        erp_cpu_s=erp_cpu_s,
+        erp_cpu_s=cpu[0],
+        worker_cpu_s=cpu[1],
+        busy_cores=cpu[2],
     )
 
 
