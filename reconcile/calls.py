@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from reconcile.errors import ChannelUnreachable
-from tasks.errors import ChannelApiDeferred, ChannelApiError, ChannelApiTransient
+from tasks.errors import ChannelApiDeferred, ChannelApiError, ChannelApiRejected, ChannelApiTransient
 from throttling import Admission, FleetGate, GateUnavailable
 from throttling.gate import Outcome
 
@@ -98,6 +98,10 @@ class GatedCalls:
         except ChannelApiDeferred as exc:
             # The channel's pause holds the whole fleet's calls to it, the workers' lookups too.
             self._settle(gate, admission, "throttled", pause_ms=exc.delay_ms or 0)
+            raise
+        except ChannelApiRejected:
+            # A refusal of this listing says nothing of the channel's health (see tasks.resources).
+            self._settle(gate, admission, "ok", latency_ms=(time.monotonic() - started) * 1000)
             raise
         except ChannelApiError:
             self._settle(gate, admission, "failure")

@@ -98,6 +98,12 @@ class ChannelResources:
         except ChannelApiDeferred:
             gate.settle(admission, "throttled")
             raise
+        except ChannelApiRejected:
+            # A refusal of this one lookup (a 404, an answer without the resource) says nothing
+            # of the channel's health: counted as a failure, a run of refunds for orders the
+            # channel does not know would open its breaker and hold every other lookup back.
+            gate.settle(admission, "ok", latency_ms=(time.monotonic() - started) * 1000)
+            raise
         except ChannelApiError:
             gate.settle(admission, "failure")
             raise

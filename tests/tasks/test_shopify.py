@@ -221,3 +221,29 @@ def test_the_channel_s_rate_limit_defers_lookups_beyond_it(
 
     assert caught.value.delay_ms and caught.value.delay_ms > 0
     assert len(shopify.calls) == 1
+
+
+def test_lookups_the_channel_refuses_leave_its_breaker_closed_while_its_own_failures_open_it(
+    shopify: FakeShopify, api: Api, redis_client: redis.Redis, prefix: str
+) -> None:
+    # Given a breaker that opens when half of at least 4 calls fail
+    policy = GatePolicy(1000, concurrency=0, min_factor=1.0, breaker_min_calls=4, breaker_failure_rate=0.5)
+    gate = FleetGate(redis_client, prefix=prefix, policy=policy)
+    resources = ChannelResources({"shop": api()}, {"shop": gate})
+    shopify.add_item(1, "SKU-0001")
+
+    # When the shop answers 404 to lookups of items it does not have (say, refunds of old orders)
+    for unknown in range(100, 106):
+        with pytest.raises(ChannelApiRejected):
+            resources.fetch("shop", ShopifyResource("inventory_item", str(unknown)))
+
+    # Then its breaker stays closed and the next lookup goes through
+    assert gate.state().breaker == "closed"
+    assert resources.fetch("shop", ShopifyResource("inventory_item", "1"))["inventory_item"]["sku"] == "SKU-0001"
+
+    # But when the shop itself fails as often, the breaker opens
+    shopify.answer_next(503, times=8)
+    for _ in range(8):
+        with pytest.raises((ChannelApiTransient, ChannelApiDeferred)):
+            resources.fetch("shop", ShopifyResource("inventory_item", "1"))
+    assert gate.state().breaker == "open"
