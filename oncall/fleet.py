@@ -163,7 +163,7 @@ class OnCall:
                 # The outbound lane calls the channels, not the ERP.
                 Lane.OUTBOUND: 0.0,
             },
-            threads_per_process=self.config.oncall.worker_threads,
+            threads_per_process={lane: self.config.oncall.worker_threads(lane) for lane in Lane},
         )
 
 

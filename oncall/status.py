@@ -114,12 +114,12 @@ class FleetStatus(BaseModel):
 @dataclass(frozen=True)
 class Targets:
     """What the fleet aims for: each lane's SLO (seconds an event may wait), the budget, the
-    lanes' minimum shares of it, and the threads a worker process runs."""
+    lanes' minimum shares of it, and the threads each of a lane's worker processes runs."""
 
     slo_seconds: Mapping[Lane, float]
     budget_per_second: float
     shares: Mapping[Lane, float]
-    threads_per_process: int
+    threads_per_process: Mapping[Lane, int]
 
 
 @dataclass(frozen=True)
@@ -292,7 +292,7 @@ class StatusReader:
             budget_per_second=self._targets.budget_per_second * share,
             calls_per_event=fleet.calls_per_event,
             latency_ms=fleet.erp.average_latency_ms,
-            threads_per_process=self._targets.threads_per_process,
+            threads_per_process=self._targets.threads_per_process.get(lane, 1),
         )
         alerts = []
         if not counts["consumers"]:

@@ -26,7 +26,7 @@ def oncall_config(
         budget=BudgetSettings(rate=100, concurrency=0),
         breaker=BreakerSettings(),
         dead=DeadLetterSettings(replay_limit=2),
-        oncall=OnCallSettings(slo_critical_seconds=60, worker_threads=4),
+        oncall=OnCallSettings(slo_critical_seconds=60, worker_threads_critical=4),
     )
 
 

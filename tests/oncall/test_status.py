@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from dramatiq import Worker
 
 from erp.errors import ErpGateClosed
 from oncall.fleet import OnCall
+from oncall.settings import OnCallSettings
 from oncall.status import FleetStatus, LaneStatus, desired_workers
 from queues.activity import activity_keys
 from queues.broker import LaneBroker, build_broker
@@ -281,3 +283,14 @@ def test_no_mismatch_held_shows_none(oncall: OnCall, seeder: DeadLetterSeeder) -
     status = oncall.status()
 
     assert (status.total_mismatches, status.last_total_mismatch) == (0, None)
+
+
+def test_each_lane_is_sized_with_the_threads_its_procfile_worker_runs() -> None:
+    # The defaults of WEIR_WORKER_THREADS_<LANE> are the Procfile's --threads, lane by lane.
+    procfile = (Path(__file__).parents[2] / "Procfile").read_text()
+    ran = {
+        Lane(match["lane"]): int(match["threads"])
+        for match in re.finditer(r"-m workers (?P<lane>\w+) .*--threads (?P<threads>\d+)", procfile)
+    }
+
+    assert ran == {lane: OnCallSettings().worker_threads(lane) for lane in Lane}
