@@ -9,10 +9,8 @@ Procfile: honcho stops the whole fleet when any process exits.
 from __future__ import annotations
 
 import logging
-import signal
 import sys
 import threading
-from types import FrameType
 
 from outbound.app import load_config, poller
 from outbound.cursors import OutboundState
@@ -20,6 +18,7 @@ from outbound.poll import OutboundPoller, PollReport
 from weir.errors import ConfigError, WeirError
 from weir.logs import configure_logging
 from weir.reporting import init_reporting
+from weir.signals import stop_event
 
 __all__ = ["main", "poll_every", "poll_once"]
 
@@ -35,13 +34,7 @@ def main() -> int:
         return 2
     configure_logging(config.service.log_level, config.service.log_format)
     init_reporting(config.service)
-    stopping = threading.Event()
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        stopping.set()
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, stop)
+    stopping = stop_event()
     try:
         with poller(config) as (running, state):
             channels = ", ".join(running.channels) or "no channel with a writer (idle until stopped)"

@@ -8,10 +8,8 @@ Procfile: honcho stops the whole fleet when any process exits.
 from __future__ import annotations
 
 import logging
-import signal
 import sys
 import threading
-from types import FrameType
 
 from reconcile.app import load_config, reconciler
 from reconcile.errors import RunInProgress
@@ -19,6 +17,7 @@ from reconcile.run import Reconciler
 from weir.errors import ConfigError, WeirError
 from weir.logs import configure_logging
 from weir.reporting import init_reporting
+from weir.signals import stop_event
 
 __all__ = ["PROCESS", "main", "run_every"]
 
@@ -37,13 +36,7 @@ def main() -> int:
         return 2
     configure_logging(config.service.log_level, config.service.log_format)
     init_reporting(config.service)
-    stopping = threading.Event()
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        stopping.set()
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, stop)
+    stopping = stop_event()
     try:
         with reconciler(config) as running:
             channels = ", ".join(running.channels) or "no channel with an order API (idle until stopped)"
