@@ -9,12 +9,13 @@ INSTALLED := $(VENV)/.installed
 GOLDEN := var/tryton/golden
 PROVISIONED := $(GOLDEN)/erp.json
 
-.PHONY: run test test-faults lint install erp services browser bench help
+.PHONY: run test test-faults test-slow lint install erp services browser bench help
 
 help:
 	@echo "make run          start the fleet (Procfile) with the embedded Tryton ERP"
 	@echo "make test         lint, then run the test suite against real RabbitMQ, Redis and Tryton"
 	@echo "make test-faults  kill workers, the receiver, RabbitMQ's connection and Redis under load, fuzz the receiver"
+	@echo "make test-slow    every slow test: the fault checks, provisioning from scratch, the three-host cluster"
 	@echo "make bench        run the benchmarks under bench/ (not part of the suite)"
 
 install: $(INSTALLED)
@@ -57,6 +58,11 @@ test: lint erp services browser
 # pytest exits 5 when it collects nothing, and make fails on it as on any other status.
 test-faults: install erp services
 	$(BIN)/python -m pytest -m slow tests/faults -p no:cacheprovider
+
+# Every slow-marked test (about 10 minutes): the fault checks, plus provisioning Tryton from
+# scratch and the three-host cluster with a RabbitMQ node and the Redis master killed.
+test-slow: install erp services
+	$(BIN)/python -m pytest -m slow tests -p no:cacheprovider
 
 lint: install
 	$(BIN)/ruff check .

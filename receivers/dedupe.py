@@ -6,16 +6,23 @@ the claim, so the provider's retry goes through; a receiver that dies mid-publis
 that expires after ``claim_ttl_ms``. The provider's answer does not wait for the confirming
 write: the event is already safe in RabbitMQ, and a redelivery racing that write is told to
 come back later (409), never taken for new.
+
+A claim that finds Redis unreachable (as for the seconds a Sentinel takes to promote a replica)
+is tried again with backoff for up to ``retry_seconds``, within the webhook's deadline, so a
+short outage delays the answer instead of refusing it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from receivers.errors import ServiceUnavailable
 from receivers.pipelined_redis import PipelinedRedis
@@ -53,6 +60,9 @@ end
 return 0
 """
 
+#: The first pause between claims Redis did not answer, and the longest, in seconds.
+_FIRST_PAUSE, _LONGEST_PAUSE = 0.05, 0.5
+
 _PENDING = "pending:"
 _SEEN = "seen:"
 _HITS = "dedupe_hits:"
@@ -75,15 +85,26 @@ class DeliveryLedger:
     tally hash ``tally_key`` (field ``dedupe_hits:<channel>``).
 
     ``seen_ttl_ms`` is the dedupe window, ``claim_ttl_ms`` how long a claim outlives a receiver
-    that died holding it; both in milliseconds.
+    that died holding it; both in milliseconds. ``retry_seconds`` is how long a claim is tried
+    again while Redis cannot be reached (0: not retried).
     """
 
     def __init__(
-        self, client: PipelinedRedis, *, prefix: str, tally_key: str, seen_ttl_ms: int, claim_ttl_ms: int
+        self,
+        client: PipelinedRedis,
+        *,
+        prefix: str,
+        tally_key: str,
+        seen_ttl_ms: int,
+        claim_ttl_ms: int,
+        retry_seconds: float = 0.0,
     ) -> None:
         if seen_ttl_ms <= 0 or claim_ttl_ms <= 0:
             raise ValueError("ledger TTLs must be positive")
+        if retry_seconds < 0:
+            raise ValueError("retry_seconds must not be negative")
         self._client = client
+        self._retry_seconds = retry_seconds
         self._writing: set[asyncio.Future[Any]] = set()
         self._prefix = prefix
         self._tally_key = tally_key
@@ -94,20 +115,34 @@ class DeliveryLedger:
         """Claim a delivery for ``event_id`` unless it is already seen or pending.
 
         Raises:
-            ServiceUnavailable: Redis did not answer.
+            ServiceUnavailable: Redis did not answer within ``retry_seconds``, or answered an error.
         """
-        key = self._key(channel, delivery_id)
-        try:
-            current = await self._client.execute(
-                "EVAL", _CLAIM, 2, key, self._tally_key, _PENDING + event_id, self._claim_ttl_ms, _HITS + channel
-            )
-        except RedisError as exc:
-            raise ServiceUnavailable(f"the dedupe store did not answer: {exc}") from exc
+        current = await self._mark(channel, delivery_id, event_id)
         if current is None:
             return Claim("claimed", event_id)
         mark = current.decode() if isinstance(current, bytes) else str(current)
         state, _, original = mark.partition(":")
         return Claim("seen" if state == "seen" else "pending", original)
+
+    async def _mark(self, channel: str, delivery_id: str, event_id: str) -> Any:
+        """The claim script's reply, tried again with backoff while Redis cannot be reached."""
+        command = ("EVAL", _CLAIM, 2, self._key(channel, delivery_id), self._tally_key, _PENDING + event_id,
+                   self._claim_ttl_ms, _HITS + channel)  # fmt: skip
+        give_up = time.monotonic() + self._retry_seconds
+        pause = _FIRST_PAUSE
+        while True:
+            try:
+                return await self._client.execute(*command)
+            except (RedisConnectionError, RedisTimeoutError) as exc:
+                # A claim whose reply was lost may have been made: tried again, it finds its own
+                # pending mark and the provider is told to come back (409), which is still safe.
+                if time.monotonic() + pause > give_up:
+                    raise ServiceUnavailable(f"the dedupe store did not answer: {exc}") from exc
+                logger.info("Redis did not answer a claim of %s (%s); retrying in %.2f s.", delivery_id, exc, pause)
+            except RedisError as exc:
+                raise ServiceUnavailable(f"the dedupe store did not answer: {exc}") from exc
+            await asyncio.sleep(pause)
+            pause = min(2 * pause, _LONGEST_PAUSE)
 
     def confirm(self, channel: str, delivery_id: str, event_id: str) -> None:
         """Mark a claimed delivery as enqueued, for the dedupe window, without waiting.

@@ -49,6 +49,8 @@ class IntakeRuntime:
             tally_key=tally_key(namespace),
             seen_ttl_ms=config.receiver.dedupe_ttl_seconds * 1000,
             claim_ttl_ms=config.receiver.claim_ttl_seconds * 1000,
+            # A claim is retried while Redis fails over, until the webhook's deadline.
+            retry_seconds=deadline,
         )
         # A publish is retried (on another node of a cluster) until the webhook's deadline.
         self._publisher = ConfirmedPublisher(

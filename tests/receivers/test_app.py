@@ -6,6 +6,8 @@ Every refusal must change nothing: no message in any lane, no delivery marked se
 from __future__ import annotations
 
 import dataclasses
+import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -300,6 +302,52 @@ def test_when_redis_cannot_answer_the_answer_is_503_and_nothing_is_enqueued(
     assert (response.status_code, response.json()["error"]) == (503, "unavailable")
     assert (ready.status_code, ready.json()["checks"]["redis"]) == (503, False)
     assert total_queued(rabbit, namespace) == 0
+
+
+def test_a_redis_outage_shorter_than_the_deadline_delays_the_answer_instead_of_refusing_it(
+    start_receiver: Callable[..., object], receiver_config: ReceiverConfig, rabbit: RabbitProbe, namespace: str
+) -> None:
+    # As while a Sentinel promotes a replica: Redis unreachable for a moment, then back
+    proxy = TcpProxy("127.0.0.1", 6379)
+    port = proxy.start()
+    redis_settings = receiver_config.redis.model_copy(update={"url": f"redis://127.0.0.1:{port}/0"})
+    config = dataclasses.replace(receiver_config, redis=redis_settings)
+    retrying = _LogSeen("retrying")
+    ledger_log = logging.getLogger("receivers.dedupe")
+    level = ledger_log.level
+    ledger_log.addHandler(retrying)
+    ledger_log.setLevel(logging.INFO)
+    answers: list[httpx.Response] = []
+    try:
+        with start_receiver(config) as client:  # type: ignore[attr-defined]
+            proxy.cut()
+            posting = threading.Thread(target=lambda: answers.append(post_order(client, webhook_id="through-it")))
+            posting.start()
+            # When Redis comes back after the receiver's claim failed at least once
+            assert retrying.seen.wait(10)
+            proxy.restore()
+            posting.join(15)
+    finally:
+        ledger_log.removeHandler(retrying)
+        ledger_log.setLevel(level)
+        proxy.stop()
+
+    # Then the delivery is accepted, once
+    assert [answer.status_code for answer in answers] == [202]
+    assert len(queued(rabbit, namespace)) == 1
+
+
+class _LogSeen(logging.Handler):
+    """Sets ``seen`` when a record whose message contains ``text`` is logged."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(logging.INFO)
+        self.text = text
+        self.seen = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.text in record.getMessage():
+            self.seen.set()
 
 
 def test_the_body_limit_is_a_setting(start_receiver: Callable[..., object], receiver_config: ReceiverConfig) -> None:
