@@ -59,7 +59,7 @@ test: lint erp services browser
 test-faults: install erp services
 	$(BIN)/python -m pytest -m slow tests/faults -p no:cacheprovider
 
-# Every slow-marked test (about 10 minutes): the fault checks, plus provisioning Tryton from
+# Every slow-marked test (about 5 minutes): the fault checks, plus provisioning Tryton from
 # scratch and the three-host cluster with a RabbitMQ node and the Redis master killed.
 test-slow: install erp services
 	$(BIN)/python -m pytest -m slow tests -p no:cacheprovider
