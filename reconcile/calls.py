@@ -13,10 +13,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 from reconcile.errors import ChannelUnreachable
-from tasks.errors import ChannelApiDeferred, ChannelApiError, ChannelApiRejected, ChannelApiTransient
+from tasks.channel_gate import call_admitted
+from tasks.errors import ChannelApiDeferred, ChannelApiError, ChannelApiTransient
 from throttling import Admission, FleetGate, GateUnavailable
 from throttling.gate import Outcome
 
@@ -92,22 +94,8 @@ class GatedCalls:
         admission = None if gate is None else self._admitted(gate)
         if gate is None or admission is None:
             return send()
-        started = time.monotonic()
-        try:
-            answer = send()
-        except ChannelApiDeferred as exc:
-            # The channel's pause holds the whole fleet's calls to it, the workers' lookups too.
-            self._settle(gate, admission, "throttled", pause_ms=exc.delay_ms or 0)
-            raise
-        except ChannelApiRejected:
-            # A refusal of this listing says nothing of the channel's health (see tasks.resources).
-            self._settle(gate, admission, "ok", latency_ms=(time.monotonic() - started) * 1000)
-            raise
-        except ChannelApiError:
-            self._settle(gate, admission, "failure")
-            raise
-        self._settle(gate, admission, "ok", latency_ms=(time.monotonic() - started) * 1000)
-        return answer
+        # The channel's pause after a 429 holds the whole fleet's calls to it, the workers' lookups too.
+        return call_admitted(admission, send, partial(self._settle, gate))
 
     def _admitted(self, gate: FleetGate) -> Admission | None:
         """A slot of the channel's rate, waited for; ``None`` when Redis does not answer (the

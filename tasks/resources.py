@@ -13,12 +13,12 @@ are fetched each time.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from typing import Any, Protocol
 
 from events.mapping import ShopifyResource, ThinResource
-from tasks.errors import ChannelApiDeferred, ChannelApiError, ChannelApiRejected
+from tasks.channel_gate import call_admitted
+from tasks.errors import ChannelApiDeferred, ChannelApiRejected
 from tasks.resource_cache import ResourceCache
 from throttling import FleetGate
 
@@ -92,23 +92,7 @@ class ChannelResources:
         admission = gate.admit(tier=1)
         if not admission.granted:
             raise ChannelApiDeferred(f"channel {channel}'s API rate limit holds calls back", delay_ms=admission.wait_ms)
-        started = time.monotonic()
-        try:
-            resource = api.fetch(wanted)
-        except ChannelApiDeferred:
-            gate.settle(admission, "throttled")
-            raise
-        except ChannelApiRejected:
-            # A refusal of this one lookup (a 404, an answer without the resource) says nothing
-            # of the channel's health: counted as a failure, a run of refunds for orders the
-            # channel does not know would open its breaker and hold every other lookup back.
-            gate.settle(admission, "ok", latency_ms=(time.monotonic() - started) * 1000)
-            raise
-        except ChannelApiError:
-            gate.settle(admission, "failure")
-            raise
-        gate.settle(admission, "ok", latency_ms=(time.monotonic() - started) * 1000)
-        return resource
+        return call_admitted(admission, lambda: api.fetch(wanted), gate.settle)
 
     def close(self) -> None:
         """Close every API's connections."""

@@ -8,10 +8,10 @@ the channel's own pause after a 429) defers its message instead of waiting in a 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 
-from tasks.errors import ChannelApiDeferred, ChannelApiError, ChannelApiRejected
+from tasks.channel_gate import call_admitted
+from tasks.errors import ChannelApiDeferred, ChannelApiRejected
 from tasks.outbound.writer import ChannelWriter
 from throttling import FleetGate
 
@@ -50,21 +50,7 @@ class ChannelWriters:
             raise ChannelApiDeferred(
                 f"channel {channel}'s API gate holds calls back ({admission.cause})", delay_ms=admission.wait_ms
             )
-        started = time.monotonic()
-        try:
-            call(writer)
-        except ChannelApiDeferred as exc:
-            # The channel's pause holds the whole fleet's calls to it.
-            gate.settle(admission, "throttled", pause_ms=exc.delay_ms or 0)
-            raise
-        except ChannelApiRejected:
-            # A refusal of this notice says nothing of the channel's health.
-            gate.settle(admission, "ok", latency_ms=(time.monotonic() - started) * 1000)
-            raise
-        except ChannelApiError:
-            gate.settle(admission, "failure")
-            raise
-        gate.settle(admission, "ok", latency_ms=(time.monotonic() - started) * 1000)
+        call_admitted(admission, lambda: call(writer), gate.settle)
 
     def close(self) -> None:
         """Close every writer's connections."""
