@@ -247,3 +247,21 @@ def test_lookups_the_channel_refuses_leave_its_breaker_closed_while_its_own_fail
         with pytest.raises((ChannelApiTransient, ChannelApiDeferred)):
             resources.fetch("shop", ShopifyResource("inventory_item", "1"))
     assert gate.state().breaker == "open"
+
+
+def test_a_429_on_a_lookup_pauses_every_lookup_of_that_shop_for_its_retry_after(
+    shopify: FakeShopify, api: Api, redis_client: redis.Redis, prefix: str
+) -> None:
+    gate = FleetGate(redis_client, prefix=prefix, policy=GatePolicy(1000, concurrency=0, min_factor=1.0))
+    resources = ChannelResources({"shop": api()}, {"shop": gate})
+    shopify.add_item(1, "SKU-0001")
+    shopify.answer_next(429, headers={"Retry-After": "30"})
+
+    with pytest.raises(ChannelApiDeferred):
+        resources.fetch("shop", ShopifyResource("inventory_item", "1"))
+    # Another process's lookup of the same shop waits out the pause without calling it
+    with pytest.raises(ChannelApiDeferred) as held:
+        ChannelResources({"shop": api()}, {"shop": gate}).fetch("shop", ShopifyResource("inventory_item", "1"))
+
+    assert held.value.delay_ms is not None and 25_000 < held.value.delay_ms <= 30_000
+    assert len(shopify.calls) == 1
