@@ -198,11 +198,20 @@ class RabbitCluster(_Rig):
 
 class RedisSentinels(_Rig):
     """A Redis master with ``replicas`` replicas and ``sentinels`` Sentinels watching it as
-    ``master`` (quorum: a majority), on free loopback ports under ``work``."""
+    ``master`` (quorum: a majority), on free loopback ports under ``work``; the Sentinels ask
+    for ``sentinel_password`` when one is given."""
 
-    def __init__(self, work: Path, replicas: int = 2, sentinels: int = 3, master: str = "weir") -> None:
+    def __init__(
+        self,
+        work: Path,
+        replicas: int = 2,
+        sentinels: int = 3,
+        master: str = "weir",
+        sentinel_password: str | None = None,
+    ) -> None:
         self._work = work
         self.master_name = master
+        self.sentinel_password = sentinel_password
         ports = free_ports(1 + replicas + sentinels)
         self.redis_ports, self.sentinel_ports = ports[: 1 + replicas], ports[1 + replicas :]
         self._children: dict[int, subprocess.Popen[bytes]] = {}
@@ -228,10 +237,13 @@ class RedisSentinels(_Rig):
                 f"sentinel down-after-milliseconds {self.master_name} 1000\n"
                 f"sentinel failover-timeout {self.master_name} 5000\n"
                 f"sentinel parallel-syncs {self.master_name} 2\n"
+                + (f"requirepass {self.sentinel_password}\n" if self.sentinel_password else "")
             )
             self._spawn(port, [str(config), "--sentinel"])
-        for port in [*self.redis_ports, *self.sentinel_ports]:
+        for port in self.redis_ports:
             _wait_for_ping(port)
+        for port in self.sentinel_ports:
+            _wait_for_ping(port, self.sentinel_password)
         _wait(lambda: self._replicas_online() == len(self.redis_ports) - 1, what="the replicas")
         # A Sentinel learns the replicas from the master's INFO, which it reads every 10 s; one
         # that has not seen them yet finds "no good slave" when the master dies, and retries only
@@ -242,7 +254,7 @@ class RedisSentinels(_Rig):
         """The master the Sentinels name now."""
         for port in self.sentinel_ports:
             try:
-                host, master = _ask(port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", self.master_name)
+                host, master = self._ask_sentinel(port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", self.master_name)
                 return host.decode() if isinstance(host, bytes) else str(host), int(master)
             except (redis_py.RedisError, TypeError):
                 continue
@@ -282,8 +294,8 @@ class RedisSentinels(_Rig):
         replicas, others = len(self.redis_ports) - 1, len(self.sentinel_ports) - 1
         for port in self.sentinel_ports:
             try:
-                known = _ask(port, "SENTINEL", "REPLICAS", self.master_name)
-                peers = _ask(port, "SENTINEL", "SENTINELS", self.master_name)
+                known = self._ask_sentinel(port, "SENTINEL", "REPLICAS", self.master_name)
+                peers = self._ask_sentinel(port, "SENTINEL", "SENTINELS", self.master_name)
             except redis_py.RedisError:
                 return False
             healthy = [replica for replica in known if _is_healthy(replica)]
@@ -291,14 +303,17 @@ class RedisSentinels(_Rig):
                 return False
         return True
 
+    def _ask_sentinel(self, port: int, *command: str) -> Any:
+        return _ask(port, *command, password=self.sentinel_password)
+
     def _replicas_online(self) -> int:
         info = _ask(self.redis_ports[0], "INFO", "replication")
         return sum(1 for key, value in info.items() if key.startswith("slave") and value.get("state") == "online")
 
 
-def _ask(port: int, *command: str) -> Any:
+def _ask(port: int, *command: str, password: str | None = None) -> Any:
     """One command's raw reply from the Redis or Sentinel on ``port``, on a connection closed after."""
-    client = redis_py.Redis(port=port, socket_timeout=1)
+    client = redis_py.Redis(port=port, socket_timeout=1, password=password)
     try:
         return client.execute_command(*command)  # type: ignore[no-untyped-call]
     finally:
@@ -319,10 +334,10 @@ def _accepts(port: int) -> bool:
         return False
 
 
-def _wait_for_ping(port: int) -> None:
+def _wait_for_ping(port: int, password: str | None = None) -> None:
     def answers() -> bool:
         try:
-            return bool(_ask(port, "PING"))
+            return bool(_ask(port, "PING", password=password))
         except redis_py.RedisError:
             return False
 

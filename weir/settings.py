@@ -56,6 +56,7 @@ class RedisSettings(BaseSettings):
     ``WEIR_REDIS_SENTINELS``: Redis Sentinels as ``host:port`` separated by commas; when set,
     every client asks them for the master of ``WEIR_REDIS_SENTINEL_MASTER`` and follows its
     failovers, and ``WEIR_REDIS_URL`` gives only the password and the database number.
+    ``WEIR_REDIS_SENTINEL_PASSWORD``: the Sentinels' own ``requirepass``, when they have one.
     """
 
     model_config = SettingsConfigDict(env_prefix="WEIR_REDIS_", extra="ignore")
@@ -64,6 +65,7 @@ class RedisSettings(BaseSettings):
     timeout_seconds: float = Field(default=2.0, gt=0)
     sentinels: str = ""
     sentinel_master: str = Field(default="weir", min_length=1)
+    sentinel_password: SecretStr | None = None
 
     @field_validator("sentinels")
     @classmethod

@@ -56,7 +56,7 @@ def async_redis(settings: RedisSettings) -> aioredis.Redis:
     timeout = settings.timeout_seconds
     if settings.sentinel_addresses:
         sentinel = redis.asyncio.sentinel.Sentinel(  # type: ignore[no-untyped-call]
-            settings.sentinel_addresses, sentinel_kwargs=_timeouts(settings)
+            settings.sentinel_addresses, sentinel_kwargs=_sentinel_kwargs(settings)
         )
         master: aioredis.Redis = sentinel.master_for(
             settings.sentinel_master,
@@ -92,11 +92,11 @@ def async_master_locator(settings: RedisSettings) -> Callable[[], Coroutine[Any,
     """
     if not settings.sentinel_addresses:
         return None
-    addresses, name, timeout = settings.sentinel_addresses, settings.sentinel_master, settings.timeout_seconds
+    addresses, name, kwargs = settings.sentinel_addresses, settings.sentinel_master, _sentinel_kwargs(settings)
 
     async def locate() -> tuple[str, int]:
         for host, port in addresses:
-            sentinel = aioredis.Redis(host=host, port=port, socket_timeout=timeout, socket_connect_timeout=timeout)
+            sentinel = aioredis.Redis(host=host, port=port, **kwargs)
             try:
                 reply: Any = await sentinel.sentinel_get_master_addr_by_name(name)
             except redis.RedisError:
@@ -113,12 +113,19 @@ def async_master_locator(settings: RedisSettings) -> Callable[[], Coroutine[Any,
 
 def _sentinel(settings: RedisSettings) -> redis.sentinel.Sentinel:
     return redis.sentinel.Sentinel(  # type: ignore[no-untyped-call]
-        settings.sentinel_addresses, sentinel_kwargs=_timeouts(settings)
+        settings.sentinel_addresses, sentinel_kwargs=_sentinel_kwargs(settings)
     )
 
 
-def _timeouts(settings: RedisSettings) -> dict[str, float]:
-    return {"socket_timeout": settings.timeout_seconds, "socket_connect_timeout": settings.timeout_seconds}
+def _sentinel_kwargs(settings: RedisSettings) -> dict[str, Any]:
+    """How a client reaches a Sentinel: the command timeout, and the Sentinels' password if any."""
+    kwargs: dict[str, Any] = {
+        "socket_timeout": settings.timeout_seconds,
+        "socket_connect_timeout": settings.timeout_seconds,
+    }
+    if settings.sentinel_password is not None:
+        kwargs["password"] = settings.sentinel_password.get_secret_value()
+    return kwargs
 
 
 def _credentials(settings: RedisSettings) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from pydantic import SecretStr
 
 from bench.cluster_rig import RedisSentinels
 from receivers.pipelined_redis import PipelinedRedis
@@ -79,3 +80,18 @@ def _answers(command: object) -> bool:
         return bool(command())  # type: ignore[operator]
     except redis.RedisError:
         return False
+
+
+def test_sentinels_that_ask_for_a_password_are_asked_with_it(tmp_path: Path) -> None:
+    with RedisSentinels(tmp_path, replicas=1, sentinel_password="s3ntinel-pass") as rig:
+        without = settings_for(rig)
+        settings = without.model_copy(update={"sentinel_password": SecretStr("s3ntinel-pass")})
+        locate, locate_async = master_locator(settings), async_master_locator(settings)
+        assert locate is not None and locate_async is not None
+
+        assert locate() == rig.master() == asyncio.run(locate_async())
+        with sync_redis(settings) as client:
+            assert client.set("weir-test:sentinel-auth", "1")
+        # Without the password, no Sentinel names the master
+        with pytest.raises(redis.RedisError):
+            master_locator(without)()  # type: ignore[misc]
