@@ -28,9 +28,11 @@ class RefundLine(_Model):
 
 class Refund(_Model):
     """A refund of order ``order_id``. ``lines`` lists the refunded units; a refund without lines
-    (a payment provider's, or a goodwill credit) is ``amount`` alone. ``order_channel`` names the
-    channel the order was placed on when another one reports the refund (a payment provider
-    refunding a storefront's order); by default it is the reporting channel."""
+    (a payment provider's, or a goodwill credit) is ``amount`` alone. ``shipping`` is the part of
+    ``amount`` that gave shipping charges back (before their tax), when the channel says.
+    ``order_channel`` names the channel the order was placed on when another one reports the
+    refund (a payment provider refunding a storefront's order); by default it is the reporting
+    channel."""
 
     order_id: str = Field(min_length=1)
     order_channel: str | None = Field(default=None, min_length=1)
@@ -38,6 +40,7 @@ class Refund(_Model):
     currency: str | None = Field(default=None, min_length=3, max_length=3)
     lines: tuple[RefundLine, ...] = ()
     amount: Decimal | None = Field(default=None, ge=0)
+    shipping: Decimal | None = Field(default=None, ge=0)
     reason: str | None = None
 
     @property

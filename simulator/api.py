@@ -17,8 +17,9 @@
 ``POST /cancellations/{reference}``           body ``{"order"?}``: cancels the sale; 404 when
                                               it is missing and no order is given.
 ``POST /fulfillments/{reference}``            body ``{"fulfillment_id", "lines"}``: ships it.
-``PUT /returns/{reference}``                  body ``{"sale_reference", "lines"}``: a return
-                                              sale (negative quantities) created once; kept
+``PUT /returns/{reference}``                  body ``{"sale_reference", "lines", "money"}``: a
+                                              return sale (negative quantities; shipping given
+                                              back as money) created once; kept
                                               apart from the sales (not counted as an order).
 ``PUT /stock``                                body ``{"levels": {sku: quantity}}``: all or none.
 ``GET /stock?sku=...``                        ``{sku: quantity}`` (0 for a SKU never set).

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -137,10 +137,18 @@ class ReturnLineBody(_Body):
 
 
 class ReturnBody(_Body):
-    """A return sale of the sale ``sale_reference``."""
+    """A return sale of the sale ``sale_reference``; ``money`` gives service charges back
+    (shipping refunded, at a negative amount)."""
 
     sale_reference: str = Field(min_length=1)
-    lines: tuple[ReturnLineBody, ...] = Field(min_length=1)
+    lines: tuple[ReturnLineBody, ...] = ()
+    money: tuple[MoneyBody, ...] = ()
+
+    @model_validator(mode="after")
+    def _returns_something(self) -> ReturnBody:
+        if not self.lines and not self.money:
+            raise ValueError("a return needs lines or money")
+        return self
 
 
 class LevelsBody(_Body):

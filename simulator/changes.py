@@ -91,10 +91,17 @@ class SaleChanges:
             "reference": reference,
             "number": f"RT{int(sale_id):06d}",
             "state": "confirmed",
-            "total": str(sum((line.quantity * line.unit_price for line in body.lines), Decimal(0))),
+            "total": str(
+                sum((line.quantity * line.unit_price for line in body.lines), Decimal(0))
+                + sum((line.amount for line in body.money), Decimal(0))
+            ),
             "lines": [
                 {"sku": line.sku, "quantity": str(line.quantity), "unit_price": str(line.unit_price)}
                 for line in body.lines
+            ],
+            "money": [
+                {"sku": line.sku, "quantity": "1", "unit_price": str(line.amount), "description": line.description}
+                for line in body.money
             ],
             "cancelled": False,
             "shipped": False,

@@ -18,7 +18,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, RootModel
 
 from erp.adapter import Outcome, SaleChange, SaleRecord, refund_reference, sale_reference
 from erp.errors import TotalMismatch
-from erp.money import money_lines, require_total
+from erp.money import MONEY_SKUS, money_lines, require_total
 from erp.returns import return_lines
 from erp.settings import ErpSettings
 from erp.simulator.client import SimulatorClient, segment
@@ -97,7 +97,18 @@ class SimulatorErp:
         sold_reference = sale_reference(order_channel, refund.order_id)
         sold = self._client.get(f"/orders/{segment(sold_reference)}", _Sale)
         lines = return_lines(refund, sold.lines, sold_reference)
-        body = {"sale_reference": sold_reference, "lines": [line.model_dump(mode="json") for line in lines]}
+        # As orders carry them: service charges (shipping refunded) go as money beside the goods.
+        goods = [line.model_dump(mode="json") for line in lines if line.sku not in MONEY_SKUS]
+        money = [
+            {
+                "sku": line.sku,
+                "description": f"Refund {refund.refund_id}",
+                "amount": str(line.quantity * line.unit_price),
+            }
+            for line in lines
+            if line.sku in MONEY_SKUS
+        ]
+        body = {"sale_reference": sold_reference, "lines": goods, "money": money}
         return self._change("PUT", f"/returns/{segment(reference)}", body)
 
     def fulfill_sale(self, channel: str, fulfillment: Fulfillment) -> SaleChange:

@@ -2,10 +2,11 @@
 
 A return sale is a sale with negative quantities: confirming it creates the customer return
 shipment the goods come back through. Its reference is :func:`erp.adapter.refund_reference`,
-under the same unique index as every sale, so a refund applied twice leaves one return. Money
-refunded beyond the refunded lines (shipping, a goodwill credit, a payment provider's refund
-that names no lines) is one credit line without a product; so is what the channel kept of the
-lines' price (a partial refund), at a negative price: the return totals what was refunded.
+under the same unique index as every sale, so a refund applied twice leaves one return.
+Shipping refunded, when the channel says, is a line on the shipping service product. Money
+refunded beyond those lines (tax, a goodwill credit, a payment provider's refund that names no
+lines) is one credit line without a product; so is what the channel kept of the lines' price (a
+partial refund), at a negative price: the return totals what was refunded.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from erp.adapter import SaleChange, SaleLine, refund_reference, sale_reference
 from erp.errors import ErpRejected, SaleMissing
+from erp.money import SHIPPING_SKU
 from erp.returns import CREDIT_SKU, return_lines
 from erp.tryton.catalog import Product, TrytonCatalog
 from erp.tryton.client import TrytonClient
@@ -46,7 +48,7 @@ class TrytonRefunds:
         sale = self._sales.find(sale_reference(order_channel, refund.order_id))
         if sale is None:
             raise SaleMissing(f"sale {sale_reference(order_channel, refund.order_id)} is not in the ERP yet")
-        products = self._catalog.products(refund.skus)
+        products = self._catalog.products(refund.skus | ({SHIPPING_SKU} if refund.shipping else set()))
         if refund.currency is not None and self._catalog.currency(refund.currency) != sale["currency"]:
             raise ErpRejected(f"refund {refund.refund_id} is in {refund.currency}, not the sale's currency")
         lines = _values(return_lines(refund, to_record(sale).lines, sale["reference"]), products, refund)
@@ -83,5 +85,7 @@ def _values(lines: tuple[SaleLine, ...], products: dict[str, Product], refund: R
             value["description"] = f"Refund {refund.refund_id}" + (f": {refund.reason}" if refund.reason else "")
         else:
             value.update(product=products[line.sku].id, unit=products[line.sku].unit)
+            if line.sku == SHIPPING_SKU:
+                value["description"] = f"Refund {refund.refund_id}: shipping"
         values.append(value)
     return values

@@ -22,6 +22,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -91,9 +92,35 @@ def _refund(payload: dict[str, Any], version: datetime, order: dict[str, Any] | 
         currency=currency,
         lines=tuple(_refund_line(item, index, skus) for index, item in enumerate(array(payload, "refund_line_items"))),
         amount=amount,
+        shipping=_shipping_refunded(payload),
         reason=optional_text(payload.get("note")),
     )
     return (RefundCreated(source_version=version, refund=refund),)
+
+
+def _shipping_refunded(payload: dict[str, Any]) -> Decimal | None:
+    """The shipping a refund gave back, before tax: its ``refund_shipping_lines`` (API 2024-10
+    on), else its ``order_adjustments`` of kind ``shipping_refund`` (negative amounts); ``None``
+    when it names none."""
+    where = "refund_shipping_lines"
+    lines = [mapping(item, f"{where}[{index}]") for index, item in enumerate(array(payload, where))]
+    if lines:
+        return sum((_presentment(line, "subtotal_amount_set", where) for line in lines), Decimal(0))
+    where = "order_adjustments"
+    adjustments = [mapping(item, f"{where}[{index}]") for index, item in enumerate(array(payload, where))]
+    shipping = [
+        decimal_of(field(item, "amount", where), f"{where}[].amount")
+        for item in adjustments
+        if item.get("kind") == "shipping_refund"
+    ]
+    return -sum(shipping, Decimal(0)) if shipping else None
+
+
+def _presentment(entry: dict[str, Any], key: str, where: str) -> Decimal:
+    """A money set's amount in the currency the customer paid in (the refund's transactions')."""
+    money = mapping(field(entry, key, where), f"{where}[].{key}")
+    chosen = mapping(money.get("presentment_money") or field(money, "shop_money", where), f"{where}[].{key}")
+    return decimal_of(field(chosen, "amount", where), f"{where}[].{key}.amount")
 
 
 def _refund_line(item: object, index: int, skus: _LineSkus) -> RefundLine:

@@ -78,3 +78,17 @@ def test_a_partial_refund_of_a_line_totals_what_the_channel_refunded(simulator_e
     change = simulator_erp.record_refund(CHANNEL, refund)
 
     assert change.sale.total == D("-6.00")
+
+
+@pytest.mark.parametrize("lines", [(RefundLine(sku="SKU-0002", quantity=D(1), amount=D("12.00")),), ()])
+def test_shipping_refunded_with_or_without_goods_totals_what_the_channel_refunded(
+    simulator_erp: SimulatorErp, lines: tuple[RefundLine, ...]
+) -> None:
+    placed = for_the_erp(PROVIDER_ORDERS["amazon"][0]())
+    simulator_erp.ensure_sale(CHANNEL, placed)
+    amount = sum((line.amount or D(0) for line in lines), D("4.99"))
+    refund = Refund(order_id=placed.id, refund_id=f"r-{len(lines)}", amount=amount, shipping=D("4.99"), lines=lines)
+
+    change = simulator_erp.record_refund(CHANNEL, refund)
+
+    assert change.outcome == "created" and change.sale.total == -amount

@@ -126,6 +126,34 @@ def test_a_refund_of_a_line_with_its_shipping_and_tax_totals_what_the_channel_re
     assert change.sale.total == Decimal("-18.55")
 
 
+def test_shipping_refunded_goes_back_on_the_shipping_product_and_the_rest_on_a_credit_line(
+    tryton_erp: TrytonErp,
+) -> None:
+    placed = order(
+        shipping=(Charge(title="Standard", amount=Decimal("5.00")),),
+        taxes=(TaxLine(title="State Tax", rate=Decimal("0.06"), amount=Decimal("2.37")),),
+        total=Decimal("41.87"),
+    )
+    tryton_erp.ensure_sale(CHANNEL, placed)
+    # The line, its tax and the shipping with its tax: 12.50 + 0.75 + 5.00 + 0.30
+    refund = Refund(
+        order_id=placed.id,
+        refund_id="rf-shipping",
+        amount=Decimal("18.55"),
+        shipping=Decimal("5.00"),
+        lines=(RefundLine(sku="SKU-0002", quantity=Decimal(1), amount=Decimal("12.50")),),
+    )
+
+    change = tryton_erp.record_refund(CHANNEL, refund)
+
+    assert change.sale.lines == (
+        SaleLine(sku="SKU-0002", quantity=Decimal(-1), unit_price=Decimal("12.50")),
+        SaleLine(sku="", quantity=Decimal(-1), unit_price=Decimal("1.05")),
+    )
+    assert change.sale.money == (SaleLine(sku="SHIPPING", quantity=Decimal(-1), unit_price=Decimal("5.00")),)
+    assert change.sale.total == Decimal("-18.55")
+
+
 def test_a_partial_refund_of_a_line_takes_back_what_the_channel_kept(tryton_erp: TrytonErp) -> None:
     # One of the two SKU-0001 (11.00 each) comes back, but the channel refunds 6.00 of it.
     placed = order()

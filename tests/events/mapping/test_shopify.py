@@ -105,6 +105,43 @@ def test_a_refund_names_its_order_lines_and_the_money_given_back() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "shipping",
+    [
+        # API 2024-10 on: the refund's shipping lines, in the currency the customer paid in
+        {"refund_shipping_lines": [{"id": 1, "subtotal_amount_set": {
+            "shop_money": {"amount": "4.60", "currency_code": "USD"},
+            "presentment_money": {"amount": "5.00", "currency_code": "EUR"}}}]},
+        # Before it: an order adjustment of kind shipping_refund, at a negative amount
+        {"order_adjustments": [
+            {"id": 2, "kind": "shipping_refund", "amount": "-5.00", "tax_amount": "-0.30"},
+            {"id": 3, "kind": "refund_discrepancy", "amount": "-1.00", "tax_amount": "0.00"}]},
+    ],
+    ids=["refund_shipping_lines", "order_adjustments"],
+)  # fmt: skip
+def test_a_refund_of_shipping_says_how_much_of_it_was_shipping(shipping: dict[str, object]) -> None:
+    payload = {
+        "id": 9,
+        "order_id": 8,
+        "refund_line_items": [],
+        "transactions": [{"kind": "refund", "status": "success", "amount": "5.30", "currency": "EUR"}],
+        **shipping,
+    }
+
+    event = mapped(payload, "refund.created", "refunds/create")
+
+    assert isinstance(event, RefundCreated)
+    assert (event.refund.amount, event.refund.shipping) == (Decimal("5.30"), Decimal("5.00"))
+
+
+def test_a_refund_naming_no_shipping_says_none() -> None:
+    payload = {"id": 9, "order_id": 8, "transactions": [{"kind": "refund", "amount": "1.00", "currency": "USD"}]}
+
+    event = mapped(payload, "refund.created", "refunds/create")
+
+    assert isinstance(event, RefundCreated) and event.refund.shipping is None
+
+
 def test_a_fulfillment_names_what_shipped() -> None:
     payload = {
         "id": 255858046,
