@@ -199,9 +199,23 @@ def _refund_events(resource: dict[str, Any], delivered: Delivered) -> tuple[Cano
         currency=optional_text(order.get("currency_code")),
         lines=lines,
         amount=optional_decimal(raw.get("total_amount"), "refund.total_amount"),
+        shipping=_shipping_refunded(raw),
         reason=optional_text(raw.get("reason")),
     )
     return (RefundCreated(source_version=delivered.version, refund=refund),)
+
+
+def _shipping_refunded(refund: dict[str, Any]) -> Decimal | None:
+    """What the refund's ``SHIPPING`` items gave back; ``None`` when none says (the money then
+    lands on the return's credit line, as any other)."""
+    items = [mapping(item, "refund.items[]") for item in array(refund, "items")]
+    amounts = [
+        optional_decimal(item.get("requested_amount"), "refund.items[].requested_amount")
+        for item in items
+        if item.get("item_type") == "SHIPPING"
+    ]
+    given = [amount for amount in amounts if amount is not None]
+    return sum(given, Decimal(0)) if given else None
 
 
 def _refund_line(item: dict[str, Any], skus: dict[str, str]) -> RefundLine:

@@ -114,6 +114,23 @@ def test_a_refund_names_its_lines_by_the_order_products_skus() -> None:
     assert [(line.sku, line.quantity) for line in mapped.refund.lines] == [("SKU-0001", Decimal(1))]
 
 
+def test_a_refund_s_shipping_items_say_how_much_shipping_it_gave_back() -> None:
+    event = thin(
+        "store/order/refund/created", "refund.created", {"type": "order", "id": 250, "refund": {"refund_id": 4}}
+    )
+    items = [
+        {"item_type": "PRODUCT", "item_id": 7, "quantity": 1, "requested_amount": "11.00"},
+        {"item_type": "SHIPPING", "item_id": 250, "quantity": 1, "requested_amount": "5.00"},
+    ]
+    refund = {"id": 4, "total_amount": "16.00", "items": items}
+
+    (mapped,) = canonical_events(event, {"order": ORDER, "products": PRODUCTS, "refund": refund})
+
+    assert isinstance(mapped, RefundCreated)
+    assert (mapped.refund.amount, mapped.refund.shipping) == (Decimal("16.00"), Decimal("5.00"))
+    assert [line.sku for line in mapped.refund.lines] == ["SKU-0001"]
+
+
 def test_a_shipment_names_its_lines_by_the_order_products_skus() -> None:
     event = thin("store/shipment/created", "fulfillment.created", {"type": "shipment", "id": 12, "orderId": 250})
     shipment = {"id": 12, "order_id": 250, "tracking_number": "T1", "items": [{"order_product_id": 8, "quantity": 1}]}
