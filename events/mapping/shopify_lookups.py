@@ -113,7 +113,8 @@ def _shipping_refunded(payload: dict[str, Any]) -> Decimal | None:
         for item in adjustments
         if item.get("kind") == "shipping_refund"
     ]
-    return -sum(shipping, Decimal(0)) if shipping else None
+    # Shopify writes them negative (money going out); the size is what was given back.
+    return abs(sum(shipping, Decimal(0))) if shipping else None
 
 
 def _presentment(entry: dict[str, Any], key: str, where: str) -> Decimal:
