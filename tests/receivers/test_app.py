@@ -46,6 +46,11 @@ def post_order(client: httpx.Client, *, webhook_id: str | None = None, body: byt
     )
 
 
+def with_redis_at(config: ReceiverConfig, port: int) -> ReceiverConfig:
+    """``config`` with its Redis at ``port`` on this machine (a proxy a test can cut)."""
+    return dataclasses.replace(config, redis=config.redis.model_copy(update={"url": f"redis://127.0.0.1:{port}/0"}))
+
+
 def test_a_signed_order_is_accepted_into_the_critical_lane(
     receiver: httpx.Client, rabbit: RabbitProbe, namespace: str
 ) -> None:
@@ -288,9 +293,7 @@ def test_when_redis_cannot_answer_the_answer_is_503_and_nothing_is_enqueued(
     start_receiver: Callable[..., object], receiver_config: ReceiverConfig, rabbit: RabbitProbe, namespace: str
 ) -> None:
     proxy = TcpProxy("127.0.0.1", 6379)
-    port = proxy.start()
-    redis_settings = receiver_config.redis.model_copy(update={"url": f"redis://127.0.0.1:{port}/0"})
-    config = dataclasses.replace(receiver_config, redis=redis_settings)
+    config = with_redis_at(receiver_config, proxy.start())
     try:
         with start_receiver(config) as client:  # type: ignore[attr-defined]
             proxy.cut()
@@ -309,9 +312,7 @@ def test_a_redis_outage_shorter_than_the_deadline_delays_the_answer_instead_of_r
 ) -> None:
     # As while a Sentinel promotes a replica: Redis unreachable for a moment, then back
     proxy = TcpProxy("127.0.0.1", 6379)
-    port = proxy.start()
-    redis_settings = receiver_config.redis.model_copy(update={"url": f"redis://127.0.0.1:{port}/0"})
-    config = dataclasses.replace(receiver_config, redis=redis_settings)
+    config = with_redis_at(receiver_config, proxy.start())
     retrying = _LogSeen("retrying")
     ledger_log = logging.getLogger("receivers.dedupe")
     level = ledger_log.level

@@ -99,11 +99,19 @@ def test_a_refund_of_an_unknown_or_unsold_sku_changes_nothing(tryton_erp: Tryton
     assert count(looker, refund_reference(CHANNEL, placed.id, "rf5")) == 0
 
 
+@pytest.mark.parametrize(
+    ("shipping", "credit", "money"),
+    [
+        (None, Decimal("6.05"), ()),
+        (Decimal("5.00"), Decimal("1.05"), (SaleLine(sku="SHIPPING", quantity=Decimal(-1), unit_price=Decimal(5)),)),
+    ],
+    ids=["shipping unsaid: all on the credit line", "shipping said: back on the shipping product"],
+)
 def test_a_refund_of_a_line_with_its_shipping_and_tax_totals_what_the_channel_refunded(
-    tryton_erp: TrytonErp,
+    tryton_erp: TrytonErp, shipping: Decimal | None, credit: Decimal, money: tuple[SaleLine, ...]
 ) -> None:
     # Shopify's shape: the line's subtotal on the refund line, the transaction refunding it with
-    # its 6 % tax and the 5.00 shipping (and that shipping's tax).
+    # its 6 % tax and the 5.00 shipping with its tax (12.50 + 0.75 + 5.00 + 0.30).
     placed = order(
         shipping=(Charge(title="Standard", amount=Decimal("5.00")),),
         taxes=(TaxLine(title="State Tax", rate=Decimal("0.06"), amount=Decimal("2.37")),),
@@ -114,6 +122,7 @@ def test_a_refund_of_a_line_with_its_shipping_and_tax_totals_what_the_channel_re
         order_id=placed.id,
         refund_id="rf-ship",
         amount=Decimal("18.55"),
+        shipping=shipping,
         lines=(RefundLine(sku="SKU-0002", quantity=Decimal(1), amount=Decimal("12.50")),),
     )
 
@@ -121,36 +130,9 @@ def test_a_refund_of_a_line_with_its_shipping_and_tax_totals_what_the_channel_re
 
     assert change.sale.lines == (
         SaleLine(sku="SKU-0002", quantity=Decimal(-1), unit_price=Decimal("12.50")),
-        SaleLine(sku="", quantity=Decimal(-1), unit_price=Decimal("6.05")),
+        SaleLine(sku="", quantity=Decimal(-1), unit_price=credit),
     )
-    assert change.sale.total == Decimal("-18.55")
-
-
-def test_shipping_refunded_goes_back_on_the_shipping_product_and_the_rest_on_a_credit_line(
-    tryton_erp: TrytonErp,
-) -> None:
-    placed = order(
-        shipping=(Charge(title="Standard", amount=Decimal("5.00")),),
-        taxes=(TaxLine(title="State Tax", rate=Decimal("0.06"), amount=Decimal("2.37")),),
-        total=Decimal("41.87"),
-    )
-    tryton_erp.ensure_sale(CHANNEL, placed)
-    # The line, its tax and the shipping with its tax: 12.50 + 0.75 + 5.00 + 0.30
-    refund = Refund(
-        order_id=placed.id,
-        refund_id="rf-shipping",
-        amount=Decimal("18.55"),
-        shipping=Decimal("5.00"),
-        lines=(RefundLine(sku="SKU-0002", quantity=Decimal(1), amount=Decimal("12.50")),),
-    )
-
-    change = tryton_erp.record_refund(CHANNEL, refund)
-
-    assert change.sale.lines == (
-        SaleLine(sku="SKU-0002", quantity=Decimal(-1), unit_price=Decimal("12.50")),
-        SaleLine(sku="", quantity=Decimal(-1), unit_price=Decimal("1.05")),
-    )
-    assert change.sale.money == (SaleLine(sku="SHIPPING", quantity=Decimal(-1), unit_price=Decimal("5.00")),)
+    assert change.sale.money == money
     assert change.sale.total == Decimal("-18.55")
 
 
