@@ -43,4 +43,4 @@ def add(
     if as_json:
         emit_json({"sku": sku, "product_id": product_id, "price": str(list_price)})
     else:
-        console.print(f"Added {sku} (product {product_id}) at {list_price}.")
+        console().print(f"Added {sku} (product {product_id}) at {list_price}.")

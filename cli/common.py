@@ -26,7 +26,11 @@ __all__ = ["console", "emit_json", "fail", "open_oncall", "operator", "parse_sin
 
 S = TypeVar("S", bound=BaseSettings)
 
-console = Console()
+
+def console() -> Console:
+    """A console on standard output, sized when called: ``COLUMNS`` or the terminal as they are
+    when the command prints, not as they were when ``weir`` was imported."""
+    return Console()
 
 
 def settings(settings_class: type[S]) -> S:

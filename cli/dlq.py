@@ -85,7 +85,7 @@ def list_dead_letters(
     if as_json:
         emit_json(reasons)
     else:
-        console.print(dead_letters_table(reasons))
+        console().print(dead_letters_table(reasons))
 
 
 @app.command("groups")
@@ -105,7 +105,7 @@ def groups(
     if as_json:
         emit_json(found)
     else:
-        console.print(groups_table(found))
+        console().print(groups_table(found))
 
 
 @app.command("show")
@@ -122,7 +122,7 @@ def show(
     if as_json:
         emit_json({"reason": reason, "message": (body or b"").decode("utf-8", "replace")})
     else:
-        console.print(dead_letter_detail(reason, body))
+        console().print(dead_letter_detail(reason, body))
 
 
 @app.command("replay")
@@ -223,7 +223,7 @@ def audit(
     if as_json:
         emit_json(entries)
     else:
-        console.print(audit_table(entries))
+        console().print(audit_table(entries))
 
 
 def _chosen(where: DeadLetterFilter, every: bool) -> DeadLetterFilter:
@@ -239,7 +239,7 @@ def _confirmed(plan: Plan, action: str, *, dry_run: bool, yes: bool, as_json: bo
         emit_json({"plan": plan, "dry_run": True})
         return False
     if not as_json:
-        console.print(plan_text(plan, action))
+        console().print(plan_text(plan, action))
     if dry_run or not (plan.replay or plan.quarantine):
         return False
     if not why:
@@ -250,7 +250,7 @@ def _confirmed(plan: Plan, action: str, *, dry_run: bool, yes: bool, as_json: bo
 @contextmanager
 def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], None]]:
     """A progress bar over ``total`` messages (silent for ``--json``); yields its tick."""
-    with Progress(console=console, disable=quiet) as progress:
+    with Progress(console=console(), disable=quiet) as progress:
         task = progress.add_task(label, total=total)
         yield lambda count: progress.advance(task, count)
 
@@ -259,10 +259,10 @@ def _report(outcome: Outcome, done: str, as_json: bool) -> None:
     if as_json:
         emit_json(outcome)
         return
-    console.print(f"{outcome.done} {done}.")
+    console().print(f"{outcome.done} {done}.")
     if outcome.released:
-        console.print(f"{outcome.released} parked event(s) released behind them, to apply in their order.")
+        console().print(f"{outcome.released} parked event(s) released behind them, to apply in their order.")
     if outcome.quarantined:
-        console.print(f"{outcome.quarantined} quarantined: replayed too often already (purge them, or --force).")
+        console().print(f"{outcome.quarantined} quarantined: replayed too often already (purge them, or --force).")
     if outcome.missing:
-        console.print(f"{len(outcome.missing)} were gone from their queue already: {', '.join(outcome.missing[:10])}")
+        console().print(f"{len(outcome.missing)} were gone from their queue already: {', '.join(outcome.missing[:10])}")

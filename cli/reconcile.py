@@ -38,7 +38,7 @@ def reconcile(
     """List channels' orders; enqueue on the reconcile lane those missing from the ERP; report drift."""
     if drift:
         findings = _findings(channel)
-        emit_json(findings) if as_json else console.print(_findings_table(findings))
+        emit_json(findings) if as_json else console().print(_findings_table(findings))
         return
     start = parse_since(since)
     try:
@@ -53,7 +53,7 @@ def reconcile(
             ]
     except (ConfigError, WeirError) as exc:
         fail(str(exc))
-    emit_json(reports) if as_json else console.print(_runs_table(reports))
+    emit_json(reports) if as_json else console().print(_runs_table(reports))
     if any(report.error for report in reports):
         raise typer.Exit(1)
 

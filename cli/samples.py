@@ -67,9 +67,9 @@ def send_sample(
             json.dumps({"status": response.status_code, "answer": answer, "reference": reference, "no_sale": no_sale})
         )
     else:
-        console.print(f"POST {base}/webhooks/{channel} -> {response.status_code} {escape(response.text)}")
+        console().print(f"POST {base}/webhooks/{channel} -> {response.status_code} {escape(response.text)}")
         if response.status_code < 300:
-            console.print(_expect(sample, reference, answer))
+            console().print(_expect(sample, reference, answer))
     if response.status_code >= 300:
         raise typer.Exit(1)
 
@@ -109,7 +109,7 @@ def show_sale(
     if as_json:
         print(sale.model_dump_json())
     else:
-        console.print(_sale_table(sale))
+        console().print(_sale_table(sale))
 
 
 def _channel(name: str) -> SampleChannel:

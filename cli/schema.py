@@ -25,4 +25,4 @@ def export(
     except OSError as exc:
         fail(f"cannot write the schemas into {output}: {exc.strerror or exc}")
     for path in written:
-        console.print(f"Wrote {path}", highlight=False)
+        console().print(f"Wrote {path}", highlight=False)

@@ -22,6 +22,6 @@ def status(
     if as_json:
         emit_json(snapshot)
     else:
-        console.print(status_view(snapshot))
+        console().print(status_view(snapshot))
     if strict and snapshot.alerts:
         raise typer.Exit(1)
