@@ -50,8 +50,10 @@ run: install erp services
 	echo "Weir: the on-call console is http://127.0.0.1:$${WEIR_CONSOLE_PORT:-8010}/ (log in with $${token:-$(DEMO_CONSOLE_TOKEN)})"
 	WEIR_CONSOLE_TOKEN="$${WEIR_CONSOLE_TOKEN:-$(DEMO_CONSOLE_TOKEN)}" PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port $${PORT:-8000}
 
+# Two test processes (pytest-xdist): most tests wait on RabbitMQ, Redis or Tryton, so two share
+# this 2-core machine's time well; each has its own Tryton, and every test its own namespace.
 test: lint erp services browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # The fault checks (tests/faults, marked slow, so `make test` leaves them out), about 3-4 minutes.
 # They start their own processes and a redis-server of their own; CI runs them after `make test`.
