@@ -7,6 +7,10 @@ default ``WEIR_ERP_BATCH_MAX`` (or ``--batch``); the one-at-a-time path sets it 
 the same worker threads at the same budget.
 
     .venv/bin/python -m bench.erp_throughput [--orders 500] [--budget 20] [--threads 16]
+    .venv/bin/python -m bench.erp_throughput --tryton postgresql [--tryton-workers 2]
+
+``--tryton postgresql`` serves each path's Tryton as production does instead: on PostgreSQL, from
+``--tryton-workers`` gunicorn worker processes (:mod:`bench.tryton_postgres`).
 
 It prints, per path: orders/s (first accepted to last confirmed), ERP calls per order and per
 second (counted by the fleet's gate, which every call passes), the calls' mean latency and how
@@ -39,6 +43,7 @@ from bench.driver import Driver, Stream
 from bench.fleet import REPO, Processes, wait_until
 from bench.spike import _consuming, _ready, clean_up
 from bench.spike_report import count_outcome
+from bench.tryton_postgres import PostgresTryton
 from erp.money import MONEY_SKUS
 from erp.tryton.client import TrytonClient
 from erp.tryton.local import LocalTryton
@@ -89,6 +94,7 @@ class Figures:
     wrong: list[str]
     dead: int
     erp_cpu_s: float
+    database_cpu_s: float
     worker_cpu_s: float
     busy_cores: float
 
@@ -113,7 +119,8 @@ class Figures:
             f"{self.calls_per_second:.1f} calls/s (outcomes {self.outcomes}), mean call {self.latency_ms:.0f} ms, "
             f"{in_flight:.2f} in flight; accepted -> confirmed p50 {self.p50_s:.1f} s, p99 {self.p99_s:.1f} s; "
             f"{right}; {self.dead} dead letters; Tryton's CPU {self._per_order(self.erp_cpu_s)} ms/order, "
-            f"busy {self._share(self.erp_cpu_s)}% of one core; the worker's CPU {self._per_order(self.worker_cpu_s)} "
+            f"busy {self._share(self.erp_cpu_s)}% of one core; PostgreSQL's CPU {self._per_order(self.database_cpu_s)} "
+            f"ms/order; the worker's CPU {self._per_order(self.worker_cpu_s)} "
             f"ms/order, busy {self._share(self.worker_cpu_s)}% of one core; the machine busy "
             f"{self.busy_cores:.2f} of {os.cpu_count()} cores"
         )
@@ -128,7 +135,7 @@ class Figures:
 def run_path(name: str, batch: int | None, args: argparse.Namespace, work: Path) -> Figures:
     """Start a fresh Tryton and fleet, post the orders, wait for their sales, measure."""
     namespace = f"erpbench-{secrets.token_hex(4)}"
-    tryton = LocalTryton(GOLDEN, work / f"tryton-{name}", args.erp_port)
+    tryton = _tryton(name, args, work)
     tryton.start()
     settings = tryton.settings()
     channels = work / "channels.toml"
@@ -139,6 +146,7 @@ def run_path(name: str, batch: int | None, args: argparse.Namespace, work: Path)
         "WEIR_CHANNELS_FILE": str(channels),
         "WEIR_ERP_KIND": "tryton",
         "WEIR_ERP_URL": tryton.url,
+        "WEIR_ERP_DATABASE": settings.database,
         "WEIR_ERP_USER": settings.user,
         "WEIR_ERP_PASSWORD": settings.password.get_secret_value(),
         "WEIR_BUDGET_RATE": str(args.budget),
@@ -150,14 +158,24 @@ def run_path(name: str, batch: int | None, args: argparse.Namespace, work: Path)
     try:
         processes.start("receiver", "-m", "receivers")
         wait_until(lambda: _ready(args.web_port), timeout=30, what="the receiver")
-        worker = processes.start("worker-critical", "-m", "workers", "critical", "--threads", str(args.threads))
-        wait_until(lambda: _consuming(namespace, ["critical"]), timeout=60, what="the worker")
-        erp_cpu_before, worker_cpu_before, machine_before = _cpu_seconds(tryton.pid), _group_cpu(worker.pid), _machine()
+        worker = processes.start(
+            "worker-critical",
+            "-m",
+            "workers",
+            "critical",
+            "--processes",
+            str(args.processes),
+            "--threads",
+            str(args.threads),
+        )
+        wait_until(lambda: _consuming(namespace, ["critical"] * args.processes), timeout=60, what="the workers")
+        erp_cpu_before, database_cpu_before = _erp_cpu(tryton), _database_cpu()
+        worker_cpu_before, machine_before = _group_cpu(worker.pid), _machine()
         driver = Driver("127.0.0.1", args.web_port, CHANNEL, SECRET, [_stream(args.orders, args.customers)])
         uvloop.run(driver.run(-(-args.orders // POST_RATE)))
         accepted = driver.accepted_at["orders"]
         confirmed = _wait_for_sales(looker, len(accepted), args.timeout)
-        erp_cpu_s = _cpu_seconds(tryton.pid) - erp_cpu_before
+        erp_cpu_s, database_cpu_s = _erp_cpu(tryton) - erp_cpu_before, _database_cpu() - database_cpu_before
         worker_cpu_s = _group_cpu(worker.pid) - worker_cpu_before
         machine = [after - before for after, before in zip(_machine(), machine_before, strict=True)]
         processes.stop("worker")
@@ -172,7 +190,32 @@ def run_path(name: str, batch: int | None, args: argparse.Namespace, work: Path)
         tryton.stop()
         clean_up(namespace)
     busy_cores = (machine[0] / machine[1]) * (os.cpu_count() or 1) if machine[1] else 0.0
-    return _figures(name, accepted, sales, confirmed, counters, dead, (erp_cpu_s, worker_cpu_s, busy_cores))
+    return _figures(
+        name, accepted, sales, confirmed, counters, dead, (erp_cpu_s, database_cpu_s, worker_cpu_s, busy_cores)
+    )
+
+
+def _tryton(name: str, args: argparse.Namespace, work: Path) -> LocalTryton | PostgresTryton:
+    if args.tryton == "postgresql":
+        return PostgresTryton(args.postgres_uri, args.erp_port, workers=args.tryton_workers, work=work)
+    return LocalTryton(GOLDEN, work / f"tryton-{name}", args.erp_port)
+
+
+def _erp_cpu(tryton: LocalTryton | PostgresTryton) -> float:
+    """CPU seconds Tryton has used so far: trytond, or gunicorn's arbiter and workers."""
+    return _group_cpu(tryton.pid or 0) if isinstance(tryton, PostgresTryton) else _cpu_seconds(tryton.pid)
+
+
+def _database_cpu() -> float:
+    """CPU seconds the live PostgreSQL processes of this machine have used so far (0 without one)."""
+    total = 0.0
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "postgres":
+                total += _cpu_seconds(int(comm.parent.name))
+        except OSError:
+            continue
+    return total
 
 
 def _cpu_seconds(pid: int | None) -> float:
@@ -252,7 +295,7 @@ def _figures(
     confirmed: int,
     counters: Any,
     dead: int,
-    cpu: tuple[float, float, float],
+    cpu: tuple[float, float, float, float],
 ) -> Figures:
     wrong = _wrong(accepted, sales)
     done_at = {
@@ -277,8 +320,9 @@ def _figures(
         wrong=wrong,
         dead=dead,
         erp_cpu_s=cpu[0],
-        worker_cpu_s=cpu[1],
-        busy_cores=cpu[2],
+        database_cpu_s=cpu[1],
+        worker_cpu_s=cpu[2],
+        busy_cores=cpu[3],
     )
 
 
@@ -321,18 +365,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=500, help="orders per path (default 500)")
     parser.add_argument("--budget", type=float, default=20, help="WEIR_BUDGET_RATE, ERP calls/s (default 20)")
-    parser.add_argument("--threads", type=int, default=16, help="threads of the critical worker (the Procfile's)")
+    parser.add_argument("--processes", type=int, default=1, help="critical worker processes (the Procfile's)")
+    parser.add_argument("--threads", type=int, default=16, help="threads per critical worker process (the Procfile's)")
     parser.add_argument("--batch", type=int, default=None, help="WEIR_ERP_BATCH_MAX of the batched path")
     parser.add_argument("--customers", type=int, default=0, help="distinct customers (default 0: one per order)")
     parser.add_argument("--paths", default="one-at-a-time,batched", help="which paths to run, in order")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds to wait for a path's sales")
+    parser.add_argument(
+        "--tryton", choices=["sqlite", "postgresql"], default="sqlite", help="default: the embedded one"
+    )
+    parser.add_argument("--tryton-workers", type=int, default=2, help="gunicorn workers with --tryton postgresql")
+    parser.add_argument(
+        "--postgres-uri", default="postgresql://postgres@127.0.0.1:5432/", help="a role that creates DBs"
+    )
     parser.add_argument("--web-port", type=int, default=8790)
     parser.add_argument("--erp-port", type=int, default=8791)
     parser.add_argument("--log-level", default="WARNING", help="the fleet's WEIR_LOG_LEVEL (logs in a temp dir)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="weir-erp-throughput-"))
-    print(f"{args.orders} orders per path, budget {args.budget:g} calls/s, {args.threads} worker threads; "
-          f"logs in {work}", flush=True)  # fmt: skip
+    tryton = "SQLite, one trytond" if args.tryton == "sqlite" else f"PostgreSQL, {args.tryton_workers} gunicorn workers"
+    print(f"{args.orders} orders per path, budget {args.budget:g} calls/s, {args.processes} worker process(es) of "
+          f"{args.threads} threads, "
+          f"Tryton on {tryton}; logs in {work}", flush=True)  # fmt: skip
     results = {}
     for name in args.paths.split(","):
         batch = 1 if name == "one-at-a-time" else args.batch

@@ -35,7 +35,7 @@ _CURRENCIES = {
 MasterData = dict[str, Any]
 
 
-def load_master_data(config_file: Path, *, user: str, password: str) -> MasterData:
+def load_master_data(config_file: Path, *, user: str, password: str, database: str = DATABASE) -> MasterData:
     """Load currencies, the company, sale settings, catalogue (goods, and the services money lines
     are sold as), stock and users; return their ids.
 
@@ -44,7 +44,7 @@ def load_master_data(config_file: Path, *, user: str, password: str) -> MasterDa
     """
     from proteus import config
 
-    config.set_trytond(DATABASE, config_file=str(config_file))
+    config.set_trytond(database, config_file=str(config_file))
     currencies = _create_currencies()
     company = _create_company(currencies["USD"])
     _configure_sale()

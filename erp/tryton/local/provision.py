@@ -26,7 +26,7 @@ from erp.tryton.local.golden import (
     write_manifest,
 )
 
-__all__ = ["main", "provision"]
+__all__ = ["UNIQUE_REFERENCE", "activate_sale", "main", "provision"]
 
 #: Only used to create the database; nothing logs in as admin afterwards. 8 characters at least.
 _ADMIN_PASSWORD = "weir-demo-admin-password"
@@ -34,7 +34,7 @@ _ADMIN_PASSWORD = "weir-demo-admin-password"
 # Tryton does not enforce a unique sale reference; this index makes a duplicate create fail
 # atomically, which is what makes ensure_sale idempotent under races. Tryton leaves indexes it
 # did not create alone, even across `trytond-admin --all`.
-_UNIQUE_REFERENCE = (
+UNIQUE_REFERENCE = (
     "CREATE UNIQUE INDEX IF NOT EXISTS weir_sale_reference_uniq ON sale_sale (reference) WHERE reference IS NOT NULL"
 )
 
@@ -63,7 +63,7 @@ def _build(staging: Path) -> GoldenManifest:
     # The SQLite backend refuses to create the file itself.
     database_file(staging).touch()
     _progress("Creating the database and activating the sale module (about 20 s)")
-    _activate_modules(config_file)
+    activate_sale(config_file)
     _progress("Loading currencies, company, catalogue, stock and users")
     user, password = demo_credentials()
     from erp.tryton.local.masterdata import load_master_data
@@ -82,8 +82,12 @@ def _build(staging: Path) -> GoldenManifest:
     return manifest
 
 
-def _activate_modules(config_file: Path) -> None:
-    """Run ``trytond-admin`` to create the database with the sale module and its dependencies."""
+def activate_sale(config_file: Path, database: str = DATABASE) -> None:
+    """Run ``trytond-admin`` to create ``database`` with the sale module and its dependencies.
+
+    Raises:
+        subprocess.CalledProcessError: ``trytond-admin`` failed (its output is in the error).
+    """
     password_file = config_file.with_name("adminpass.txt")
     password_file.touch(mode=0o600)
     password_file.write_text(_ADMIN_PASSWORD + "\n")
@@ -92,7 +96,7 @@ def _activate_modules(config_file: Path) -> None:
         "-c",
         str(config_file),
         "-d",
-        DATABASE,
+        database,
         "-u",
         "sale",
         "--activate-dependencies",
@@ -115,7 +119,7 @@ def _add_unique_reference(database: Path) -> None:
     """
     connection = sqlite3.connect(database)
     try:
-        connection.execute(_UNIQUE_REFERENCE)
+        connection.execute(UNIQUE_REFERENCE)
         connection.commit()
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
