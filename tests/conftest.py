@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.support.failures import FAILED
+
 pytest_plugins = [
     "tests.fixtures.services",
     "tests.fixtures.shopify",
@@ -13,3 +15,12 @@ pytest_plugins = [
 
 # Assertions shared by several test modules report their operands like the tests' own.
 pytest.register_assert_rewrite("tests.support.convergence")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """Mark a test whose setup or call failed, for the fixtures that then print their logs."""
+    report = yield
+    if getattr(report, "failed", False):
+        item.stash[FAILED] = True
+    return report

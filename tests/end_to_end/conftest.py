@@ -4,6 +4,7 @@ as real processes, on the real RabbitMQ, Redis and Tryton, isolated in the test'
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 import redis
 
 from erp.settings import ErpSettings
+from tests.support.failures import has_failed
 from tests.support.net import eventually, free_port
 from tests.support.servers import ServiceProcess
 
@@ -108,22 +110,19 @@ def fleet_env(namespace: str, erp: ErpSettings) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def fleet(namespace: str, tryton: ErpSettings, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Fleet]:
-    fleet = Fleet(env=fleet_env(namespace, tryton), logs=tmp_path)
-    yield fleet
-    fleet.stop()
-    report = request.node.stash.get(_FAILED, False)
-    if report:
+@contextmanager
+def running_fleet(env: dict[str, str], logs: Path, request: pytest.FixtureRequest) -> Iterator[Fleet]:
+    """A fleet stopped on the way out whatever happened, its output printed if the test failed."""
+    fleet = Fleet(env=env, logs=logs)
+    try:
+        yield fleet
+    finally:
+        fleet.stop()
+    if has_failed(request.node):
         print(fleet.output())
 
 
-_FAILED = pytest.StashKey[bool]()
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
-    report = yield
-    if getattr(report, "failed", False):
-        item.stash[_FAILED] = True
-    return report
+@pytest.fixture
+def fleet(namespace: str, tryton: ErpSettings, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Fleet]:
+    with running_fleet(fleet_env(namespace, tryton), tmp_path, request) as fleet:
+        yield fleet

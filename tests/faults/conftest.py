@@ -16,7 +16,7 @@ import pytest
 from erp.settings import ErpSettings
 from queues.lanes import Lane
 from queues.topology import lane_queues
-from tests.end_to_end.conftest import Fleet, fleet_env
+from tests.end_to_end.conftest import Fleet, fleet_env, running_fleet
 from tests.support.net import eventually
 from tests.support.order_feed import OrderFeed, sales_by_reference
 from tests.support.rabbit import RabbitProbe
@@ -27,26 +27,10 @@ __all__ = ["Fleet", "assert_each_is_one_sale", "feed", "fleet"]
 LANDING_SECONDS = 120
 
 
-_FAILED = pytest.StashKey[bool]()
-
-
 @pytest.fixture
 def fleet(namespace: str, tryton: ErpSettings, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Fleet]:
-    fleet = Fleet(env={**fleet_env(namespace, tryton), "WEIR_ERP_TIMEOUT_SECONDS": "5"}, logs=tmp_path)
-    try:
+    with running_fleet({**fleet_env(namespace, tryton), "WEIR_ERP_TIMEOUT_SECONDS": "5"}, tmp_path, request) as fleet:
         yield fleet
-    finally:
-        fleet.stop()
-    if request.node.stash.get(_FAILED, False):
-        print(fleet.output())
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
-    report = yield
-    if getattr(report, "failed", False):
-        item.stash[_FAILED] = True
-    return report
 
 
 @pytest.fixture
