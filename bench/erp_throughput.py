@@ -10,7 +10,7 @@ the same worker threads at the same budget.
     .venv/bin/python -m bench.erp_throughput --tryton postgresql [--tryton-workers 2]
 
 ``--tryton postgresql`` serves each path's Tryton as production does instead: on PostgreSQL, from
-``--tryton-workers`` gunicorn worker processes (:mod:`bench.tryton_postgres`).
+``--tryton-workers`` gunicorn worker processes (:mod:`erp.tryton.local.postgres`).
 
 It prints, per path: orders/s (first accepted to last confirmed), ERP calls per order and per
 second (counted by the fleet's gate, which every call passes), the calls' mean latency and how
@@ -43,10 +43,10 @@ from bench.driver import Driver, Stream
 from bench.fleet import REPO, Processes, wait_until
 from bench.spike import _consuming, _ready, clean_up
 from bench.spike_report import count_outcome
-from bench.tryton_postgres import PostgresTryton
 from erp.money import MONEY_SKUS
 from erp.tryton.client import TrytonClient
 from erp.tryton.local import LocalTryton
+from erp.tryton.local.postgres import PostgresTryton
 from samples.payloads import shopify_order
 from throttling import FleetGate, GatePolicy
 

@@ -1,16 +1,15 @@
-"""Tryton on PostgreSQL behind gunicorn, for benchmarks: the production shape on this machine.
+"""The embedded Tryton on PostgreSQL behind gunicorn: production's shape, on this machine.
 
 The embedded Tryton is one trytond process on SQLite. Production serves ``trytond.application``
 from several WSGI worker processes on PostgreSQL (docs/production.md); :class:`PostgresTryton`
-runs that: a template database provisioned once like the golden one (the sale module, the demo
-master data, the unique sale-reference index), a fresh copy of it per run, and gunicorn with
-``workers`` synchronous worker processes serving it.
+runs that for benchmarks and tests: a template database provisioned once like the golden one
+(the sale module, the demo master data, the unique sale-reference index), a fresh copy of it per
+run, and gunicorn with ``workers`` synchronous worker processes serving it.
 
     >>> with PostgresTryton("postgresql://postgres@127.0.0.1:5432/", 8791, workers=2, work=Path("/tmp/x")) as erp:
     ...     settings = erp.settings()
 
-Needs ``pip install -e .[bench]`` (gunicorn, psycopg) and a PostgreSQL role that may create
-databases.
+Needs gunicorn and psycopg (the ``erp`` extra) and a PostgreSQL role that may create databases.
 """
 
 from __future__ import annotations
