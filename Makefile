@@ -62,7 +62,9 @@ test-faults: install erp services
 	$(BIN)/python -m pytest -m slow tests/faults -p no:cacheprovider
 
 # Every slow-marked test (about 5 minutes): the fault checks, plus provisioning Tryton from
-# scratch and the three-host cluster with a RabbitMQ node and the Redis master killed.
+# scratch, Tryton on PostgreSQL (a server on 127.0.0.1:5432 that lets the postgres role in; its
+# template database takes about 70 s to provision, once) and the three-host cluster with a
+# RabbitMQ node and the Redis master killed.
 test-slow: install erp services
 	$(BIN)/python -m pytest -m slow tests -p no:cacheprovider
 
