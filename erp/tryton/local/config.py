@@ -20,12 +20,7 @@ CONFIG_NAME = "trytond.conf"
 _TEMPLATE = """\
 # Written by erp.tryton.local; rewritten on every start, do not edit.
 [database]
-uri = sqlite://
-path = {data_dir}
-list = True
-# Retries of a write transaction that hit "database is locked" (SQLite serialises writers).
-retry = 5
-language = en
+{database}language = en
 
 [web]
 listen = {listen}
@@ -43,21 +38,31 @@ length = 8
 worker = False
 """
 
+_SQLITE = """\
+uri = sqlite://
+path = {data_dir}
+list = True
+# Retries of a write transaction that hit "database is locked" (SQLite serialises writers).
+retry = 5
+"""
+
 
 def database_file(data_dir: Path) -> Path:
     """The SQLite file holding the database in ``data_dir``."""
     return data_dir / f"{DATABASE}.sqlite"
 
 
-def write_config(data_dir: Path, *, listen: str = "127.0.0.1:8100") -> Path:
-    """Write ``<data_dir>/trytond.conf`` for a database in ``data_dir``; return its path.
+def write_config(data_dir: Path, *, listen: str = "127.0.0.1:8100", uri: str | None = None) -> Path:
+    """Write ``<data_dir>/trytond.conf`` for a SQLite database in ``data_dir``, or for the
+    databases of the server at ``uri`` (``postgresql://user@host:port/``); return its path.
 
     ``listen`` is ``host:port`` for the HTTP server (unused by provisioning). The directory is
     created when missing; an existing config is replaced.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / CONFIG_NAME
-    path.write_text(_TEMPLATE.format(data_dir=data_dir.resolve(), listen=listen))
+    database = _SQLITE.format(data_dir=data_dir.resolve()) if uri is None else f"uri = {uri}\n"
+    path.write_text(_TEMPLATE.format(database=database, listen=listen))
     return path
 
 

@@ -29,34 +29,16 @@ from pydantic import AnyHttpUrl, SecretStr
 from erp.errors import ErpError
 from erp.settings import ErpSettings
 from erp.tryton.client import TrytonClient
+from erp.tryton.local.config import CONFIG_NAME, write_config
 from erp.tryton.local.golden import PROVISION_VERSION, demo_credentials
 from erp.tryton.local.provision import UNIQUE_REFERENCE, activate_sale
 
 __all__ = ["PostgresTryton", "template_name"]
 
-_CONFIG = """\
-[database]
-uri = {uri}
-language = en
-
-[web]
-listen = 127.0.0.1:{port}
-
-[session]
-authentications = password
-timeout = 86400
-
-[password]
-length = 8
-
-[queue]
-worker = False
-"""
-
 
 def template_name() -> str:
     """The template database of the current provision version (older ones are left alone)."""
-    return f"weir_bench_golden_v{PROVISION_VERSION}"
+    return f"weir_golden_v{PROVISION_VERSION}"
 
 
 class PostgresTryton:
@@ -64,9 +46,9 @@ class PostgresTryton:
 
     def __init__(self, uri: str, port: int, *, workers: int, work: Path) -> None:
         self.uri, self.port, self.workers = uri, port, workers
-        self.database = f"weir_bench_{secrets.token_hex(4)}"
-        self._work = work
-        self._config = work / f"trytond-{self.database}.conf"
+        self.database = f"weir_{secrets.token_hex(4)}"
+        self._work = work / self.database
+        self._config = self._work / CONFIG_NAME
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -84,13 +66,12 @@ class PostgresTryton:
 
     def start(self) -> None:
         """Copy the template (provisioning it first if missing), start gunicorn, wait for a login."""
-        self._work.mkdir(parents=True, exist_ok=True)
-        self._config.write_text(_CONFIG.format(uri=self.uri, port=self.port))
+        write_config(self._work, listen=f"127.0.0.1:{self.port}", uri=self.uri)
         self._ensure_template()
         self._admin(f'CREATE DATABASE "{self.database}" TEMPLATE "{template_name()}"')
         env = {**os.environ, "TRYTOND_CONFIG": str(self._config), "TRYTOND_DATABASE_NAMES": self.database}
         command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}"]
-        log = (self._work / f"gunicorn-{self.database}.log").open("ab")
+        log = (self._work / "gunicorn.log").open("ab")
         self._process = subprocess.Popen(
             [*command, "trytond.application:app"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
