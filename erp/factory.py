@@ -23,4 +23,5 @@ def build_erp(settings: ErpSettings, *, transport: httpx.BaseTransport | None = 
     from erp.tryton.adapter import TrytonErp
     from erp.tryton.client import TrytonClient
 
-    return TrytonErp(TrytonClient.from_settings(settings, transport=transport), batch_max=settings.batch_max)
+    client = TrytonClient.from_settings(settings, transport=transport)
+    return TrytonErp(client, batch_max=settings.batch_max, resume_after_seconds=settings.resume_after_seconds)

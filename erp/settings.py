@@ -21,6 +21,11 @@ class ErpSettings(BaseSettings):
     ``timeout_seconds`` bounds one HTTP call to the ERP, connection included.
     ``batch_max`` is the most new orders a worker process writes to the ERP in one call (its
     threads hand them to one writer while a backlog waits; 1 writes each order on its own).
+    ``resume_after_seconds`` is how long after a sale's last write another worker leaves it to
+    the worker that wrote it: an order whose unsettled sale was written more recently is retried
+    later instead of driven on alongside that worker (on SQLite two workers driving one sale can
+    ship it twice); a sale left longer than this is taken to be an interrupted attempt's, and
+    driven on. It compares Tryton's timestamps with this host's clock.
     ``throttle_signatures`` are the answers (``<status>:<text in the body>``) by which this ERP
     says it is overloaded, besides 429: they pause the fleet instead of counting as failures.
     """
@@ -34,6 +39,7 @@ class ErpSettings(BaseSettings):
     password: SecretStr = SecretStr("weir-demo-erp-password")
     timeout_seconds: float = Field(default=30.0, gt=0)
     batch_max: int = Field(default=20, ge=1)
+    resume_after_seconds: float = Field(default=30.0, ge=0)
     throttle_signatures: list[str] = Field(
         default_factory=lambda: ["400:SSS_REQUEST_LIMIT_EXCEEDED", "503:database is locked"]
     )

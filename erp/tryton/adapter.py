@@ -53,13 +53,15 @@ class TrytonErp:
     (:mod:`erp.batcher`); with 1, each on its own.
     """
 
-    def __init__(self, client: TrytonClient, *, batch_max: int = 1) -> None:
+    def __init__(self, client: TrytonClient, *, batch_max: int = 1, resume_after_seconds: float = 0.0) -> None:
         self._client = client
         catalog = TrytonCatalog(client)
         self._parties = TrytonParties(client, catalog)
         self._sales = TrytonSales(client)
         self._notes = TrytonNotes(client)
-        self._orders = TrytonOrders(client, catalog, self._parties, self._sales)
+        self._orders = TrytonOrders(
+            client, catalog, self._parties, self._sales, resume_after_seconds=resume_after_seconds
+        )
         self._revisions = TrytonRevisions(client, catalog, self._parties, self._orders, self._notes)
         self._cancels = TrytonCancels(client, self._orders, self._notes)
         self._refunds = TrytonRefunds(client, catalog, self._sales)
@@ -71,7 +73,11 @@ class TrytonErp:
     @classmethod
     def from_settings(cls, settings: ErpSettings) -> TrytonErp:
         """An adapter for the Tryton that ``settings`` describes (it logs in on first use)."""
-        return cls(TrytonClient.from_settings(settings), batch_max=settings.batch_max)
+        return cls(
+            TrytonClient.from_settings(settings),
+            batch_max=settings.batch_max,
+            resume_after_seconds=settings.resume_after_seconds,
+        )
 
     def ensure_sale(self, channel: str, order: Order) -> SaleRecord:
         # Before any call: an order whose money does not add up leaves nothing in Tryton.

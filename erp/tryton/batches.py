@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
@@ -147,25 +148,47 @@ class TrytonBatches:
         """Quote, confirm and read the new sales; each one left unsettled is driven on alone."""
         refused = self._each("quote", list(created.values()))
         refused.update(self._each("confirm", [sale for sale in created.values() if sale not in refused]))
-        sales = self._sales.read_many([sale for sale in created.values() if sale not in refused])
+        sales = self._sales.read_many(list(created.values()))
         for index, sale_id in created.items():
             if sale_id in refused:
-                batch.settle(index, refused[sale_id])
+                batch.settle(index, _refused(sales[sale_id], refused[sale_id], self._sales))
             else:
                 batch.settle(index, _alone(partial(self._sales.drive, sales[sale_id])))
 
-    def _each(self, method: str, sale_ids: list[int]) -> dict[int, ErpRejected]:
-        """Call ``method`` on the sales, halving them down to those Tryton refuses it for."""
+    def _each(self, method: str, sale_ids: list[int]) -> dict[int, _Refusal]:
+        """Call ``method`` on the sales, halving them down to those Tryton refuses it for (each
+        with its state when called, to tell a refusal from another worker's move)."""
         if not sale_ids:
             return {}
         try:
             self._client.call(f"model.sale.sale.{method}", sale_ids)
         except ErpRejected as exc:
             if len(sale_ids) == 1:
-                return {sale_ids[0]: exc}
+                return {sale_ids[0]: _Refusal(exc, _BEFORE[method])}
             half = len(sale_ids) // 2
             return {**self._each(method, sale_ids[:half]), **self._each(method, sale_ids[half:])}
         return {}
+
+
+#: The state each batched call expects the sales in.
+_BEFORE = {"quote": "draft", "confirm": "quotation"}
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    """Tryton refused ``method`` for one sale, which was then in state ``before``."""
+
+    error: ErpRejected
+    before: str
+
+
+def _refused(sale: dict[str, Any], refusal: _Refusal, sales: TrytonSales) -> Outcome:
+    """A sale's outcome after Tryton refused to move it on: the refusal, unless another worker
+    moved the sale meanwhile (two copies of one order applied at once): then the sale if it is
+    settled, or else an ErpTransient to come back once it is."""
+    if sale["state"] == refusal.before:
+        return refusal.error
+    return _alone(partial(sales.settled_or_busy, sale))
 
 
 class _Batch:

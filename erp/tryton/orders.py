@@ -13,6 +13,7 @@ read afresh, in case one changed in Tryton since it was kept.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -24,7 +25,7 @@ from erp.tryton.client import TrytonClient
 from erp.tryton.errors import DuplicateKey
 from erp.tryton.money import money_values
 from erp.tryton.parties import TrytonParties, party_code
-from erp.tryton.sales import TrytonSales
+from erp.tryton.sales import TrytonSales, last_written
 from events.order import Order
 
 __all__ = ["TrytonOrders", "line_values"]
@@ -36,9 +37,16 @@ class TrytonOrders:
     """Creates the sale of an order, and the values Tryton needs for it."""
 
     def __init__(
-        self, client: TrytonClient, catalog: TrytonCatalog, parties: TrytonParties, sales: TrytonSales
+        self,
+        client: TrytonClient,
+        catalog: TrytonCatalog,
+        parties: TrytonParties,
+        sales: TrytonSales,
+        *,
+        resume_after_seconds: float = 0.0,
     ) -> None:
         self._client = client
+        self._resume_after = dt.timedelta(seconds=resume_after_seconds)
         self._catalog = catalog
         self._parties = parties
         self._buyers = TrytonBuyers(client, parties)
@@ -58,11 +66,18 @@ class TrytonOrders:
         return self._sales.drive({"id": sale_id, "reference": reference, "state": "draft"})
 
     def resume(self, sale: dict[str, Any]) -> dict[str, Any]:
-        """Drive on a sale an earlier attempt left (a sale cancelled first stays as it is)."""
+        """Drive on a sale an earlier attempt left (a sale cancelled first stays as it is).
+
+        Raises:
+            ErpTransient: the sale is not settled and was written less than
+                ``resume_after_seconds`` ago: the worker that wrote it may still be moving it on.
+        """
         if sale["state"] == "cancelled":
             # The order's cancellation came first (channels deliver out of order): it stands.
             logger.info("Tryton sale %s (%s) is cancelled already; leaving it.", sale["id"], sale["reference"])
             return sale
+        if _utc_now() - last_written(sale) < self._resume_after:
+            return self._sales.settled_or_busy(sale)
         logger.info("Tryton sale %s already holds %s; resuming it at %s.", sale["id"], sale["reference"], sale["state"])
         return self._sales.drive(sale)
 
@@ -152,6 +167,11 @@ class TrytonOrders:
             raise ErpTransient(f"sale {reference} is a duplicate, yet cannot be found")
         logger.info("Tryton sale %s for %s was created by another worker.", existing["id"], reference)
         return self._sales.settled_or_busy(existing)
+
+
+def _utc_now() -> dt.datetime:
+    """Now, naive in UTC, as Tryton writes its timestamps."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def line_values(order: Order, products: dict[str, Product]) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ off with :class:`ErpTransient` instead of driving the sale alongside it.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from decimal import Decimal
 from typing import Any
@@ -21,7 +22,7 @@ from erp.errors import ErpRejected, ErpTransient
 from erp.money import MONEY_SKUS
 from erp.tryton.client import TrytonClient
 
-__all__ = ["EDITABLE", "TrytonSales", "to_record"]
+__all__ = ["EDITABLE", "TrytonSales", "last_written", "to_record"]
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ _FIELDS = [
     "shipment_address",
     "shipment_state",
     "shipments.state",
+    "create_date",
+    "write_date",
     "lines.type",
     "lines.product.code",
     "lines.unit",
@@ -66,6 +69,12 @@ def to_record(sale: dict[str, Any], exceptions: tuple[str, ...] = ()) -> SaleRec
         shipped=bool(shipments) and all(s == "done" for s in shipments),
         exceptions=exceptions,
     )
+
+
+def last_written(sale: dict[str, Any]) -> dt.datetime:
+    """When the sale was last written (created, or moved on), naive in UTC as Tryton keeps it."""
+    written: dt.datetime = sale["write_date"] or sale["create_date"]
+    return written
 
 
 def _line(line: dict[str, Any]) -> SaleLine:

@@ -105,6 +105,8 @@ def fleet_env(namespace: str, erp: ErpSettings) -> dict[str, str]:
         "WEIR_ERP_DATABASE": erp.database,
         "WEIR_ERP_USER": erp.user,
         "WEIR_ERP_PASSWORD": erp.password.get_secret_value(),
+        # A killed worker's unfinished sales are resumed 5 s after its last write, not 30.
+        "WEIR_ERP_RESUME_AFTER_SECONDS": "5",
         "WEIR_ENTITY_LEASE_SECONDS": "2",
         "WEIR_LOG_LEVEL": "INFO",
     }

@@ -134,6 +134,26 @@ def test_a_sale_left_in_draft_by_a_crashed_worker_is_confirmed_on_the_next_attem
     assert sale.state == "processing"
 
 
+def test_a_sale_another_worker_wrote_moments_ago_is_left_to_it_and_the_order_retried_later(
+    tryton: ErpSettings, client: TrytonClient
+) -> None:
+    # Given a draft sale just written, as by a worker applying another copy of the same order
+    placed = order()
+    sale_id = draft_sale(client, sale_reference(CHANNEL, placed.id))
+    erp = TrytonErp.from_settings(tryton.model_copy(update={"resume_after_seconds": 60.0}))
+
+    # When this worker finds it, it backs off instead of driving the sale alongside the other
+    try:
+        with pytest.raises(ErpTransient, match="another worker"):
+            erp.ensure_sale(CHANNEL, placed)
+    finally:
+        erp.close()
+
+    # Then the sale is as the other worker left it
+    (sale,) = client.call("model.sale.sale.read", [sale_id], ["state"])
+    assert sale["state"] == "draft"
+
+
 def test_a_sale_left_quoted_by_a_crashed_worker_is_confirmed_on_the_next_attempt(
     tryton_erp: TrytonErp, client: TrytonClient
 ) -> None:
