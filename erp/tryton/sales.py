@@ -6,8 +6,9 @@ processed (an error logged server-side), so :meth:`TrytonSales.drive` processes 
 
 On SQLite, two workers driving the same sale at once can both pass the state checks and ship
 it twice (there are no row locks). Weir keeps one consumer per order; when a worker still sees
-another one at work on its sale (a transition already made, a create already done), it backs
-off with :class:`ErpTransient` instead of driving the sale alongside it.
+another one at work on its sale (a transition already made, a create already done, an
+unfinished sale written moments ago), it backs off with :class:`ErpTransient` instead of
+driving the sale alongside it.
 """
 
 from __future__ import annotations
