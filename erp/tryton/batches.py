@@ -176,7 +176,7 @@ _BEFORE = {"quote": "draft", "confirm": "quotation"}
 
 @dataclass(frozen=True)
 class _Refusal:
-    """Tryton refused ``method`` for one sale, which was then in state ``before``."""
+    """Tryton's refusal to move one sale on, and the state the batched call expected it in."""
 
     error: ErpRejected
     before: str
